@@ -1,0 +1,1 @@
+//! EOP signing and the CDA client.

@@ -1,0 +1,1 @@
+//! Local CDA API emulator.

@@ -1,0 +1,190 @@
+//! A plan: actions, the API calls each one makes, their dependency edges and
+//! their traffic impact. Produced by `diff`, consumed by the renderers and by
+//! the executor in `apply`.
+//!
+//! Operations carry plan-level data, not `cda-api` request types: `plan` knows
+//! nothing of the wire, and `apply` maps each [`Operation`] to one client call.
+
+use crate::model::{HealthCheck, IpVersion, PhysicalLine, SecretRef, VpcAttachment};
+use ipnet::IpNet;
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+use std::net::IpAddr;
+
+/// Version of the plan's JSON rendering and of the plan file.
+pub const FORMAT_VERSION: &str = "1";
+
+/// The ordered set of changes that takes the live estate to the desired one.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Plan {
+    pub format_version: String,
+    pub region: String,
+    pub account: Option<String>,
+    /// Actions in a topological order of `depends_on` (the display order).
+    pub actions: Vec<Action>,
+    /// Live objects of kinds outside `prune` that the file does not declare.
+    pub unmanaged: Vec<Unmanaged>,
+    /// Address → fingerprint of every live object the plan read, including
+    /// `"absent"` for addresses the plan creates. A saved plan is refused
+    /// when a re-read gives a different map for these addresses.
+    pub fingerprints: BTreeMap<String, String>,
+}
+
+/// Index of an action in [`Plan::actions`].
+pub type ActionId = usize;
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Action {
+    pub id: ActionId,
+    /// Stable, human-readable identity, e.g. `physical_line.bj-idc-a`,
+    /// `binding.gwprod01.bj-idc-a`, `vpc.gwprod01.vpc-8f3k2`,
+    /// `static_route.gwprod01.IPV4[10.10.0.0/16,10.20.0.0/16]`,
+    /// `bgp_route.gwprod01.IPV4`.
+    pub address: String,
+    pub kind: ResourceKind,
+    pub change: ChangeKind,
+    /// Gateway whose writes this action makes (writes to one gateway are
+    /// serialised by the executor); `None` for lines.
+    pub gateway: Option<String>,
+    /// Per-attribute before/after; secrets appear as `(sensitive)` only.
+    pub attributes: Vec<AttributeChange>,
+    /// Whole object before and after, secrets redacted.
+    pub before: Option<serde_json::Value>,
+    pub after: Option<serde_json::Value>,
+    /// What this step does to traffic; empty means none (metadata only).
+    pub impact: Vec<Impact>,
+    /// Actions that must finish before this one starts.
+    pub depends_on: Vec<ActionId>,
+    /// API calls, executed in this order.
+    pub calls: Vec<Operation>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ResourceKind {
+    PhysicalLine,
+    Gateway,
+    Binding,
+    Vpc,
+    HealthCheck,
+    StaticRoute,
+    BgpRoute,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ChangeKind {
+    Create,
+    Update,
+    Replace,
+    Delete,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct AttributeChange {
+    pub name: String,
+    pub before: Option<serde_json::Value>,
+    pub after: Option<serde_json::Value>,
+    /// Render as `(sensitive)`; the values above are then hashes or null.
+    pub sensitive: bool,
+    /// This attribute cannot change in place.
+    pub forces_replace: bool,
+}
+
+/// What an action does to traffic.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum Impact {
+    /// These prefixes keep at least one path but lose at least one.
+    RedundancyReduced { prefixes: Vec<IpNet> },
+    /// These prefixes lose every path.
+    PrefixesWithdrawn { prefixes: Vec<IpNet> },
+    /// These BGP sessions (peer addresses) are reset.
+    BgpSessionReset { peers: Vec<IpAddr> },
+    /// These lines stop carrying traffic (unbound or deleted).
+    LineDown { lines: Vec<String> },
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Unmanaged {
+    pub address: String,
+    pub kind: ResourceKind,
+}
+
+/// A line as an operation refers to it: by name, with the `lineID` when the
+/// line already existed at plan time. Lines created by this plan get their ID
+/// from a list call after creation (the API returns none).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LineRef {
+    pub name: String,
+    pub id: Option<String>,
+}
+
+/// One API call. `apply` maps each variant to one `cda-api` method.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "op", rename_all = "snake_case")]
+pub enum Operation {
+    CreateLine { line: PhysicalLine },
+    UpdateLine { line: LineRef, name: Option<String>, bandwidth: Option<u64>, description: Option<String> },
+    DeleteLine { line: LineRef },
+    CreateGateway { name: String, hostname: String, access_point: Option<String>, description: Option<String> },
+    DeleteGateway { name: String },
+    BindLine { gateway: String, line: LineRef },
+    UnbindLine { gateway: String, line: LineRef },
+    /// `vpc.health_check` is ignored here; health checks are their own calls.
+    AddVpc { gateway: String, vpc: VpcAttachment },
+    UpdateVpc { gateway: String, vpc: VpcAttachment },
+    DeleteVpc { gateway: String, vpc_id: String },
+    AddHealthCheck { gateway: String, vpc_id: String, vpc_name: Option<String>, subnet: IpNet, check: HealthCheck },
+    UpdateHealthCheck { gateway: String, vpc_id: String, check: HealthCheck },
+    DeleteHealthCheck { gateway: String, vpc_id: String },
+    AddStaticRoute { gateway: String, route: StaticRouteBody },
+    UpdateStaticRoute { gateway: String, id: String, route: StaticRouteBody },
+    DeleteStaticRoute { gateway: String, id: String },
+    AddBgpRoute { gateway: String, route: BgpRouteBody },
+    UpdateBgpRoute { gateway: String, id: String, route: BgpRouteBody },
+    DeleteBgpRoute { gateway: String, id: String },
+}
+
+/// A static route as sent on add/update (full lists).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct StaticRouteBody {
+    pub ip_version: IpVersion,
+    pub dst_v4: Vec<IpNet>,
+    pub dst_v6: Vec<IpNet>,
+    pub next_hops_v4: Vec<NextHopBody>,
+    pub next_hops_v6: Vec<NextHopBody>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NextHopBody {
+    /// The line's remote interconnect address.
+    pub remote_ip: IpAddr,
+    pub priority: u32,
+    pub track: bool,
+    pub bfd: bool,
+}
+
+/// A BGP route as sent on add/update (full lists).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct BgpRouteBody {
+    pub ip_version: IpVersion,
+    pub networks_v4: Vec<IpNet>,
+    pub networks_v6: Vec<IpNet>,
+    pub peers_v4: Vec<BgpPeerBody>,
+    pub peers_v6: Vec<BgpPeerBody>,
+    pub multipath: Option<u8>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BgpPeerBody {
+    pub neighbor: String,
+    /// The line's remote interconnect address.
+    pub ip: IpAddr,
+    pub line: LineRef,
+    pub peer_as: u32,
+    /// The executor resolves the reference at call time; the plan never
+    /// holds the key itself.
+    pub key: Option<SecretRef>,
+    pub bfd: bool,
+}

@@ -1,0 +1,21 @@
+//! The core of cda: desired state (YAML with spans, validation), the live
+//! inventory model, diff, the ordered action graph with traffic impact,
+//! renderings and the plan file. Data in, data out: no network I/O.
+
+pub mod action;
+pub mod inventory;
+pub mod model;
+
+pub use action::{Action, ActionId, ChangeKind, Impact, Operation, Plan, ResourceKind};
+pub use inventory::Inventory;
+pub use model::DesiredState;
+
+use sha2::{Digest, Sha256};
+
+/// The one way a secret is compared: lower-hex SHA-256 of its bytes, prefixed
+/// so it is never mistaken for the secret. Used for live keys at refresh and
+/// for referenced keys at plan time.
+pub fn secret_hash(secret: &str) -> String {
+    let digest = Sha256::digest(secret.as_bytes());
+    format!("sha256:{}", hex::encode(digest))
+}
