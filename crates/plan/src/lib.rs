@@ -3,8 +3,10 @@
 //! renderings and the plan file. Data in, data out: no network I/O.
 
 pub mod action;
+pub mod export;
 pub mod inventory;
 pub mod model;
+pub mod render;
 
 pub use action::{Action, ActionId, ChangeKind, Impact, Operation, Plan, ResourceKind};
 pub use inventory::Inventory;
