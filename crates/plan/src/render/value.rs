@@ -145,7 +145,9 @@ impl Attr<'_> {
 }
 
 /// Attributes derived from whole objects, for actions whose producer gave
-/// none: every top-level field of `before` and `after`.
+/// none: every top-level field of `before` and `after`, in the objects' own
+/// order (serde_json keeps insertion order here: serde-saphyr enables
+/// `preserve_order`), which for serialised model types is declaration order.
 pub(crate) fn attrs_from_objects<'a>(
     before: Option<&'a Value>,
     after: Option<&'a Value>,
@@ -160,7 +162,6 @@ pub(crate) fn attrs_from_objects<'a>(
             }
         }
     }
-    names.sort_unstable();
     names
         .into_iter()
         .map(|name| Attr {
