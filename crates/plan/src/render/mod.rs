@@ -245,6 +245,34 @@ fn join<T: std::fmt::Display>(items: &[T]) -> String {
         .join(", ")
 }
 
+/// Action id → address, built once per rendering so that listing
+/// dependencies stays linear in the size of the plan.
+pub(crate) struct Addresses<'a>(std::collections::HashMap<crate::action::ActionId, &'a str>);
+
+impl<'a> Addresses<'a> {
+    pub fn of(plan: &'a Plan) -> Addresses<'a> {
+        Addresses(
+            plan.actions
+                .iter()
+                .map(|a| (a.id, a.address.as_str()))
+                .collect(),
+        )
+    }
+
+    /// Addresses of the actions `action` waits for; `#<id>` for an id the
+    /// plan does not hold (a producer bug, shown rather than hidden).
+    pub fn depends_on(&self, action: &crate::action::Action) -> Vec<String> {
+        action
+            .depends_on
+            .iter()
+            .map(|id| match self.0.get(id) {
+                Some(address) => (*address).to_string(),
+                None => format!("#{id}"),
+            })
+            .collect()
+    }
+}
+
 /// What the action does, in words, for headers: `will be created`, ….
 pub(crate) fn change_phrase(change: ChangeKind, kind: crate::action::ResourceKind) -> &'static str {
     use crate::action::ResourceKind;
