@@ -540,7 +540,7 @@ impl Client {
     }
 
     /// Walks `pageNo` = 1, 2, … until `totalCount` items were collected or a
-    /// page comes back empty (or short, when no `totalCount` is given).
+    /// page comes back empty.
     async fn all_pages<T: DeserializeOwned, R: Serialize>(
         &self,
         endpoint: &'static Endpoint,
@@ -553,11 +553,12 @@ impl Client {
             let page: Page<T> = self.page(endpoint, filters, page_no, size, shape).await?;
             let n = page.items.len();
             out.extend(page.items);
+            // A short page does not end the walk when no total is known: a
+            // server may clamp pageSize below what was asked.
             let done = n == 0
-                || match page.total_count {
-                    Some(total) => out.len() as u64 >= total,
-                    None => n < size as usize,
-                };
+                || page
+                    .total_count
+                    .is_some_and(|total| out.len() as u64 >= total);
             if done {
                 return Ok(out);
             }

@@ -680,3 +680,48 @@ async fn bgp_key_is_sent_on_the_wire_but_redacted_in_previews() {
         "Debug hides the key"
     );
 }
+
+#[tokio::test]
+async fn pagination_follows_a_server_that_clamps_page_size() {
+    // The server serves at most 3 per page whatever is asked, and sends
+    // totalCount: the walk must still collect all 7.
+    let server = TestServer::start(|req, _| {
+        let q = req.query.clone().unwrap_or_default();
+        let page: usize = q
+            .split('&')
+            .find_map(|p| p.strip_prefix("pageNo="))
+            .unwrap()
+            .parse()
+            .unwrap();
+        let items: Vec<_> = (0..7).map(gateway).skip((page - 1) * 3).take(3).collect();
+        ok(json!({"totalCount": 7, "lineGatewayList": items}))
+    })
+    .await;
+    let all = client(&server)
+        .gateway_list_all(&GatewayListRequest::default())
+        .await
+        .unwrap();
+    assert_eq!(all.len(), 7);
+    assert_eq!(server.requests().len(), 3);
+}
+
+#[tokio::test]
+async fn rate_limit_spaces_out_calls() {
+    let server = TestServer::start(|_, _| ok(json!({"count": 0}))).await;
+    let mut config = common::config(&server);
+    // 2 per second with a burst of 2: the third call waits about half a second.
+    config.rate_limit_per_sec = Some(2);
+    let c = cda_api::Client::new(config).unwrap();
+    let started = std::time::Instant::now();
+    for _ in 0..3 {
+        c.gateway_count(&GatewayCountRequest::default())
+            .await
+            .unwrap();
+    }
+    assert!(
+        started.elapsed() >= Duration::from_millis(400),
+        "{:?}",
+        started.elapsed()
+    );
+    assert_eq!(server.requests().len(), 3);
+}
