@@ -174,7 +174,8 @@ fn error_chain(e: &dyn std::error::Error) -> String {
 /// may have reached the server, so its outcome is unknown.
 fn classify(endpoint: &Endpoint, request_id: &str, e: &reqwest::Error) -> Error {
     let request_id = request_id.to_owned();
-    if e.is_connect() {
+    // A request that could not be built or connected was never sent.
+    if e.is_connect() || e.is_builder() {
         return Error::Transport {
             endpoint: endpoint.name,
             request_id,
@@ -279,6 +280,17 @@ impl Client {
         {
             return Err(Error::Credentials(
                 "access key and secret key must not be empty".into(),
+            ));
+        }
+        // The access key travels in a header; refuse what a header cannot carry.
+        if !config
+            .credentials
+            .access_key
+            .chars()
+            .all(|c| c.is_ascii_graphic())
+        {
+            return Err(Error::Credentials(
+                "access key must be printable ASCII without spaces".into(),
             ));
         }
         let http = reqwest::Client::builder()
