@@ -35,7 +35,9 @@ pub struct DesiredState {
 }
 
 /// Kinds of object a file can manage; used by `prune`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, JsonSchema)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, JsonSchema,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum Kind {
     PhysicalLines,
@@ -47,7 +49,9 @@ pub enum Kind {
 }
 
 /// IP family of a line, VPC attachment or route (`ipVersion`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, JsonSchema)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, JsonSchema,
+)]
 pub enum IpVersion {
     #[serde(rename = "IPV4")]
     Ipv4,
@@ -270,6 +274,21 @@ pub struct StaticRoute {
     pub protect: bool,
 }
 
+impl StaticRoute {
+    /// The route's `ipVersion`, from its destinations: IPV4 or IPV6 when all
+    /// are of one family, DUALSTACK when both appear (IPV4 when empty).
+    /// Part of the route's identity (gateway, ip version, destination set).
+    pub fn ip_version(&self) -> IpVersion {
+        let v4 = self.dst.iter().any(|d| matches!(d, IpNet::V4(_)));
+        let v6 = self.dst.iter().any(|d| matches!(d, IpNet::V6(_)));
+        match (v4, v6) {
+            (true, true) => IpVersion::DualStack,
+            (false, true) => IpVersion::Ipv6,
+            _ => IpVersion::Ipv4,
+        }
+    }
+}
+
 /// One path of a static route.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
@@ -326,7 +345,9 @@ pub struct BgpPeer {
 }
 
 /// Where a secret comes from. Literal secrets are not accepted in the file.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, JsonSchema)]
+#[derive(
+    Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, JsonSchema,
+)]
 #[serde(rename_all = "snake_case", deny_unknown_fields)]
 pub enum SecretRef {
     /// Read from this environment variable at plan and apply time.
