@@ -6,6 +6,7 @@ pub mod action;
 pub mod desired;
 pub mod inventory;
 pub mod model;
+pub mod schema;
 
 pub use action::{Action, ActionId, ChangeKind, Impact, Operation, Plan, ResourceKind};
 pub use inventory::Inventory;
