@@ -533,3 +533,12 @@ mod props {
         }
     }
 }
+
+#[test]
+fn serialised_model_parses_back() {
+    // `cda export` writes the model with serde; the loader must read it.
+    let s = desired::load(&fixture("desired_ok.yaml")).unwrap();
+    let yaml = serde_saphyr::to_string(&s).unwrap();
+    let back = desired::parse("export.yaml", &yaml).unwrap_or_else(|d| panic!("{d}\n{yaml}"));
+    assert_eq!(back, s);
+}

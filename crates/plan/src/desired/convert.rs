@@ -918,3 +918,77 @@ impl<'t> Conv<'t> {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, clippy::expect_used)]
+    use super::*;
+
+    /// The fields the loader accepts are exactly the model's (as the
+    /// generated schema lists them), so a field added to the model cannot
+    /// be forgotten here.
+    #[test]
+    fn field_lists_match_the_model() {
+        let schema: serde_json::Value =
+            serde_json::from_str(&crate::schema::json_schema()).unwrap();
+        let props = |def: Option<&str>| -> Vec<String> {
+            let obj = match def {
+                None => &schema,
+                Some(d) => &schema["definitions"][d],
+            };
+            let mut v: Vec<String> = obj["properties"]
+                .as_object()
+                .unwrap()
+                .keys()
+                .cloned()
+                .collect();
+            v.sort();
+            v
+        };
+        let sorted = |f: &[&str]| -> Vec<String> {
+            let mut v: Vec<String> = f.iter().map(|s| s.to_string()).collect();
+            v.sort();
+            v
+        };
+        assert_eq!(props(None), sorted(TOP_FIELDS));
+        assert_eq!(props(Some("PhysicalLine")), sorted(LINE_FIELDS));
+        assert_eq!(props(Some("SwitchPort")), sorted(SWITCH_FIELDS));
+        assert_eq!(props(Some("Gateway")), sorted(GATEWAY_FIELDS));
+        assert_eq!(props(Some("VpcAttachment")), sorted(VPC_FIELDS));
+        assert_eq!(props(Some("HealthCheck")), sorted(HEALTH_CHECK_FIELDS));
+        assert_eq!(props(Some("StaticRoute")), sorted(STATIC_ROUTE_FIELDS));
+        assert_eq!(props(Some("NextHop")), sorted(NEXT_HOP_FIELDS));
+        assert_eq!(props(Some("BgpRoute")), sorted(BGP_FIELDS));
+        assert_eq!(props(Some("BgpPeer")), sorted(PEER_FIELDS));
+    }
+
+    /// Enum spellings match the model's serde names.
+    #[test]
+    fn enum_spellings_match_serde() {
+        for (name, v) in KINDS {
+            assert_eq!(serde_json::to_value(v).unwrap(), *name);
+        }
+        for (name, v) in IP_VERSIONS {
+            assert_eq!(serde_json::to_value(v).unwrap(), *name);
+        }
+        for (name, v) in LINE_TYPES {
+            assert_eq!(serde_json::to_value(v).unwrap(), *name);
+        }
+        for (name, v) in PORT_TYPES {
+            assert_eq!(serde_json::to_value(v).unwrap(), *name);
+        }
+    }
+
+    #[test]
+    fn did_you_mean_prefers_close_and_case_insensitive_matches() {
+        assert_eq!(
+            did_you_mean("bandwith", LINE_FIELDS.iter().copied()),
+            Some("bandwidth")
+        );
+        assert_eq!(
+            did_you_mean("Name", LINE_FIELDS.iter().copied()),
+            Some("name")
+        );
+        assert_eq!(did_you_mean("zzzz", LINE_FIELDS.iter().copied()), None);
+    }
+}
