@@ -182,9 +182,11 @@ pub(crate) struct Conv<'t> {
     /// (list path, index in the model) → index in the file, for lists
     /// where an unreadable item was left out of the partial model.
     shifted: HashMap<(String, usize), usize>,
-    /// Paths where reading failed: rules about what is there (emptiness,
-    /// presence, bindings) stay quiet below them instead of piling up.
-    failed: Vec<String>,
+    /// Paths where reading failed, and all their ancestors: rules about
+    /// what is there (emptiness, presence, bindings) stay quiet below them
+    /// instead of piling up. A set, so a hostile file with a million
+    /// failures does not make each look-up slow.
+    failed: HashSet<String>,
 }
 
 impl<'t> Conv<'t> {
@@ -194,7 +196,7 @@ impl<'t> Conv<'t> {
             locs: HashMap::new(),
             broken_lines: HashSet::new(),
             shifted: HashMap::new(),
-            failed: Vec::new(),
+            failed: HashSet::new(),
         }
     }
 
@@ -212,7 +214,9 @@ impl<'t> Conv<'t> {
         }
     }
 
-    /// Reports a problem found while reading the file.
+    /// Reports a value that could not be read (it is left out of the
+    /// partial model); a value kept despite its problem (out of range, host
+    /// bits) is reported with `self.c.error` instead.
     pub(crate) fn fail(
         &mut self,
         loc: Loc,
@@ -221,16 +225,19 @@ impl<'t> Conv<'t> {
         message: String,
         help: Option<String>,
     ) {
-        self.failed.push(path.to_owned());
+        let mut p = path;
+        while self.failed.insert(p.to_owned()) {
+            match p.rfind(['.', '[']) {
+                Some(i) => p = &p[..i],
+                None => break,
+            }
+        }
         self.c.error(loc, path, label, message, help);
     }
 
     /// Whether reading failed at `path` or anywhere inside it.
     pub(crate) fn failed_under(&self, path: &str) -> bool {
-        self.failed.iter().any(|f| {
-            f.strip_prefix(path)
-                .is_some_and(|rest| rest.is_empty() || rest.starts_with(['.', '[']))
-        })
+        self.failed.contains(path)
     }
 
     /// Path in the file of item `idx` (in the model) of the list at `list`.
@@ -369,7 +376,7 @@ impl<'t> Conv<'t> {
             Value::Int(i) => {
                 let field = path.rsplit('.').next().unwrap_or(path);
                 if *i < i128::from(min) || *i > i128::from(max) {
-                    self.fail(
+                    self.c.error(
                         n.loc,
                         path,
                         "out of range",
@@ -491,7 +498,7 @@ impl<'t> Conv<'t> {
     fn network(&mut self, n: &Node, path: &str) -> Option<IpNet> {
         let net = self.parse_cidr(n, path, "10.10.0.0/16")?;
         if net.trunc() != net {
-            self.fail(
+            self.c.error(
                 n.loc,
                 path,
                 "host bits set",
@@ -524,7 +531,7 @@ impl<'t> Conv<'t> {
             _ => None,
         };
         if let Some(what) = bad {
-            self.fail(
+            self.c.error(
                 n.loc,
                 path,
                 "not a host address",

@@ -322,7 +322,17 @@ impl Conv<'_> {
                     IpAddr::V4(_) => &v.subnets,
                     IpAddr::V6(_) => &v.subnets_v6,
                 };
-                if !subnets.iter().any(|s| s.contains(&hc.src_ip)) {
+                let subnets_path = join(
+                    &path,
+                    if hc.src_ip.is_ipv4() {
+                        "subnets"
+                    } else {
+                        "subnets_v6"
+                    },
+                );
+                if !subnets.iter().any(|s| s.contains(&hc.src_ip))
+                    && !self.failed_under(&subnets_path)
+                {
                     let listed: Vec<String> = subnets.iter().map(ToString::to_string).collect();
                     let help = if listed.is_empty() {
                         "the VPC declares no subnet of that family".to_owned()
