@@ -68,6 +68,10 @@ pub enum PlanError {
     NoSubnet { address: String },
     #[error("{address} cannot be changed without touching unmanaged {blocker}; declare it or add its kind to `prune`")]
     BlockedByUnmanaged { address: String, blocker: String },
+    #[error(
+        "{address}: no switch hostname to create the gateway with (set `hostname` or bind a line)"
+    )]
+    NoHostname { address: String },
     #[error("internal error: the action graph has a cycle")]
     Cycle,
 }
@@ -661,7 +665,9 @@ impl<'a> Planner<'a> {
                         .clone()
                         .or_else(|| self.first_line_hostname(d))
                         .or_else(|| g.live.and_then(|l| l.hostname.clone()))
-                        .unwrap_or_default();
+                        .ok_or_else(|| PlanError::NoHostname {
+                            address: addr.clone(),
+                        })?;
                     let create = Operation::CreateGateway {
                         name: name.clone(),
                         hostname,
