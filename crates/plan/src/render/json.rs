@@ -141,7 +141,13 @@ fn action<'a>(addresses: &Addresses<'_>, action: &'a Action) -> JsonAction<'a> {
 }
 
 fn attribute(change: &AttributeChange) -> JsonAttribute<'_> {
+    // A sensitive change listed with neither value (withheld by the
+    // producer) still changed: say so on both sides.
+    let withheld = change.sensitive
+        && change.before.as_ref().is_none_or(Value::is_null)
+        && change.after.as_ref().is_none_or(Value::is_null);
     let shown = |v: &Option<Value>| match v {
+        _ if withheld => Value::String(SENSITIVE.to_string()),
         None | Some(Value::Null) => Value::Null,
         Some(_) if change.sensitive => Value::String(SENSITIVE.to_string()),
         Some(v) => redact(v),
