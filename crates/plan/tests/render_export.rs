@@ -154,3 +154,13 @@ fn empty_live_texts_are_not_exported_as_empty_strings() {
     let plan = plan::plan(&state, &live, &key_options(OLD_KEY_HASH)).unwrap();
     assert!(plan.actions.is_empty());
 }
+
+#[test]
+fn exported_yaml_passes_the_loader_and_validation() {
+    let state = desired_from_inventory(&inventory(), "nm8", Some("netops@example.com"));
+    let yaml = to_yaml(&state).unwrap();
+    match plan::desired::parse("export.yaml", &yaml) {
+        Ok(parsed) => assert_eq!(parsed, state),
+        Err(diagnostics) => panic!("{diagnostics:?}\n{yaml}"),
+    }
+}
