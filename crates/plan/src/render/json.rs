@@ -77,10 +77,10 @@ pub fn json(plan: &Plan) -> String {
         region: &plan.region,
         account: plan.account.as_deref(),
         summary: JsonSummary {
-            add: summary.add,
-            change: summary.change,
-            replace: summary.replace,
-            destroy: summary.destroy,
+            add: summary.counts.add,
+            change: summary.counts.change,
+            replace: summary.counts.replace,
+            destroy: summary.counts.destroy,
             changes: summary.total() > 0,
             impact: JsonImpact {
                 none: impact.is_none(),
