@@ -124,26 +124,90 @@ pub struct LineRef {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "op", rename_all = "snake_case")]
 pub enum Operation {
-    CreateLine { line: PhysicalLine },
-    UpdateLine { line: LineRef, name: Option<String>, bandwidth: Option<u64>, description: Option<String> },
-    DeleteLine { line: LineRef },
-    CreateGateway { name: String, hostname: String, access_point: Option<String>, description: Option<String> },
-    DeleteGateway { name: String },
-    BindLine { gateway: String, line: LineRef },
-    UnbindLine { gateway: String, line: LineRef },
+    CreateLine {
+        line: PhysicalLine,
+    },
+    UpdateLine {
+        line: LineRef,
+        name: Option<String>,
+        bandwidth: Option<u64>,
+        description: Option<String>,
+    },
+    DeleteLine {
+        line: LineRef,
+    },
+    CreateGateway {
+        name: String,
+        hostname: String,
+        access_point: Option<String>,
+        description: Option<String>,
+    },
+    DeleteGateway {
+        name: String,
+    },
+    BindLine {
+        gateway: String,
+        line: LineRef,
+    },
+    UnbindLine {
+        gateway: String,
+        line: LineRef,
+    },
     /// `vpc.health_check` is ignored here; health checks are their own calls.
-    AddVpc { gateway: String, vpc: VpcAttachment },
-    UpdateVpc { gateway: String, vpc: VpcAttachment },
-    DeleteVpc { gateway: String, vpc_id: String },
-    AddHealthCheck { gateway: String, vpc_id: String, vpc_name: Option<String>, subnet: IpNet, check: HealthCheck },
-    UpdateHealthCheck { gateway: String, vpc_id: String, check: HealthCheck },
-    DeleteHealthCheck { gateway: String, vpc_id: String },
-    AddStaticRoute { gateway: String, route: StaticRouteBody },
-    UpdateStaticRoute { gateway: String, id: String, route: StaticRouteBody },
-    DeleteStaticRoute { gateway: String, id: String },
-    AddBgpRoute { gateway: String, route: BgpRouteBody },
-    UpdateBgpRoute { gateway: String, id: String, route: BgpRouteBody },
-    DeleteBgpRoute { gateway: String, id: String },
+    AddVpc {
+        gateway: String,
+        vpc: VpcAttachment,
+    },
+    UpdateVpc {
+        gateway: String,
+        vpc: VpcAttachment,
+    },
+    DeleteVpc {
+        gateway: String,
+        vpc_id: String,
+    },
+    AddHealthCheck {
+        gateway: String,
+        vpc_id: String,
+        vpc_name: Option<String>,
+        subnet: IpNet,
+        check: HealthCheck,
+    },
+    UpdateHealthCheck {
+        gateway: String,
+        vpc_id: String,
+        check: HealthCheck,
+    },
+    DeleteHealthCheck {
+        gateway: String,
+        vpc_id: String,
+    },
+    AddStaticRoute {
+        gateway: String,
+        route: StaticRouteBody,
+    },
+    UpdateStaticRoute {
+        gateway: String,
+        id: String,
+        route: StaticRouteBody,
+    },
+    DeleteStaticRoute {
+        gateway: String,
+        id: String,
+    },
+    AddBgpRoute {
+        gateway: String,
+        route: BgpRouteBody,
+    },
+    UpdateBgpRoute {
+        gateway: String,
+        id: String,
+        route: BgpRouteBody,
+    },
+    DeleteBgpRoute {
+        gateway: String,
+        id: String,
+    },
 }
 
 /// A static route as sent on add/update (full lists).

@@ -35,7 +35,9 @@ pub struct DesiredState {
 }
 
 /// Kinds of object a file can manage; used by `prune`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, JsonSchema)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, JsonSchema,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum Kind {
     PhysicalLines,
@@ -47,7 +49,9 @@ pub enum Kind {
 }
 
 /// IP family of a line, VPC attachment or route (`ipVersion`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, JsonSchema)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, JsonSchema,
+)]
 pub enum IpVersion {
     #[serde(rename = "IPV4")]
     Ipv4,
@@ -326,7 +330,9 @@ pub struct BgpPeer {
 }
 
 /// Where a secret comes from. Literal secrets are not accepted in the file.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, JsonSchema)]
+#[derive(
+    Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, JsonSchema,
+)]
 #[serde(rename_all = "snake_case", deny_unknown_fields)]
 pub enum SecretRef {
     /// Read from this environment variable at plan and apply time.
