@@ -4,10 +4,12 @@
 
 pub mod cli;
 pub mod commands;
+pub mod executor;
 pub mod exit;
 pub mod journal;
 pub mod lock;
 pub mod output;
+pub mod progress;
 
 use clap::Parser;
 use std::process::ExitCode;
