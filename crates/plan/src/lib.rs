@@ -3,10 +3,13 @@
 //! renderings and the plan file. Data in, data out: no network I/O.
 
 pub mod action;
+pub mod diff;
 pub mod inventory;
 pub mod model;
+pub mod planfile;
 
 pub use action::{Action, ActionId, ChangeKind, Impact, Operation, Plan, ResourceKind};
+pub use diff::{plan, PlanError, PlanOptions};
 pub use inventory::Inventory;
 pub use model::DesiredState;
 
