@@ -4,9 +4,11 @@
 
 pub mod action;
 pub mod diff;
+pub mod export;
 pub mod inventory;
 pub mod model;
 pub mod planfile;
+pub mod render;
 
 pub use action::{Action, ActionId, ChangeKind, Impact, Operation, Plan, ResourceKind};
 pub use diff::{plan, PlanError, PlanOptions};

@@ -1,0 +1,98 @@
+//! Steps shared by several commands: load the file, read the estate, plan.
+
+use crate::calls::resolve_secret;
+use crate::output::Output;
+use crate::refresh::{self, Scope};
+use crate::session::Session;
+use anyhow::Context as _;
+use miette::{GraphicalReportHandler, GraphicalTheme};
+use plan::desired::{self, Diagnostics};
+use plan::diff::PlanOptions;
+use plan::model::SecretRef;
+use plan::{DesiredState, Inventory, Plan};
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use crate::exit::Status;
+
+/// Gateways read at once during refresh.
+pub const REFRESH_CONCURRENCY: usize = 8;
+
+/// Load and validate a desired-state file; on failure print every
+/// diagnostic to stderr and return the exit status.
+pub fn load_desired(path: &Path, output: Output) -> Result<(DesiredState, String), Status> {
+    let text = match std::fs::read_to_string(path) {
+        Ok(text) => text,
+        Err(e) => {
+            eprintln!("error: cannot read {}: {e}", path.display());
+            return Err(Status::Failure);
+        }
+    };
+    match desired::parse(&path.display().to_string(), &text) {
+        Ok(state) => Ok((state, desired::content_hash(&text))),
+        Err(diagnostics) => {
+            eprint!("{}", render_diagnostics(&diagnostics, output.color_stderr()));
+            Err(Status::Failure)
+        }
+    }
+}
+
+/// Every problem with its snippet; the header lists them as
+/// `file:line:col: error: …` lines for grep and CI annotations.
+pub fn render_diagnostics(diagnostics: &Diagnostics, color: bool) -> String {
+    let theme = if color { GraphicalTheme::unicode() } else { GraphicalTheme::unicode_nocolor() };
+    let handler = GraphicalReportHandler::new_themed(theme).with_width(100).with_links(false);
+    let mut out = String::new();
+    if handler.render_report(&mut out, diagnostics).is_err() {
+        // Rendering into a String cannot fail in practice; fall back to
+        // the plain lines rather than lose the diagnostics.
+        out = format!("{diagnostics}\n");
+    }
+    let n = diagnostics.len() + diagnostics.omitted();
+    out.push_str(&format!("\n{n} problem{} in {}\n", if n == 1 { "" } else { "s" }, diagnostics.file()));
+    out
+}
+
+/// Hash every BGP key the file references, reading each once.
+pub fn secret_hashes(state: &DesiredState) -> anyhow::Result<BTreeMap<SecretRef, String>> {
+    let mut hashes = BTreeMap::new();
+    for gateway in &state.gateways {
+        for route in &gateway.bgp {
+            for peer in &route.peers {
+                let Some(reference) = &peer.key else { continue };
+                if hashes.contains_key(reference) {
+                    continue;
+                }
+                let key = resolve_secret(reference)
+                    .map_err(|e| anyhow::anyhow!("gateway {} BGP peer on line {}: key {e}", gateway.name, peer.line))?;
+                hashes.insert(reference.clone(), plan::secret_hash(&key));
+            }
+        }
+    }
+    Ok(hashes)
+}
+
+pub fn scope(session: &Session, region: &str, account: Option<&str>) -> Scope {
+    Scope {
+        region: region.to_owned(),
+        account: account.map(str::to_owned).or_else(|| session.account.clone()),
+        concurrency: REFRESH_CONCURRENCY,
+    }
+}
+
+pub async fn read_estate(session: &Session, scope: &Scope) -> anyhow::Result<Inventory> {
+    refresh::refresh(&session.client, scope).await.context("reading the live estate")
+}
+
+/// Refresh and plan.
+pub async fn make_plan(session: &Session, state: &DesiredState) -> anyhow::Result<(Plan, Inventory)> {
+    let options = PlanOptions { secret_hashes: secret_hashes(state)? };
+    let inventory = read_estate(session, &scope(session, &state.region, state.account.as_deref())).await?;
+    let plan = plan::diff::plan(state, &inventory, &options).context("planning")?;
+    Ok((plan, inventory))
+}
+
+/// Actions that delete or replace something (what `--max-destroy` counts).
+pub fn destroy_count(plan: &Plan) -> usize {
+    plan.actions.iter().filter(|a| matches!(a.change, plan::ChangeKind::Delete | plan::ChangeKind::Replace)).count()
+}
