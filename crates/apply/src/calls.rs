@@ -64,12 +64,20 @@ fn classify(e: cda_api::Error) -> CallError {
     } else {
         ErrorClass::Permanent
     };
-    CallError { request_id: e.request_id().map(str::to_owned), message: e.to_string(), class }
+    CallError {
+        request_id: e.request_id().map(str::to_owned),
+        message: e.to_string(),
+        class,
+    }
 }
 
 /// Reads use the client's own retries; a failed read is final here.
 fn read_error(e: cda_api::Error) -> CallError {
-    CallError { request_id: e.request_id().map(str::to_owned), message: e.to_string(), class: ErrorClass::Permanent }
+    CallError {
+        request_id: e.request_id().map(str::to_owned),
+        message: e.to_string(),
+        class: ErrorClass::Permanent,
+    }
 }
 
 fn strings(nets: &[IpNet]) -> Vec<String> {
@@ -91,20 +99,41 @@ fn next_hops(hops: &[NextHopBody]) -> Vec<api::NextHop> {
 /// one trailing newline is dropped.
 pub fn resolve_secret(reference: &SecretRef) -> Result<String, String> {
     match reference {
-        SecretRef::Env(name) => std::env::var(name).map_err(|_| format!("environment variable {name} is not set")),
+        SecretRef::Env(name) => {
+            std::env::var(name).map_err(|_| format!("environment variable {name} is not set"))
+        }
         SecretRef::File(path) => std::fs::read_to_string(path)
-            .map(|s| s.strip_suffix('\n').map(|t| t.strip_suffix('\r').unwrap_or(t)).unwrap_or(&s).to_owned())
+            .map(|s| {
+                s.strip_suffix('\n')
+                    .map(|t| t.strip_suffix('\r').unwrap_or(t))
+                    .unwrap_or(&s)
+                    .to_owned()
+            })
             .map_err(|e| format!("cannot read key file {path}: {e}")),
     }
 }
 
 impl ApiBackend {
-    pub fn new(client: Arc<Client>, region: String, account: Option<String>, dry_run: bool) -> Self {
-        ApiBackend { client, region, account, line_ids: Mutex::new(HashMap::new()), dry_run }
+    pub fn new(
+        client: Arc<Client>,
+        region: String,
+        account: Option<String>,
+        dry_run: bool,
+    ) -> Self {
+        ApiBackend {
+            client,
+            region,
+            account,
+            line_ids: Mutex::new(HashMap::new()),
+            dry_run,
+        }
     }
 
     fn remember(&self, name: &str, id: &str) {
-        self.line_ids.lock().unwrap_or_else(|p| p.into_inner()).insert(name.to_owned(), id.to_owned());
+        self.line_ids
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .insert(name.to_owned(), id.to_owned());
     }
 
     fn account(&self) -> String {
@@ -117,7 +146,11 @@ impl ApiBackend {
             account: self.account.clone(),
             ..Default::default()
         };
-        let lines = self.client.physical_line_list_all(&req).await.map_err(read_error)?;
+        let lines = self
+            .client
+            .physical_line_list_all(&req)
+            .await
+            .map_err(read_error)?;
         for line in &lines {
             if let (Some(id), Some(name)) = (line.id(), line.line_name.as_deref()) {
                 self.remember(name, id);
@@ -133,7 +166,12 @@ impl ApiBackend {
         if let Some(id) = &line.id {
             return Ok(id.clone());
         }
-        let known = self.line_ids.lock().unwrap_or_else(|p| p.into_inner()).get(&line.name).cloned();
+        let known = self
+            .line_ids
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .get(&line.name)
+            .cloned();
         if let Some(id) = known {
             return Ok(id);
         }
@@ -143,27 +181,44 @@ impl ApiBackend {
         let mut wait = Duration::from_millis(200);
         for _ in 0..6 {
             self.list_lines().await?;
-            let found = self.line_ids.lock().unwrap_or_else(|p| p.into_inner()).get(&line.name).cloned();
+            let found = self
+                .line_ids
+                .lock()
+                .unwrap_or_else(|p| p.into_inner())
+                .get(&line.name)
+                .cloned();
             if let Some(id) = found {
                 return Ok(id);
             }
             tokio::time::sleep(wait).await;
             wait *= 2;
         }
-        Err(CallError::permanent(format!("physical line {} not found after creating it", line.name)))
+        Err(CallError::permanent(format!(
+            "physical line {} not found after creating it",
+            line.name
+        )))
     }
 
-    fn secret(&self, reference: &Option<SecretRef>, peer: &str) -> Result<Option<SecretString>, CallError> {
+    fn secret(
+        &self,
+        reference: &Option<SecretRef>,
+        peer: &str,
+    ) -> Result<Option<SecretString>, CallError> {
         match reference {
             None => Ok(None),
-            Some(_) if self.dry_run => Ok(Some(SecretString::from(cda_api::wire::SENSITIVE.to_owned()))),
+            Some(_) if self.dry_run => Ok(Some(SecretString::from(
+                cda_api::wire::SENSITIVE.to_owned(),
+            ))),
             Some(r) => resolve_secret(r)
                 .map(|k| Some(SecretString::from(k)))
                 .map_err(|e| CallError::permanent(format!("BGP key for peer {peer}: {e}"))),
         }
     }
 
-    async fn bgp_peers(&self, peers: &[plan::action::BgpPeerBody]) -> Result<Vec<api::BgpPeer>, CallError> {
+    async fn bgp_peers(
+        &self,
+        peers: &[plan::action::BgpPeerBody],
+    ) -> Result<Vec<api::BgpPeer>, CallError> {
         let mut out = Vec::with_capacity(peers.len());
         for p in peers {
             out.push(api::BgpPeer {
@@ -196,7 +251,15 @@ impl ApiBackend {
     async fn bgp_parts(
         &self,
         r: &BgpRouteBody,
-    ) -> Result<(Vec<api::BgpPeer>, Vec<api::BgpPeer>, Option<bool>, Option<String>), CallError> {
+    ) -> Result<
+        (
+            Vec<api::BgpPeer>,
+            Vec<api::BgpPeer>,
+            Option<bool>,
+            Option<String>,
+        ),
+        CallError,
+    > {
         let v4 = self.bgp_peers(&r.peers_v4).await?;
         let v6 = self.bgp_peers(&r.peers_v6).await?;
         let multi = r.multipath.map(|_| true);
@@ -229,31 +292,37 @@ impl ApiBackend {
                 description: line.description.clone(),
                 ..Default::default()
             }),
-            Operation::UpdateLine { line, name, bandwidth, description } => {
-                Call::LineUpdate(api::PhysicalLineUpdateRequest {
-                    line_id: self.line_id(line).await?,
-                    region_id: Some(region()),
-                    bandwidth: *bandwidth,
-                    line_name: name.clone(),
-                    description: description.clone(),
-                    ..Default::default()
-                })
-            }
+            Operation::UpdateLine {
+                line,
+                name,
+                bandwidth,
+                description,
+            } => Call::LineUpdate(api::PhysicalLineUpdateRequest {
+                line_id: self.line_id(line).await?,
+                region_id: Some(region()),
+                bandwidth: *bandwidth,
+                line_name: name.clone(),
+                description: description.clone(),
+                ..Default::default()
+            }),
             Operation::DeleteLine { line } => Call::LineDelete(api::PhysicalLineDeleteRequest {
                 line_id: self.line_id(line).await?,
                 region_id: Some(region()),
             }),
-            Operation::CreateGateway { name, hostname, access_point, description } => {
-                Call::GatewayAdd(api::GatewayAddRequest {
-                    region_id: Some(region()),
-                    gateway_name: name.clone(),
-                    account: self.account(),
-                    hostname: hostname.clone(),
-                    access_point: access_point.clone(),
-                    description: description.clone(),
-                    ..Default::default()
-                })
-            }
+            Operation::CreateGateway {
+                name,
+                hostname,
+                access_point,
+                description,
+            } => Call::GatewayAdd(api::GatewayAddRequest {
+                region_id: Some(region()),
+                gateway_name: name.clone(),
+                account: self.account(),
+                hostname: hostname.clone(),
+                access_point: access_point.clone(),
+                description: description.clone(),
+                ..Default::default()
+            }),
             Operation::DeleteGateway { name } => Call::GatewayDelete(api::GatewayDeleteRequest {
                 gateway_name: name.clone(),
                 region_id: Some(region()),
@@ -296,7 +365,13 @@ impl ApiBackend {
                 vpc_id: vpc_id.clone(),
                 region_id: Some(region()),
             }),
-            Operation::AddHealthCheck { gateway, vpc_id, vpc_name, subnet, check } => {
+            Operation::AddHealthCheck {
+                gateway,
+                vpc_id,
+                vpc_name,
+                subnet,
+                check,
+            } => {
                 Call::HealthCheckAdd(api::HealthCheckAddRequest {
                     region_id: region(),
                     gateway_name: gateway.clone(),
@@ -313,16 +388,18 @@ impl ApiBackend {
                     auto_route_switching: check.auto_switch,
                 })
             }
-            Operation::UpdateHealthCheck { gateway, vpc_id, check } => {
-                Call::HealthCheckUpdate(api::HealthCheckUpdateRequest {
-                    region_id: region(),
-                    gateway_name: gateway.clone(),
-                    vpc_id: vpc_id.clone(),
-                    interval: u32::from(check.interval),
-                    ntimest: u32::from(check.packets),
-                    auto_route_switching: check.auto_switch,
-                })
-            }
+            Operation::UpdateHealthCheck {
+                gateway,
+                vpc_id,
+                check,
+            } => Call::HealthCheckUpdate(api::HealthCheckUpdateRequest {
+                region_id: region(),
+                gateway_name: gateway.clone(),
+                vpc_id: vpc_id.clone(),
+                interval: u32::from(check.interval),
+                ntimest: u32::from(check.packets),
+                auto_route_switching: check.auto_switch,
+            }),
             Operation::DeleteHealthCheck { gateway, vpc_id } => {
                 Call::HealthCheckDelete(api::HealthCheckDeleteRequest {
                     region_id: region(),
@@ -330,7 +407,9 @@ impl ApiBackend {
                     vpc_id: vpc_id.clone(),
                 })
             }
-            Operation::AddStaticRoute { gateway, route } => Call::StaticRouteAdd(self.static_add(gateway, route)),
+            Operation::AddStaticRoute { gateway, route } => {
+                Call::StaticRouteAdd(self.static_add(gateway, route))
+            }
             Operation::UpdateStaticRoute { gateway, id, route } => {
                 let add = self.static_add(gateway, route);
                 Call::StaticRouteUpdate(api::StaticRouteUpdateRequest {
@@ -343,10 +422,12 @@ impl ApiBackend {
                     next_hop_v6: add.next_hop_v6,
                 })
             }
-            Operation::DeleteStaticRoute { id, .. } => Call::StaticRouteDelete(api::StaticRouteDeleteRequest {
-                srid: id.clone(),
-                region_id: Some(region()),
-            }),
+            Operation::DeleteStaticRoute { id, .. } => {
+                Call::StaticRouteDelete(api::StaticRouteDeleteRequest {
+                    srid: id.clone(),
+                    region_id: Some(region()),
+                })
+            }
             Operation::AddBgpRoute { gateway, route } => {
                 let (v4, v6, multi, num) = self.bgp_parts(route).await?;
                 Call::BgpRouteAdd(api::BgpRouteAddRequest {
@@ -377,10 +458,12 @@ impl ApiBackend {
                     ..Default::default()
                 })
             }
-            Operation::DeleteBgpRoute { id, .. } => Call::BgpRouteDelete(api::BgpRouteDeleteRequest {
-                bgpid: id.clone(),
-                region_id: Some(region()),
-            }),
+            Operation::DeleteBgpRoute { id, .. } => {
+                Call::BgpRouteDelete(api::BgpRouteDeleteRequest {
+                    bgpid: id.clone(),
+                    region_id: Some(region()),
+                })
+            }
         })
     }
 }
@@ -439,7 +522,10 @@ impl Call {
 }
 
 fn net_set(list: &[String]) -> BTreeSet<IpNet> {
-    list.iter().filter_map(|s| s.trim().parse::<IpNet>().ok()).map(|n| n.trunc()).collect()
+    list.iter()
+        .filter_map(|s| s.trim().parse::<IpNet>().ok())
+        .map(|n| n.trunc())
+        .collect()
 }
 
 impl Backend for ApiBackend {
@@ -448,8 +534,15 @@ impl Backend for ApiBackend {
     async fn prepare(&self, op: &Operation) -> Result<Prepared<Call>, CallError> {
         let call = self.build(op).await?;
         let ep = call.endpoint();
-        let body = call.redacted_body().map_err(|e| CallError::permanent(e.to_string()))?;
-        Ok(Prepared { method: ep.method.as_str(), path: ep.path, body, call })
+        let body = call
+            .redacted_body()
+            .map_err(|e| CallError::permanent(e.to_string()))?;
+        Ok(Prepared {
+            method: ep.method.as_str(),
+            path: ep.path,
+            body,
+            call,
+        })
     }
 
     async fn send(&self, call: &Call) -> Result<Option<String>, CallError> {
@@ -487,20 +580,33 @@ impl Backend for ApiBackend {
             region_id: Some(self.region.clone()),
         };
         Ok(match op {
-            Operation::CreateLine { line } => {
-                self.list_lines().await?.iter().any(|l| l.line_name.as_deref() == Some(line.name.as_str()))
-            }
-            Operation::UpdateLine { line, name, bandwidth, .. } => {
+            Operation::CreateLine { line } => self
+                .list_lines()
+                .await?
+                .iter()
+                .any(|l| l.line_name.as_deref() == Some(line.name.as_str())),
+            Operation::UpdateLine {
+                line,
+                name,
+                bandwidth,
+                ..
+            } => {
                 let id = self.line_id(line).await?;
                 self.list_lines().await?.iter().any(|l| {
                     l.id() == Some(id.as_str())
-                        && name.as_ref().is_none_or(|n| l.line_name.as_ref() == Some(n))
+                        && name
+                            .as_ref()
+                            .is_none_or(|n| l.line_name.as_ref() == Some(n))
                         && bandwidth.is_none_or(|b| l.bandwidth == Some(b))
                 })
             }
             Operation::DeleteLine { line } => {
                 let id = self.line_id(line).await?;
-                !self.list_lines().await?.iter().any(|l| l.id() == Some(id.as_str()))
+                !self
+                    .list_lines()
+                    .await?
+                    .iter()
+                    .any(|l| l.id() == Some(id.as_str()))
             }
             Operation::CreateGateway { name, .. } | Operation::DeleteGateway { name } => {
                 let req = api::GatewayListRequest {
@@ -508,16 +614,19 @@ impl Backend for ApiBackend {
                     region_id: Some(self.region.clone()),
                     ..Default::default()
                 };
-                let exists = c.gateway_list_all(&req).await.map_err(read_error)?.iter().any(|g| g.name() == Some(name));
+                let exists = c
+                    .gateway_list_all(&req)
+                    .await
+                    .map_err(read_error)?
+                    .iter()
+                    .any(|g| g.name() == Some(name));
                 exists == matches!(op, Operation::CreateGateway { .. })
             }
             Operation::BindLine { gateway, line } | Operation::UnbindLine { gateway, line } => {
                 let id = self.line_id(line).await?;
-                let bound = self
-                    .list_lines()
-                    .await?
-                    .iter()
-                    .any(|l| l.id() == Some(id.as_str()) && l.vrf_name.as_deref() == Some(gateway.as_str()));
+                let bound = self.list_lines().await?.iter().any(|l| {
+                    l.id() == Some(id.as_str()) && l.vrf_name.as_deref() == Some(gateway.as_str())
+                });
                 bound == matches!(op, Operation::BindLine { .. })
             }
             Operation::AddVpc { gateway, vpc } | Operation::UpdateVpc { gateway, vpc } => {
@@ -525,55 +634,112 @@ impl Backend for ApiBackend {
                 vpcs.iter().any(|v| {
                     v.vpc_id.as_deref() == Some(vpc.id.as_str())
                         && (matches!(op, Operation::AddVpc { .. })
-                            || net_set(&v.vpc_subnet) == vpc.subnets.iter().map(|n| n.trunc()).collect())
+                            || net_set(&v.vpc_subnet)
+                                == vpc.subnets.iter().map(|n| n.trunc()).collect())
                 })
             }
             Operation::DeleteVpc { gateway, vpc_id } => {
                 let vpcs = c.vpc_list(&scoped(gateway)).await.map_err(read_error)?;
-                !vpcs.iter().any(|v| v.vpc_id.as_deref() == Some(vpc_id.as_str()))
+                !vpcs
+                    .iter()
+                    .any(|v| v.vpc_id.as_deref() == Some(vpc_id.as_str()))
             }
-            Operation::AddHealthCheck { gateway, vpc_id, check, .. }
-            | Operation::UpdateHealthCheck { gateway, vpc_id, check } => {
-                let req =
-                    api::HealthCheckGetRequest { gateway_name: gateway.clone(), vpc_id: vpc_id.clone(), vpc_name: None };
-                c.health_check_get(&req).await.map_err(read_error)?.is_some_and(|h| {
-                    h.interval == u32::from(check.interval)
-                        && h.ntimest == u32::from(check.packets)
-                        && h.auto_route_switching == check.auto_switch
-                })
+            Operation::AddHealthCheck {
+                gateway,
+                vpc_id,
+                check,
+                ..
+            }
+            | Operation::UpdateHealthCheck {
+                gateway,
+                vpc_id,
+                check,
+            } => {
+                let req = api::HealthCheckGetRequest {
+                    gateway_name: gateway.clone(),
+                    vpc_id: vpc_id.clone(),
+                    vpc_name: None,
+                };
+                c.health_check_get(&req)
+                    .await
+                    .map_err(read_error)?
+                    .is_some_and(|h| {
+                        h.interval == u32::from(check.interval)
+                            && h.ntimest == u32::from(check.packets)
+                            && h.auto_route_switching == check.auto_switch
+                    })
             }
             Operation::DeleteHealthCheck { gateway, vpc_id } => {
-                let req =
-                    api::HealthCheckGetRequest { gateway_name: gateway.clone(), vpc_id: vpc_id.clone(), vpc_name: None };
-                c.health_check_get(&req).await.map_err(read_error)?.is_none_or(|h| h.src_ip.is_empty())
+                let req = api::HealthCheckGetRequest {
+                    gateway_name: gateway.clone(),
+                    vpc_id: vpc_id.clone(),
+                    vpc_name: None,
+                };
+                c.health_check_get(&req)
+                    .await
+                    .map_err(read_error)?
+                    .is_none_or(|h| h.src_ip.is_empty())
             }
-            Operation::AddStaticRoute { gateway, route } | Operation::UpdateStaticRoute { gateway, route, .. } => {
-                let want: BTreeSet<IpNet> = route.dst_v4.iter().chain(&route.dst_v6).map(|n| n.trunc()).collect();
-                let want_hops: BTreeSet<_> =
-                    route.next_hops_v4.iter().chain(&route.next_hops_v6).map(|h| (h.remote_ip, h.priority)).collect();
-                let routes = c.static_route_list(&scoped(gateway)).await.map_err(read_error)?;
+            Operation::AddStaticRoute { gateway, route }
+            | Operation::UpdateStaticRoute { gateway, route, .. } => {
+                let want: BTreeSet<IpNet> = route
+                    .dst_v4
+                    .iter()
+                    .chain(&route.dst_v6)
+                    .map(|n| n.trunc())
+                    .collect();
+                let want_hops: BTreeSet<_> = route
+                    .next_hops_v4
+                    .iter()
+                    .chain(&route.next_hops_v6)
+                    .map(|h| (h.remote_ip, h.priority))
+                    .collect();
+                let routes = c
+                    .static_route_list(&scoped(gateway))
+                    .await
+                    .map_err(read_error)?;
                 routes.iter().any(|r| {
                     let id_ok = match op {
                         Operation::UpdateStaticRoute { id, .. } => &r.srid == id,
                         _ => true,
                     };
-                    let dst: BTreeSet<IpNet> = net_set(&r.dst_cidr).into_iter().chain(net_set(&r.dst_cidr_v6)).collect();
+                    let dst: BTreeSet<IpNet> = net_set(&r.dst_cidr)
+                        .into_iter()
+                        .chain(net_set(&r.dst_cidr_v6))
+                        .collect();
                     let hops: BTreeSet<_> = r
                         .next_hop
                         .iter()
                         .chain(&r.next_hop_v6)
-                        .filter_map(|h| h.remote_gateway_ip.parse().ok().map(|ip: std::net::IpAddr| (ip, h.priority)))
+                        .filter_map(|h| {
+                            h.remote_gateway_ip
+                                .parse()
+                                .ok()
+                                .map(|ip: std::net::IpAddr| (ip, h.priority))
+                        })
                         .collect();
                     id_ok && dst == want && hops == want_hops
                 })
             }
             Operation::DeleteStaticRoute { gateway, id } => {
-                let routes = c.static_route_list(&scoped(gateway)).await.map_err(read_error)?;
+                let routes = c
+                    .static_route_list(&scoped(gateway))
+                    .await
+                    .map_err(read_error)?;
                 !routes.iter().any(|r| &r.srid == id)
             }
-            Operation::AddBgpRoute { gateway, route } | Operation::UpdateBgpRoute { gateway, route, .. } => {
-                let want: BTreeSet<_> = route.peers_v4.iter().chain(&route.peers_v6).map(|p| (p.ip, p.peer_as)).collect();
-                let routes = c.bgp_route_list(&scoped(gateway)).await.map_err(read_error)?;
+            Operation::AddBgpRoute { gateway, route }
+            | Operation::UpdateBgpRoute { gateway, route, .. } => {
+                let want: BTreeSet<_> = route
+                    .peers_v4
+                    .iter()
+                    .chain(&route.peers_v6)
+                    .map(|p| (p.ip, p.peer_as))
+                    .collect();
+                let routes = c
+                    .bgp_route_list(&scoped(gateway))
+                    .await
+                    .map_err(read_error)?;
                 routes.iter().any(|r| {
                     let id_ok = match op {
                         Operation::UpdateBgpRoute { id, .. } => &r.bgpid == id,
@@ -583,13 +749,21 @@ impl Backend for ApiBackend {
                         .bgp_list
                         .iter()
                         .chain(&r.bgp_ipv6_list)
-                        .filter_map(|p| Some((p.bgp_ip.parse::<std::net::IpAddr>().ok()?, p.peer_as.parse::<u32>().ok()?)))
+                        .filter_map(|p| {
+                            Some((
+                                p.bgp_ip.parse::<std::net::IpAddr>().ok()?,
+                                p.peer_as.parse::<u32>().ok()?,
+                            ))
+                        })
                         .collect();
                     id_ok && peers == want
                 })
             }
             Operation::DeleteBgpRoute { gateway, id } => {
-                let routes = c.bgp_route_list(&scoped(gateway)).await.map_err(read_error)?;
+                let routes = c
+                    .bgp_route_list(&scoped(gateway))
+                    .await
+                    .map_err(read_error)?;
                 !routes.iter().any(|r| &r.bgpid == id)
             }
         })

@@ -2,6 +2,7 @@
 //! executor, journal, lock and the embedded emulator. Planning logic lives in
 //! the `plan` crate; wire details in `cda-api`.
 
+pub mod calls;
 pub mod cli;
 pub mod commands;
 pub mod executor;
@@ -10,6 +11,8 @@ pub mod journal;
 pub mod lock;
 pub mod output;
 pub mod progress;
+pub mod refresh;
+pub mod session;
 
 use clap::Parser;
 use std::process::ExitCode;

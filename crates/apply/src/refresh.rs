@@ -12,8 +12,8 @@ use cda_api::types as api;
 use cda_api::Client;
 use ipnet::IpNet;
 use plan::inventory::{
-    Inventory, LiveBgpPeer, LiveBgpRoute, LiveGateway, LiveHealthCheck, LiveLine, LiveNextHop, LiveStaticRoute,
-    LiveVpc,
+    Inventory, LiveBgpPeer, LiveBgpRoute, LiveGateway, LiveHealthCheck, LiveLine, LiveNextHop,
+    LiveStaticRoute, LiveVpc,
 };
 use plan::model::{IpVersion, LineType, PortType};
 use secrecy::ExposeSecret;
@@ -40,13 +40,21 @@ pub enum RefreshError {
     #[error(transparent)]
     Api(#[from] cda_api::Error),
     #[error("{object}: cannot read {field} {value:?} from the API")]
-    Unreadable { object: String, field: &'static str, value: String },
+    Unreadable {
+        object: String,
+        field: &'static str,
+        value: String,
+    },
     #[error("refresh task failed: {0}")]
     Task(String),
 }
 
 fn unreadable(object: &str, field: &'static str, value: &str) -> RefreshError {
-    RefreshError::Unreadable { object: object.to_owned(), field, value: value.to_owned() }
+    RefreshError::Unreadable {
+        object: object.to_owned(),
+        field,
+        value: value.to_owned(),
+    }
 }
 
 /// Read everything in scope.
@@ -61,23 +69,37 @@ pub async fn refresh(client: &Arc<Client>, scope: &Scope) -> Result<Inventory, R
         region_id: Some(scope.region.clone()),
         ..Default::default()
     };
-    let (lines, gateways) =
-        tokio::try_join!(client.physical_line_list_all(&line_req), client.gateway_list_all(&gateway_req))?;
+    let (lines, gateways) = tokio::try_join!(
+        client.physical_line_list_all(&line_req),
+        client.gateway_list_all(&gateway_req)
+    )?;
 
-    let lines: Vec<LiveLine> = lines.iter().filter_map(|l| map_line(l).transpose()).collect::<Result<_, _>>()?;
-    let line_ids: Arc<HashMap<String, String>> =
-        Arc::new(lines.iter().map(|l| (l.name.clone(), l.id.clone())).collect());
+    let lines: Vec<LiveLine> = lines
+        .iter()
+        .filter_map(|l| map_line(l).transpose())
+        .collect::<Result<_, _>>()?;
+    let line_ids: Arc<HashMap<String, String>> = Arc::new(
+        lines
+            .iter()
+            .map(|l| (l.name.clone(), l.id.clone()))
+            .collect(),
+    );
 
     let permits = Arc::new(Semaphore::new(scope.concurrency.max(1)));
     let mut tasks = JoinSet::new();
     for (order, gateway) in gateways.into_iter().enumerate() {
-        let Some(name) = gateway.name().map(str::to_owned) else { continue };
+        let Some(name) = gateway.name().map(str::to_owned) else {
+            continue;
+        };
         let client = Arc::clone(client);
         let scope = scope.clone();
         let permits = Arc::clone(&permits);
         let line_ids = Arc::clone(&line_ids);
         tasks.spawn(async move {
-            let _permit = permits.acquire_owned().await.map_err(|e| RefreshError::Task(e.to_string()))?;
+            let _permit = permits
+                .acquire_owned()
+                .await
+                .map_err(|e| RefreshError::Task(e.to_string()))?;
             let live = read_gateway(&client, &scope, &name, &gateway, &line_ids).await?;
             Ok::<_, RefreshError>((order, live))
         });
@@ -88,7 +110,10 @@ pub async fn refresh(client: &Arc<Client>, scope: &Scope) -> Result<Inventory, R
     }
     gateways.sort_by_key(|(order, _)| *order);
 
-    let mut inventory = Inventory { lines, gateways: gateways.into_iter().map(|(_, g)| g).collect() };
+    let mut inventory = Inventory {
+        lines,
+        gateways: gateways.into_iter().map(|(_, g)| g).collect(),
+    };
     inventory.normalise();
     Ok(inventory)
 }
@@ -105,19 +130,25 @@ async fn read_gateway(
         account: scope.account.clone(),
         region_id: Some(scope.region.clone()),
     };
-    let (vpcs, static_routes, bgp_routes) =
-        tokio::try_join!(client.vpc_list(&req), client.static_route_list(&req), client.bgp_route_list(&req))?;
+    let (vpcs, static_routes, bgp_routes) = tokio::try_join!(
+        client.vpc_list(&req),
+        client.static_route_list(&req),
+        client.bgp_route_list(&req)
+    )?;
 
     let mut live_vpcs = Vec::with_capacity(vpcs.len());
     for vpc in &vpcs {
-        let Some(mut live) = map_vpc(name, vpc)? else { continue };
+        let Some(mut live) = map_vpc(name, vpc)? else {
+            continue;
+        };
         let hc_req = api::HealthCheckGetRequest {
             gateway_name: name.to_owned(),
             vpc_id: live.id.clone(),
             vpc_name: live.name.clone(),
         };
         if let Some(check) = client.health_check_get(&hc_req).await? {
-            live.health_check = map_health_check(&format!("health_check.{name}.{}", live.id), &check)?;
+            live.health_check =
+                map_health_check(&format!("health_check.{name}.{}", live.id), &check)?;
         }
         live_vpcs.push(live);
     }
@@ -131,8 +162,14 @@ async fn read_gateway(
         description: gateway.description.clone().filter(|s| !s.is_empty()),
         line_ids: line_list,
         vpcs: live_vpcs,
-        static_routes: static_routes.iter().map(|r| map_static_route(name, r)).collect::<Result<_, _>>()?,
-        bgp_routes: bgp_routes.iter().map(|r| map_bgp_route(name, r, line_ids)).collect::<Result<_, _>>()?,
+        static_routes: static_routes
+            .iter()
+            .map(|r| map_static_route(name, r))
+            .collect::<Result<_, _>>()?,
+        bgp_routes: bgp_routes
+            .iter()
+            .map(|r| map_bgp_route(name, r, line_ids))
+            .collect::<Result<_, _>>()?,
     })
 }
 
@@ -151,19 +188,31 @@ fn ip_version(object: &str, v: &Option<String>) -> Result<IpVersion, RefreshErro
 
 /// Interconnect addresses come with a prefix length (`10.255.0.1/30`); a bare
 /// address is read as a host route so it still compares.
-fn ip_net(object: &str, field: &'static str, v: &Option<String>) -> Result<Option<IpNet>, RefreshError> {
-    let Some(text) = non_empty(v) else { return Ok(None) };
+fn ip_net(
+    object: &str,
+    field: &'static str,
+    v: &Option<String>,
+) -> Result<Option<IpNet>, RefreshError> {
+    let Some(text) = non_empty(v) else {
+        return Ok(None);
+    };
     if let Ok(net) = text.parse::<IpNet>() {
         return Ok(Some(net));
     }
-    text.parse::<IpAddr>().map(|a| Some(IpNet::from(a))).map_err(|_| unreadable(object, field, text))
+    text.parse::<IpAddr>()
+        .map(|a| Some(IpNet::from(a)))
+        .map_err(|_| unreadable(object, field, text))
 }
 
 fn cidrs(object: &str, field: &'static str, list: &[String]) -> Result<Vec<IpNet>, RefreshError> {
     list.iter()
         .map(|s| s.trim())
         .filter(|s| !s.is_empty())
-        .map(|s| s.parse::<IpNet>().map(|n| n.trunc()).map_err(|_| unreadable(object, field, s)))
+        .map(|s| {
+            s.parse::<IpNet>()
+                .map(|n| n.trunc())
+                .map_err(|_| unreadable(object, field, s))
+        })
         .collect()
 }
 
@@ -176,21 +225,31 @@ fn ip_addr(object: &str, field: &'static str, text: &str) -> Result<IpAddr, Refr
 
 /// `None` for a listing row without id or name (nothing we could manage).
 fn map_line(line: &api::PhysicalLine) -> Result<Option<LiveLine>, RefreshError> {
-    let (Some(id), Some(name)) = (line.id(), non_empty(&line.line_name)) else { return Ok(None) };
+    let (Some(id), Some(name)) = (line.id(), non_empty(&line.line_name)) else {
+        return Ok(None);
+    };
     let object = format!("physical_line.{name}");
-    let port_type = match non_empty(&line.port_type).map(str::to_ascii_uppercase).as_deref() {
+    let port_type = match non_empty(&line.port_type)
+        .map(str::to_ascii_uppercase)
+        .as_deref()
+    {
         Some("1G") | Some("GE") => Some(PortType::OneG),
         Some("10G") | Some("10GE") => Some(PortType::TenG),
         _ => None,
     };
-    let line_type = match non_empty(&line.line_type).map(str::to_ascii_uppercase).as_deref() {
+    let line_type = match non_empty(&line.line_type)
+        .map(str::to_ascii_uppercase)
+        .as_deref()
+    {
         Some("PON") => Some(LineType::Pon),
         Some("IPRAN") => Some(LineType::Ipran),
         _ => None,
     };
     let vlan = match (line.tag, line.vlan) {
         (Some(0), _) | (_, None) | (_, Some(0)) => None,
-        (_, Some(v)) => Some(u16::try_from(v).map_err(|_| unreadable(&object, "vlan", &v.to_string()))?),
+        (_, Some(v)) => {
+            Some(u16::try_from(v).map_err(|_| unreadable(&object, "vlan", &v.to_string()))?)
+        }
     };
     Ok(Some(LiveLine {
         id: id.to_owned(),
@@ -214,7 +273,9 @@ fn map_line(line: &api::PhysicalLine) -> Result<Option<LiveLine>, RefreshError> 
 }
 
 fn map_vpc(gateway: &str, vpc: &api::Vpc) -> Result<Option<LiveVpc>, RefreshError> {
-    let Some(id) = non_empty(&vpc.vpc_id) else { return Ok(None) };
+    let Some(id) = non_empty(&vpc.vpc_id) else {
+        return Ok(None);
+    };
     let object = format!("vpc.{gateway}.{id}");
     Ok(Some(LiveVpc {
         id: id.to_owned(),
@@ -222,7 +283,11 @@ fn map_vpc(gateway: &str, vpc: &api::Vpc) -> Result<Option<LiveVpc>, RefreshErro
         bandwidth: vpc.bandwidth.unwrap_or(0),
         ip_version: ip_version(&object, &vpc.ip_version)?,
         network_segment: ip_net(&object, "vpcNetworkSegment", &vpc.vpc_network_segment)?,
-        network_segment_v6: ip_net(&object, "vpcNetworkSegmentIPv6", &vpc.vpc_network_segment_ipv6)?,
+        network_segment_v6: ip_net(
+            &object,
+            "vpcNetworkSegmentIPv6",
+            &vpc.vpc_network_segment_ipv6,
+        )?,
         subnets: cidrs(&object, "vpcSubnet", &vpc.vpc_subnet)?,
         subnets_v6: cidrs(&object, "vpcSubnetIPv6", &vpc.vpc_subnet_ipv6)?,
         dc_type: non_empty(&vpc.dc_type).map(str::to_owned),
@@ -231,11 +296,16 @@ fn map_vpc(gateway: &str, vpc: &api::Vpc) -> Result<Option<LiveVpc>, RefreshErro
 }
 
 /// `None` when the API answers with an empty setting (no health check).
-fn map_health_check(object: &str, check: &api::HealthCheck) -> Result<Option<LiveHealthCheck>, RefreshError> {
+fn map_health_check(
+    object: &str,
+    check: &api::HealthCheck,
+) -> Result<Option<LiveHealthCheck>, RefreshError> {
     if check.src_ip.trim().is_empty() && check.dst_ip.trim().is_empty() {
         return Ok(None);
     }
-    let small = |field: &'static str, v: u32| u8::try_from(v).map_err(|_| unreadable(object, field, &v.to_string()));
+    let small = |field: &'static str, v: u32| {
+        u8::try_from(v).map_err(|_| unreadable(object, field, &v.to_string()))
+    };
     Ok(Some(LiveHealthCheck {
         src_ip: ip_addr(object, "srcIP", &check.src_ip)?,
         dst_ip: ip_addr(object, "dstIP", &check.dst_ip)?,
@@ -258,7 +328,10 @@ fn map_next_hops(object: &str, hops: &[api::NextHop]) -> Result<Vec<LiveNextHop>
         .collect()
 }
 
-fn map_static_route(gateway: &str, route: &api::StaticRoute) -> Result<LiveStaticRoute, RefreshError> {
+fn map_static_route(
+    gateway: &str,
+    route: &api::StaticRoute,
+) -> Result<LiveStaticRoute, RefreshError> {
     let object = format!("static_route.{gateway}.{}", route.srid);
     let mut dst = cidrs(&object, "dstCidr", &route.dst_cidr)?;
     dst.extend(cidrs(&object, "dstCidrV6", &route.dst_cidr_v6)?);
@@ -282,14 +355,19 @@ fn map_bgp_route(
     let mut peers = Vec::new();
     for peer in route.bgp_list.iter().chain(&route.bgp_ipv6_list) {
         let line_name = non_empty(&peer.line_name).map(str::to_owned);
-        let line_id =
-            non_empty(&peer.line_id).map(str::to_owned).or_else(|| line_name.as_ref().and_then(|n| line_ids.get(n).cloned()));
+        let line_id = non_empty(&peer.line_id)
+            .map(str::to_owned)
+            .or_else(|| line_name.as_ref().and_then(|n| line_ids.get(n).cloned()));
         peers.push(LiveBgpPeer {
             neighbor: peer.bgp_neighbor.clone(),
             ip: ip_addr(&object, "BGPIP", &peer.bgp_ip)?,
             line_id,
             line_name,
-            peer_as: peer.peer_as.trim().parse().map_err(|_| unreadable(&object, "peerAS", &peer.peer_as))?,
+            peer_as: peer
+                .peer_as
+                .trim()
+                .parse()
+                .map_err(|_| unreadable(&object, "peerAS", &peer.peer_as))?,
             // Hash now; the plaintext goes out of scope with `route`.
             key_hash: peer
                 .bgp_key
@@ -301,7 +379,10 @@ fn map_bgp_route(
         });
     }
     let multipath = match (route.multi_path, non_empty(&route.multi_path_num)) {
-        (Some(true), Some(n)) => Some(n.parse().map_err(|_| unreadable(&object, "multiPathNum", n))?),
+        (Some(true), Some(n)) => Some(
+            n.parse()
+                .map_err(|_| unreadable(&object, "multiPathNum", n))?,
+        ),
         _ => None,
     };
     Ok(LiveBgpRoute {
