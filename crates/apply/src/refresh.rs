@@ -393,3 +393,106 @@ fn map_bgp_route(
         multipath,
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn decode<T: serde::de::DeserializeOwned>(v: serde_json::Value) -> T {
+        serde_json::from_value(v).unwrap()
+    }
+
+    #[test]
+    fn line_is_mapped_with_vlan_addresses_and_binding() {
+        let line: api::PhysicalLine = decode(json!({
+            "lineID": "pl-1", "lineName": "bj-idc-a", "vrfName": "gwprod01", "hostname": "sw-bj-01",
+            "portName": "GE1/0/1", "portType": "10G", "lineType": "IPRAN", "bandwidth": "1000",
+            "tag": 1, "vlan": 1001, "ipVersion": "IPV4",
+            "localConnectIP": "10.255.0.1/30", "remoteConnectIP": "10.255.0.2", "isShared": 0
+        }));
+        let live = map_line(&line).unwrap().unwrap();
+        assert_eq!(live.id, "pl-1");
+        assert_eq!(live.gateway.as_deref(), Some("gwprod01"));
+        assert_eq!(live.port_type, Some(PortType::TenG));
+        assert_eq!(live.line_type, Some(LineType::Ipran));
+        assert_eq!(live.bandwidth, 1000);
+        assert_eq!(live.vlan, Some(1001));
+        assert_eq!(live.local_ip, Some("10.255.0.1/30".parse().unwrap()));
+        // A bare address is read as a host prefix.
+        assert_eq!(live.remote_ip, Some("10.255.0.2/32".parse().unwrap()));
+        assert!(!live.shared);
+
+        let untagged: api::PhysicalLine =
+            decode(json!({"lineID": "pl-2", "lineName": "x2", "tag": 0, "vlan": 5, "vrfName": ""}));
+        let live = map_line(&untagged).unwrap().unwrap();
+        assert_eq!(live.vlan, None);
+        assert_eq!(live.gateway, None);
+
+        let nameless: api::PhysicalLine = decode(json!({"lineID": "pl-3"}));
+        assert!(map_line(&nameless).unwrap().is_none());
+    }
+
+    #[test]
+    fn unknown_ip_version_stops_refresh() {
+        let line: api::PhysicalLine =
+            decode(json!({"lineID": "pl-1", "lineName": "a1", "ipVersion": "IPV5"}));
+        let err = map_line(&line).unwrap_err().to_string();
+        assert!(
+            err.contains("physical_line.a1") && err.contains("IPV5"),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn bgp_keys_are_hashed_and_line_names_resolved() {
+        let route: api::BgpRoute = decode(json!({
+            "BGPID": "bgp-1", "ipVersion": "IPV4", "networkCidr": ["10.30.0.0/16"],
+            "multiPath": true, "multiPathNum": "2",
+            "BGPList": [{"BGPNeighbor": "n1", "BGPIP": "10.255.0.2", "lineName": "bj-idc-a",
+                         "peerAS": "65001", "BGPKey": "hunter2-plaintext", "bfd": true}]
+        }));
+        let ids = HashMap::from([("bj-idc-a".to_string(), "pl-1".to_string())]);
+        let live = map_bgp_route("gw1", &route, &ids).unwrap();
+        let peer = &live.peers[0];
+        assert_eq!(peer.line_id.as_deref(), Some("pl-1"));
+        assert_eq!(peer.peer_as, 65001);
+        assert_eq!(
+            peer.key_hash.as_deref(),
+            Some(plan::secret_hash("hunter2-plaintext").as_str())
+        );
+        assert_eq!(live.multipath, Some(2));
+        assert!(!format!("{live:?}").contains("hunter2"));
+        assert!(!serde_json::to_string(&live).unwrap().contains("hunter2"));
+    }
+
+    #[test]
+    fn static_route_merges_families() {
+        let route: api::StaticRoute = decode(json!({
+            "SRID": "sr-1", "ipVersion": "DUALSTACK", "dstCidr": ["10.10.0.0/16"], "dstCidrV6": ["2001:db8::/32"],
+            "nextHop": [{"remoteGatewayIp": "10.255.0.2", "priority": 10, "track": 1, "bfd": true}],
+            "nextHopV6": [{"remoteGatewayIp": "2001:db8:ffff::2", "priority": 20}]
+        }));
+        let live = map_static_route("gw1", &route).unwrap();
+        assert_eq!(live.ip_version, IpVersion::DualStack);
+        assert_eq!(live.dst.len(), 2);
+        assert!(live.next_hops[0].track && live.next_hops[0].bfd);
+        assert_eq!(live.next_hops_v6[0].priority, 20);
+        assert!(!live.next_hops_v6[0].track);
+    }
+
+    #[test]
+    fn empty_health_check_setting_means_none() {
+        let empty: api::HealthCheck = decode(json!({}));
+        assert!(map_health_check("hc", &empty).unwrap().is_none());
+        let set: api::HealthCheck = decode(
+            json!({"srcIP": "192.168.10.250", "dstIP": "10.255.0.2", "interval": 2, "ntimest": 5,
+                          "autoRouteSwitching": true}),
+        );
+        let live = map_health_check("hc", &set).unwrap().unwrap();
+        assert_eq!(
+            (live.interval, live.packets, live.auto_switch),
+            (2, 5, true)
+        );
+    }
+}
