@@ -98,6 +98,9 @@ pub struct PlanArgs {
     /// Report drift (live changes made outside the file) without proposing changes.
     #[arg(long, conflicts_with = "out")]
     pub refresh_only: bool,
+    /// With --out: the saved plan expires after this long (e.g. 30m, 4h, 2d).
+    #[arg(long, value_name = "DURATION", requires = "out", value_parser = parse_duration)]
+    pub ttl: Option<std::time::Duration>,
 }
 
 #[derive(Debug, Args)]
@@ -209,6 +212,24 @@ fn parse_account(s: &str) -> Result<AccountSpec, String> {
     })
 }
 
+/// `90s`, `30m`, `4h`, `2d`.
+fn parse_duration(s: &str) -> Result<std::time::Duration, String> {
+    let s = s.trim();
+    let split = s.find(|c: char| !c.is_ascii_digit()).unwrap_or(s.len());
+    let (n, unit) = s.split_at(split);
+    let n: u64 = n
+        .parse()
+        .map_err(|_| format!("expected a number and a unit (s, m, h, d), got {s:?}"))?;
+    let secs = match unit {
+        "s" => n,
+        "m" => n.saturating_mul(60),
+        "h" => n.saturating_mul(3600),
+        "d" => n.saturating_mul(86_400),
+        _ => return Err(format!("unknown unit {unit:?}: use s, m, h or d")),
+    };
+    Ok(std::time::Duration::from_secs(secs))
+}
+
 fn parse_probability(s: &str) -> Result<f64, String> {
     let p: f64 = s.parse().map_err(|e| format!("{e}"))?;
     if (0.0..=1.0).contains(&p) {
@@ -265,6 +286,15 @@ mod tests {
             }
             other => panic!("unexpected {other:?}"),
         }
+    }
+
+    #[test]
+    fn durations() {
+        assert_eq!(parse_duration("90s").unwrap().as_secs(), 90);
+        assert_eq!(parse_duration("30m").unwrap().as_secs(), 1800);
+        assert_eq!(parse_duration("2d").unwrap().as_secs(), 172_800);
+        assert!(parse_duration("5").is_err());
+        assert!(parse_duration("h").is_err());
     }
 
     #[test]

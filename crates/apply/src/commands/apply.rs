@@ -40,19 +40,27 @@ pub async fn run(args: &ApplyArgs, global: &GlobalArgs, output: Output) -> anyho
         };
         let session = Session::connect(global).await?;
         let (plan, _) = common::make_plan(&session, &state).await?;
-        print!("{}", render::human(&plan, &HumanOptions { color: output.color }));
+        print!(
+            "{}",
+            render::human(
+                &plan,
+                &HumanOptions {
+                    color: output.color
+                }
+            )
+        );
         (plan, session, true)
     } else if let Some(path) = &args.planfile {
-        let saved = plan::planfile::PlanFile::load(path)
-            .with_context(|| format!("reading the plan file {}", path.display()))?;
-        if let Some(expired) = saved.expired_at(chrono::Utc::now()) {
-            eprintln!("error: the saved plan {} expired at {expired}; run `cda plan` again", path.display());
+        let saved = common::load_planfile(path)?;
+        if saved.is_expired(chrono::Utc::now()) {
+            let at = saved.expires_at.map(|t| t.to_rfc3339()).unwrap_or_default();
+            eprintln!("error: the saved plan {} expired at {at}; nothing was applied. Run `cda plan` again.", path.display());
             return Ok(Status::StalePlan);
         }
         let session = Session::connect(global).await?;
         let scope = common::scope(&session, &saved.plan.region, saved.plan.account.as_deref());
         let inventory = common::read_estate(&session, &scope).await?;
-        let changed = plan::planfile::stale(&saved, &inventory);
+        let changed = plan::planfile::stale(&saved.plan, &inventory);
         if !changed.is_empty() {
             eprintln!(
                 "error: the live estate changed since the plan {} was made; nothing was applied. Changed:",
@@ -87,7 +95,12 @@ pub async fn run(args: &ApplyArgs, global: &GlobalArgs, output: Output) -> anyho
 
     let account = plan.account.clone().or_else(|| session.account.clone());
     if args.dry_run {
-        let backend = ApiBackend::new(Arc::clone(&session.client), plan.region.clone(), account, true);
+        let backend = ApiBackend::new(
+            Arc::clone(&session.client),
+            plan.region.clone(),
+            account,
+            true,
+        );
         print_dry_run(&plan, &backend).await?;
         session.close().await;
         return Ok(Status::Success);
@@ -107,18 +120,41 @@ pub async fn run(args: &ApplyArgs, global: &GlobalArgs, output: Output) -> anyho
         }
     }
 
-    let journal_path = args.journal.clone().unwrap_or_else(|| Journal::default_path(Path::new(STATE_DIR)));
+    let journal_path = args
+        .journal
+        .clone()
+        .unwrap_or_else(|| Journal::default_path(Path::new(STATE_DIR)));
     let journal = Arc::new(
-        Journal::open(&journal_path).with_context(|| format!("opening the journal {}", journal_path.display()))?,
+        Journal::open(&journal_path)
+            .with_context(|| format!("opening the journal {}", journal_path.display()))?,
     );
-    let backend = Arc::new(ApiBackend::new(Arc::clone(&session.client), plan.region.clone(), account, false));
+    let backend = Arc::new(ApiBackend::new(
+        Arc::clone(&session.client),
+        plan.region.clone(),
+        account,
+        false,
+    ));
     let reporter = Reporter::new(plan.actions.len(), output.progress_bars);
-    let options = executor::Options { parallelism: usize::from(args.parallelism), ..Default::default() };
-    let summary = executor::execute(&plan, backend, Some(Arc::clone(&journal)), &reporter, &options).await;
+    let options = executor::Options {
+        parallelism: usize::from(args.parallelism),
+        ..Default::default()
+    };
+    let summary = executor::execute(
+        &plan,
+        backend,
+        Some(Arc::clone(&journal)),
+        &reporter,
+        &options,
+    )
+    .await;
     reporter.finish();
     print_summary(&summary, journal.path());
     session.close().await;
-    Ok(if summary.success() { Status::Success } else { Status::Failure })
+    Ok(if summary.success() {
+        Status::Success
+    } else {
+        Status::Failure
+    })
 }
 
 fn approved() -> anyhow::Result<bool> {
@@ -131,13 +167,22 @@ fn approved() -> anyhow::Result<bool> {
 
 async fn print_dry_run(plan: &Plan, backend: &ApiBackend) -> anyhow::Result<()> {
     let total: usize = plan.actions.iter().map(|a| a.calls.len()).sum();
-    println!("\nDry run: {total} call{} in this order; nothing is sent.\n", if total == 1 { "" } else { "s" });
+    println!(
+        "\nDry run: {total} call{} in this order; nothing is sent.\n",
+        if total == 1 { "" } else { "s" }
+    );
     let mut n = 0;
     for action in &plan.actions {
         for op in &action.calls {
             n += 1;
-            let prepared = backend.prepare(op).await.map_err(|e| anyhow::anyhow!("{}: {}", action.address, e.message))?;
-            println!("{n:>3}. {} {}    # {}", prepared.method, prepared.path, action.address);
+            let prepared = backend
+                .prepare(op)
+                .await
+                .map_err(|e| anyhow::anyhow!("{}: {}", action.address, e.message))?;
+            println!(
+                "{n:>3}. {} {}    # {}",
+                prepared.method, prepared.path, action.address
+            );
             println!("     {}", serde_json::to_string(&prepared.body)?);
         }
     }
@@ -159,7 +204,9 @@ fn print_summary(summary: &Summary, journal: &Path) {
         };
         match &report.status {
             ActionStatus::Done => println!("  done     {}{ids}", report.address),
-            ActionStatus::Failed { error } => println!("  failed   {}{ids}: {error}", report.address),
+            ActionStatus::Failed { error } => {
+                println!("  failed   {}{ids}: {error}", report.address)
+            }
             ActionStatus::Skipped { because } => {
                 println!("  skipped  {} ({because} did not complete)", report.address)
             }

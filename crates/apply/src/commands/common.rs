@@ -29,9 +29,12 @@ pub fn load_desired(path: &Path, output: Output) -> Result<(DesiredState, String
         }
     };
     match desired::parse(&path.display().to_string(), &text) {
-        Ok(state) => Ok((state, desired::content_hash(&text))),
+        Ok(state) => Ok((state, plan::planfile::desired_hash(text.as_bytes()))),
         Err(diagnostics) => {
-            eprint!("{}", render_diagnostics(&diagnostics, output.color_stderr()));
+            eprint!(
+                "{}",
+                render_diagnostics(&diagnostics, output.color_stderr())
+            );
             Err(Status::Failure)
         }
     }
@@ -40,8 +43,14 @@ pub fn load_desired(path: &Path, output: Output) -> Result<(DesiredState, String
 /// Every problem with its snippet; the header lists them as
 /// `file:line:col: error: …` lines for grep and CI annotations.
 pub fn render_diagnostics(diagnostics: &Diagnostics, color: bool) -> String {
-    let theme = if color { GraphicalTheme::unicode() } else { GraphicalTheme::unicode_nocolor() };
-    let handler = GraphicalReportHandler::new_themed(theme).with_width(100).with_links(false);
+    let theme = if color {
+        GraphicalTheme::unicode()
+    } else {
+        GraphicalTheme::unicode_nocolor()
+    };
+    let handler = GraphicalReportHandler::new_themed(theme)
+        .with_width(100)
+        .with_links(false);
     let mut out = String::new();
     if handler.render_report(&mut out, diagnostics).is_err() {
         // Rendering into a String cannot fail in practice; fall back to
@@ -49,7 +58,11 @@ pub fn render_diagnostics(diagnostics: &Diagnostics, color: bool) -> String {
         out = format!("{diagnostics}\n");
     }
     let n = diagnostics.len() + diagnostics.omitted();
-    out.push_str(&format!("\n{n} problem{} in {}\n", if n == 1 { "" } else { "s" }, diagnostics.file()));
+    out.push_str(&format!(
+        "\n{n} problem{} in {}\n",
+        if n == 1 { "" } else { "s" },
+        diagnostics.file()
+    ));
     out
 }
 
@@ -63,8 +76,13 @@ pub fn secret_hashes(state: &DesiredState) -> anyhow::Result<BTreeMap<SecretRef,
                 if hashes.contains_key(reference) {
                     continue;
                 }
-                let key = resolve_secret(reference)
-                    .map_err(|e| anyhow::anyhow!("gateway {} BGP peer on line {}: key {e}", gateway.name, peer.line))?;
+                let key = resolve_secret(reference).map_err(|e| {
+                    anyhow::anyhow!(
+                        "gateway {} BGP peer on line {}: key {e}",
+                        gateway.name,
+                        peer.line
+                    )
+                })?;
                 hashes.insert(reference.clone(), plan::secret_hash(&key));
             }
         }
@@ -75,24 +93,53 @@ pub fn secret_hashes(state: &DesiredState) -> anyhow::Result<BTreeMap<SecretRef,
 pub fn scope(session: &Session, region: &str, account: Option<&str>) -> Scope {
     Scope {
         region: region.to_owned(),
-        account: account.map(str::to_owned).or_else(|| session.account.clone()),
+        account: account
+            .map(str::to_owned)
+            .or_else(|| session.account.clone()),
         concurrency: REFRESH_CONCURRENCY,
     }
 }
 
 pub async fn read_estate(session: &Session, scope: &Scope) -> anyhow::Result<Inventory> {
-    refresh::refresh(&session.client, scope).await.context("reading the live estate")
+    refresh::refresh(&session.client, scope)
+        .await
+        .context("reading the live estate")
 }
 
 /// Refresh and plan.
-pub async fn make_plan(session: &Session, state: &DesiredState) -> anyhow::Result<(Plan, Inventory)> {
-    let options = PlanOptions { secret_hashes: secret_hashes(state)? };
-    let inventory = read_estate(session, &scope(session, &state.region, state.account.as_deref())).await?;
+pub async fn make_plan(
+    session: &Session,
+    state: &DesiredState,
+) -> anyhow::Result<(Plan, Inventory)> {
+    let options = PlanOptions {
+        secret_hashes: secret_hashes(state)?,
+    };
+    let inventory = read_estate(
+        session,
+        &scope(session, &state.region, state.account.as_deref()),
+    )
+    .await?;
     let plan = plan::diff::plan(state, &inventory, &options).context("planning")?;
     Ok((plan, inventory))
 }
 
 /// Actions that delete or replace something (what `--max-destroy` counts).
 pub fn destroy_count(plan: &Plan) -> usize {
-    plan.actions.iter().filter(|a| matches!(a.change, plan::ChangeKind::Delete | plan::ChangeKind::Replace)).count()
+    plan.actions
+        .iter()
+        .filter(|a| {
+            matches!(
+                a.change,
+                plan::ChangeKind::Delete | plan::ChangeKind::Replace
+            )
+        })
+        .count()
+}
+
+/// Read and verify a saved plan file.
+pub fn load_planfile(path: &Path) -> anyhow::Result<plan::planfile::PlanFile> {
+    let text = std::fs::read_to_string(path)
+        .with_context(|| format!("reading the plan file {}", path.display()))?;
+    plan::planfile::PlanFile::from_json(&text)
+        .with_context(|| format!("reading the plan file {}", path.display()))
 }

@@ -14,8 +14,10 @@ pub async fn run(args: &PlanArgs, global: &GlobalArgs, output: Output) -> anyhow
         Err(status) => return Ok(status),
     };
     let session = Session::connect(global).await?;
-    let (plan, inventory) = common::make_plan(&session, &state).await?;
-    let human = HumanOptions { color: output.color };
+    let (plan, _inventory) = common::make_plan(&session, &state).await?;
+    let human = HumanOptions {
+        color: output.color,
+    };
 
     if args.refresh_only {
         // Drift: what the live estate has that the file does not say.
@@ -25,7 +27,8 @@ pub async fn run(args: &PlanArgs, global: &GlobalArgs, output: Output) -> anyhow
             print!("{}", render::drift(&plan, &human));
         }
         if let Some(path) = &args.markdown {
-            std::fs::write(path, render::markdown(&plan)).with_context(|| format!("writing {}", path.display()))?;
+            std::fs::write(path, render::markdown(&plan))
+                .with_context(|| format!("writing {}", path.display()))?;
         }
         return Ok(changes_status(args.detailed_exitcode, plan.is_empty()));
     }
@@ -36,13 +39,23 @@ pub async fn run(args: &PlanArgs, global: &GlobalArgs, output: Output) -> anyhow
         print!("{}", render::human(&plan, &human));
     }
     if let Some(path) = &args.markdown {
-        std::fs::write(path, render::markdown(&plan)).with_context(|| format!("writing {}", path.display()))?;
+        std::fs::write(path, render::markdown(&plan))
+            .with_context(|| format!("writing {}", path.display()))?;
     }
     if let Some(path) = &args.out {
-        let saved = plan::planfile::PlanFile::new(plan.clone(), content_hash, &inventory);
-        saved.save(path).with_context(|| format!("saving the plan to {}", path.display()))?;
+        let ttl = args
+            .ttl
+            .map(|d| chrono::TimeDelta::from_std(d).unwrap_or(chrono::TimeDelta::MAX));
+        let saved =
+            plan::planfile::PlanFile::new(plan.clone(), content_hash, chrono::Utc::now(), ttl);
+        std::fs::write(path, saved.to_json())
+            .with_context(|| format!("saving the plan to {}", path.display()))?;
         if !args.json {
-            println!("\nSaved the plan to {}. Apply it with: cda apply {}", path.display(), path.display());
+            println!(
+                "\nSaved the plan to {}. Apply it with: cda apply {}",
+                path.display(),
+                path.display()
+            );
         }
     }
     session.close().await;
