@@ -40,9 +40,42 @@ pub fn load_desired(path: &Path, output: Output) -> Result<(DesiredState, String
     }
 }
 
-/// Every problem with its snippet; the header lists them as
-/// `file:line:col: error: …` lines for grep and CI annotations.
+/// One problem of a file, rendered with the file's source.
+struct WithSource<'a> {
+    problem: &'a plan::desired::Problem,
+    source: Option<&'a dyn miette::SourceCode>,
+}
+
+impl std::fmt::Debug for WithSource<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        std::fmt::Debug::fmt(self.problem, f)
+    }
+}
+
+impl std::fmt::Display for WithSource<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        std::fmt::Display::fmt(self.problem, f)
+    }
+}
+
+impl std::error::Error for WithSource<'_> {}
+
+impl miette::Diagnostic for WithSource<'_> {
+    fn help<'b>(&'b self) -> Option<Box<dyn std::fmt::Display + 'b>> {
+        self.problem.help()
+    }
+    fn labels(&self) -> Option<Box<dyn Iterator<Item = miette::LabeledSpan> + '_>> {
+        self.problem.labels()
+    }
+    fn source_code(&self) -> Option<&dyn miette::SourceCode> {
+        self.source
+    }
+}
+
+/// Every problem with its snippet, then the list of `file:line:col: error:`
+/// lines (one per problem, unwrapped, for grep and CI annotations).
 pub fn render_diagnostics(diagnostics: &Diagnostics, color: bool) -> String {
+    use miette::Diagnostic as _;
     let theme = if color {
         GraphicalTheme::unicode()
     } else {
@@ -52,14 +85,21 @@ pub fn render_diagnostics(diagnostics: &Diagnostics, color: bool) -> String {
         .with_width(100)
         .with_links(false);
     let mut out = String::new();
-    if handler.render_report(&mut out, diagnostics).is_err() {
-        // Rendering into a String cannot fail in practice; fall back to
-        // the plain lines rather than lose the diagnostics.
-        out = format!("{diagnostics}\n");
+    for problem in diagnostics.problems() {
+        let one = WithSource {
+            problem,
+            source: diagnostics.source_code(),
+        };
+        if handler.render_report(&mut out, &one).is_err() {
+            // Rendering into a String cannot fail in practice; the plain
+            // lines below still carry every problem.
+            out.push_str(&format!("{problem}\n"));
+        }
+        out.push('\n');
     }
     let n = diagnostics.len() + diagnostics.omitted();
     out.push_str(&format!(
-        "\n{n} problem{} in {}\n",
+        "{n} problem{} in {}:\n{diagnostics}\n",
         if n == 1 { "" } else { "s" },
         diagnostics.file()
     ));
