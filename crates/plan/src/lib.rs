@@ -3,6 +3,7 @@
 //! renderings and the plan file. Data in, data out: no network I/O.
 
 pub mod action;
+pub mod desired;
 pub mod diff;
 pub mod export;
 pub mod inventory;

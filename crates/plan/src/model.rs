@@ -274,6 +274,21 @@ pub struct StaticRoute {
     pub protect: bool,
 }
 
+impl StaticRoute {
+    /// The route's `ipVersion`, from its destinations: IPV4 or IPV6 when all
+    /// are of one family, DUALSTACK when both appear (IPV4 when empty).
+    /// Part of the route's identity (gateway, ip version, destination set).
+    pub fn ip_version(&self) -> IpVersion {
+        let v4 = self.dst.iter().any(|d| matches!(d, IpNet::V4(_)));
+        let v6 = self.dst.iter().any(|d| matches!(d, IpNet::V6(_)));
+        match (v4, v6) {
+            (true, true) => IpVersion::DualStack,
+            (false, true) => IpVersion::Ipv6,
+            _ => IpVersion::Ipv4,
+        }
+    }
+}
+
 /// One path of a static route.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
