@@ -151,7 +151,7 @@ impl<'n> Obj<'n> {
                 Some((_, n)) => (n.loc, "no value"),
                 None => (self.loc, "missing field"),
             };
-            cv.c.error(
+            cv.fail(
                 loc,
                 &self.p(field),
                 label,
@@ -182,6 +182,9 @@ pub(crate) struct Conv<'t> {
     /// (list path, index in the model) → index in the file, for lists
     /// where an unreadable item was left out of the partial model.
     shifted: HashMap<(String, usize), usize>,
+    /// Paths where reading failed: rules about what is there (emptiness,
+    /// presence, bindings) stay quiet below them instead of piling up.
+    failed: Vec<String>,
 }
 
 impl<'t> Conv<'t> {
@@ -191,6 +194,7 @@ impl<'t> Conv<'t> {
             locs: HashMap::new(),
             broken_lines: HashSet::new(),
             shifted: HashMap::new(),
+            failed: Vec::new(),
         }
     }
 
@@ -206,6 +210,27 @@ impl<'t> Conv<'t> {
                 None => return self.locs.get("").copied().unwrap_or_default(),
             }
         }
+    }
+
+    /// Reports a problem found while reading the file.
+    pub(crate) fn fail(
+        &mut self,
+        loc: Loc,
+        path: &str,
+        label: &str,
+        message: String,
+        help: Option<String>,
+    ) {
+        self.failed.push(path.to_owned());
+        self.c.error(loc, path, label, message, help);
+    }
+
+    /// Whether reading failed at `path` or anywhere inside it.
+    pub(crate) fn failed_under(&self, path: &str) -> bool {
+        self.failed.iter().any(|f| {
+            f.strip_prefix(path)
+                .is_some_and(|rest| rest.is_empty() || rest.starts_with(['.', '[']))
+        })
     }
 
     /// Path in the file of item `idx` (in the model) of the list at `list`.
@@ -227,7 +252,7 @@ impl<'t> Conv<'t> {
 
     fn type_error(&mut self, n: &Node, path: &str, expected: &str) {
         let found = n.value.kind_name();
-        self.c.error(
+        self.fail(
             n.loc,
             path,
             &format!("expected {expected}"),
@@ -252,7 +277,7 @@ impl<'t> Conv<'t> {
         let mut first_seen: HashMap<String, Loc> = HashMap::new();
         for (k, v) in pairs {
             let Some(key) = self.key_text(k) else {
-                self.c.error(
+                self.fail(
                     k.loc,
                     path,
                     "not a field name",
@@ -282,7 +307,7 @@ impl<'t> Conv<'t> {
                         Some(s) => format!("did you mean `{s}`?"),
                         None => format!("expected one of: {}", allowed.join(", ")),
                     };
-                    self.c.error(
+                    self.fail(
                         k.loc,
                         &join(path, &key),
                         "unknown field",
@@ -344,7 +369,7 @@ impl<'t> Conv<'t> {
             Value::Int(i) => {
                 let field = path.rsplit('.').next().unwrap_or(path);
                 if *i < i128::from(min) || *i > i128::from(max) {
-                    self.c.error(
+                    self.fail(
                         n.loc,
                         path,
                         "out of range",
@@ -355,7 +380,7 @@ impl<'t> Conv<'t> {
                 u64::try_from(*i).ok()
             }
             Value::Str(s) if s.trim().parse::<i128>().is_ok() => {
-                self.c.error(
+                self.fail(
                     n.loc,
                     path,
                     "expected an integer",
@@ -409,7 +434,7 @@ impl<'t> Conv<'t> {
         }
         let names: Vec<&str> = options.iter().map(|(s, _)| *s).collect();
         let help = did_you_mean(s, names.iter().copied()).map(|m| format!("did you mean `{m}`?"));
-        self.c.error(
+        self.fail(
             n.loc,
             path,
             "unknown value",
@@ -428,7 +453,7 @@ impl<'t> Conv<'t> {
                     .split_once('/')
                     .filter(|(a, _)| a.parse::<IpAddr>().is_ok())
                     .map(|(a, _)| format!("write the address without a prefix length: `{a}`"));
-                self.c.error(
+                self.fail(
                     n.loc,
                     path,
                     "not an IP address",
@@ -450,7 +475,7 @@ impl<'t> Conv<'t> {
                 } else {
                     None
                 };
-                self.c.error(
+                self.fail(
                     n.loc,
                     path,
                     "not a CIDR",
@@ -466,7 +491,7 @@ impl<'t> Conv<'t> {
     fn network(&mut self, n: &Node, path: &str) -> Option<IpNet> {
         let net = self.parse_cidr(n, path, "10.10.0.0/16")?;
         if net.trunc() != net {
-            self.c.error(
+            self.fail(
                 n.loc,
                 path,
                 "host bits set",
@@ -499,7 +524,7 @@ impl<'t> Conv<'t> {
             _ => None,
         };
         if let Some(what) = bad {
-            self.c.error(
+            self.fail(
                 n.loc,
                 path,
                 "not a host address",
@@ -570,7 +595,7 @@ impl<'t> Conv<'t> {
         };
         if root.value == Value::Null {
             self.locs.insert(String::new(), root.loc);
-            self.c.error(
+            self.fail(
                 root.loc,
                 "",
                 "empty",
@@ -838,7 +863,7 @@ impl<'t> Conv<'t> {
         if !matches!(n.value, Value::Map(_)) {
             self.mark(path, n);
             // Deliberately not echoing the value: it is probably the key.
-            self.c.error(
+            self.fail(
                 n.loc,
                 path,
                 "literal secret (not shown)",
@@ -852,7 +877,7 @@ impl<'t> Conv<'t> {
         let file = self.opt(&o, "file", Self::nonempty_string);
         match (env, file) {
             (Some(_), Some(_)) => {
-                self.c.error(
+                self.fail(
                     o.loc,
                     path,
                     "both given",
@@ -862,7 +887,7 @@ impl<'t> Conv<'t> {
                 None
             }
             (None, None) => {
-                self.c.error(
+                self.fail(
                     o.loc,
                     path,
                     "no reference",
@@ -879,7 +904,7 @@ impl<'t> Conv<'t> {
                     && env.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
                 if !valid {
                     let at = o.get("env").map_or(o.loc, |n| n.loc);
-                    self.c.error(
+                    self.fail(
                         at,
                         &o.p("env"),
                         "not a variable name",
