@@ -213,9 +213,15 @@ mod tests {
         };
         let p = wire_preview(&endpoints::GATEWAY_ADD, &req).unwrap();
         assert_eq!(p.query, "");
+        // Key order depends on serde_json's `preserve_order` feature, which
+        // other workspace crates switch on; the signature covers whatever
+        // bytes are sent, so only content and compactness matter here.
+        let sent = String::from_utf8(p.body_bytes()).unwrap();
+        assert!(!sent.contains(' '), "body is not compact: {sent}");
+        let parsed: serde_json::Value = serde_json::from_str(&sent).unwrap();
         assert_eq!(
-            String::from_utf8(p.body_bytes()).unwrap(),
-            r#"{"account":"a@b.c","gatewayName":"gw01","hostname":"sw-1","isSwConfig":true}"#
+            parsed,
+            serde_json::json!({"account":"a@b.c","gatewayName":"gw01","hostname":"sw-1","isSwConfig":true})
         );
     }
 
