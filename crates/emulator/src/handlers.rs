@@ -432,16 +432,17 @@ fn gateway_add(ctx: &mut Ctx, p: &Params) -> Result<Outcome, ApiError> {
 fn gateway_delete(ctx: &mut Ctx, p: &Params) -> Result<Outcome, ApiError> {
     let name = gateway_name(ctx, p)?;
     let st = &*ctx.st;
-    if st.gateway(&name).is_some_and(|g| !g.lines.is_empty()) {
-        return Err(err(Code::GatewayHasBoundLines, name));
-    }
-    if st.vpcs.iter().any(|v| v.gateway == name) {
-        return Err(err(Code::GatewayHasVpcs, name));
-    }
+    // Checked in the order things must be removed: routes, VPCs, bindings.
     if st.static_routes.iter().any(|r| r.gateway == name)
         || st.bgp_routes.iter().any(|r| r.gateway == name)
     {
         return Err(err(Code::GatewayHasRoutes, name));
+    }
+    if st.vpcs.iter().any(|v| v.gateway == name) {
+        return Err(err(Code::GatewayHasVpcs, name));
+    }
+    if st.gateway(&name).is_some_and(|g| !g.lines.is_empty()) {
+        return Err(err(Code::GatewayHasBoundLines, name));
     }
     ctx.st.gateways.retain(|g| g.name != name);
     ctx.st.link_probes.retain(|l| l.gateway != name);
