@@ -252,3 +252,125 @@ pub struct BgpPeerBody {
     pub key: Option<SecretRef>,
     pub bfd: bool,
 }
+
+/// The address scheme shared by actions, fingerprints and unmanaged objects.
+pub mod address {
+    use crate::model::IpVersion;
+    use ipnet::IpNet;
+
+    pub fn physical_line(name: &str) -> String {
+        format!("physical_line.{name}")
+    }
+    pub fn gateway(name: &str) -> String {
+        format!("gateway.{name}")
+    }
+    pub fn binding(gateway: &str, line: &str) -> String {
+        format!("binding.{gateway}.{line}")
+    }
+    pub fn vpc(gateway: &str, vpc_id: &str) -> String {
+        format!("vpc.{gateway}.{vpc_id}")
+    }
+    pub fn health_check(gateway: &str, vpc_id: &str) -> String {
+        format!("health_check.{gateway}.{vpc_id}")
+    }
+    /// `dst` is sorted and deduplicated here, so callers may pass any order.
+    pub fn static_route(gateway: &str, ip_version: IpVersion, dst: &[IpNet]) -> String {
+        let mut dst = dst.to_vec();
+        dst.sort();
+        dst.dedup();
+        let list: Vec<String> = dst.iter().map(ToString::to_string).collect();
+        format!(
+            "static_route.{gateway}.{}[{}]",
+            ip_version.as_api(),
+            list.join(",")
+        )
+    }
+    pub fn bgp_route(gateway: &str, ip_version: IpVersion) -> String {
+        format!("bgp_route.{gateway}.{}", ip_version.as_api())
+    }
+}
+
+/// What a whole plan does to traffic, for renderers to lead with.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ImpactSummary {
+    /// Prefixes that lose every path at some step (sorted, unique).
+    pub prefixes_withdrawn: Vec<IpNet>,
+    /// Prefixes that lose a path but keep one at some step.
+    pub redundancy_reduced: Vec<IpNet>,
+    /// BGP peers whose session is reset.
+    pub bgp_sessions_reset: Vec<IpAddr>,
+    /// Lines that stop carrying traffic.
+    pub lines_down: Vec<String>,
+    /// Actions with at least one impact.
+    pub disruptive_actions: usize,
+}
+
+impl ImpactSummary {
+    /// True when no action touches traffic.
+    pub fn is_none(&self) -> bool {
+        self.disruptive_actions == 0
+    }
+}
+
+/// Action counts by change, for the `Plan: X to add, …` line.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ChangeCounts {
+    pub add: usize,
+    pub change: usize,
+    pub replace: usize,
+    pub destroy: usize,
+}
+
+impl Plan {
+    /// No action: the live estate already matches the file.
+    pub fn is_empty(&self) -> bool {
+        self.actions.is_empty()
+    }
+
+    pub fn counts(&self) -> ChangeCounts {
+        let mut counts = ChangeCounts::default();
+        for action in &self.actions {
+            match action.change {
+                ChangeKind::Create => counts.add += 1,
+                ChangeKind::Update => counts.change += 1,
+                ChangeKind::Replace => counts.replace += 1,
+                ChangeKind::Delete => counts.destroy += 1,
+            }
+        }
+        counts
+    }
+
+    /// Union of every action's impact.
+    pub fn impact_summary(&self) -> ImpactSummary {
+        use std::collections::BTreeSet;
+        let mut withdrawn = BTreeSet::new();
+        let mut reduced = BTreeSet::new();
+        let mut resets = BTreeSet::new();
+        let mut down = BTreeSet::new();
+        let mut disruptive = 0;
+        for action in &self.actions {
+            if !action.impact.is_empty() {
+                disruptive += 1;
+            }
+            for impact in &action.impact {
+                match impact {
+                    Impact::PrefixesWithdrawn { prefixes } => {
+                        withdrawn.extend(prefixes.iter().copied())
+                    }
+                    Impact::RedundancyReduced { prefixes } => {
+                        reduced.extend(prefixes.iter().copied())
+                    }
+                    Impact::BgpSessionReset { peers } => resets.extend(peers.iter().copied()),
+                    Impact::LineDown { lines } => down.extend(lines.iter().cloned()),
+                }
+            }
+        }
+        ImpactSummary {
+            prefixes_withdrawn: withdrawn.into_iter().collect(),
+            redundancy_reduced: reduced.into_iter().collect(),
+            bgp_sessions_reset: resets.into_iter().collect(),
+            lines_down: down.into_iter().collect(),
+            disruptive_actions: disruptive,
+        }
+    }
+}

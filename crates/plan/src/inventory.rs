@@ -5,9 +5,12 @@
 //! I/O. Secrets never enter it: a live BGP key is stored as its hash
 //! ([`crate::secret_hash`]) the moment it is read.
 
+use crate::action::address;
 use crate::model::{IpVersion, LineType, PortType};
 use ipnet::IpNet;
 use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+use std::collections::BTreeMap;
 use std::net::IpAddr;
 
 /// Everything refresh read for one account and region.
@@ -129,4 +132,126 @@ pub struct LiveBgpPeer {
     /// [`crate::secret_hash`] of the live key; the key itself is never kept.
     pub key_hash: Option<String>,
     pub bfd: bool,
+}
+
+/// Fingerprint of an address that does not exist in the live estate.
+pub const ABSENT: &str = "absent";
+
+impl Inventory {
+    /// Puts the inventory in canonical form so that equal estates compare
+    /// equal whatever order and spelling the API listed them in: every list
+    /// sorted, destination and subnet CIDRs truncated to their network
+    /// address, duplicates removed. Interconnect addresses keep their host
+    /// bits (they name an interface, not a network).
+    pub fn normalise(&mut self) {
+        for line in &mut self.lines {
+            line.description = line.description.take().filter(|d| !d.is_empty());
+            line.access_point = line.access_point.take().filter(|d| !d.is_empty());
+        }
+        self.lines
+            .sort_by(|a, b| (&a.name, &a.id).cmp(&(&b.name, &b.id)));
+        for gw in &mut self.gateways {
+            gw.line_ids.sort();
+            gw.line_ids.dedup();
+            for vpc in &mut gw.vpcs {
+                vpc.network_segment = vpc.network_segment.map(|n| n.trunc());
+                vpc.network_segment_v6 = vpc.network_segment_v6.map(|n| n.trunc());
+                canonical_cidrs(&mut vpc.subnets);
+                canonical_cidrs(&mut vpc.subnets_v6);
+            }
+            gw.vpcs.sort_by(|a, b| a.id.cmp(&b.id));
+            for route in &mut gw.static_routes {
+                canonical_cidrs(&mut route.dst);
+                sort_next_hops(&mut route.next_hops);
+                sort_next_hops(&mut route.next_hops_v6);
+            }
+            gw.static_routes
+                .sort_by(|a, b| (a.ip_version, &a.dst, &a.id).cmp(&(b.ip_version, &b.dst, &b.id)));
+            for route in &mut gw.bgp_routes {
+                canonical_cidrs(&mut route.networks);
+                route.peers.sort_by(|a, b| {
+                    (&a.line_id, &a.line_name, a.ip, &a.neighbor).cmp(&(
+                        &b.line_id,
+                        &b.line_name,
+                        b.ip,
+                        &b.neighbor,
+                    ))
+                });
+            }
+            gw.bgp_routes
+                .sort_by(|a, b| (a.ip_version, &a.id).cmp(&(b.ip_version, &b.id)));
+        }
+        self.gateways.sort_by(|a, b| a.name.cmp(&b.name));
+    }
+
+    /// Address → fingerprint of every live object, using the same address
+    /// scheme as [`crate::action::Action::address`]. Call on a normalised
+    /// inventory; [`crate::planfile::stale`] compares two of these maps.
+    pub fn fingerprints(&self) -> BTreeMap<String, String> {
+        let mut out = BTreeMap::new();
+        let line_names: BTreeMap<&str, &str> = self
+            .lines
+            .iter()
+            .map(|l| (l.id.as_str(), l.name.as_str()))
+            .collect();
+        for line in &self.lines {
+            out.insert(address::physical_line(&line.name), fingerprint(line));
+        }
+        for gw in &self.gateways {
+            // Children have their own addresses; a gateway's own fingerprint
+            // covers only what a gateway replace depends on.
+            let own = (&gw.name, &gw.hostname, &gw.access_point, &gw.description);
+            out.insert(address::gateway(&gw.name), fingerprint(&own));
+            for id in &gw.line_ids {
+                let name = line_names.get(id.as_str()).copied().unwrap_or(id.as_str());
+                out.insert(
+                    address::binding(&gw.name, name),
+                    fingerprint(&(&gw.name, id)),
+                );
+            }
+            for vpc in &gw.vpcs {
+                let mut bare = vpc.clone();
+                bare.health_check = None;
+                out.insert(address::vpc(&gw.name, &vpc.id), fingerprint(&bare));
+                if let Some(check) = &vpc.health_check {
+                    out.insert(address::health_check(&gw.name, &vpc.id), fingerprint(check));
+                }
+            }
+            for route in &gw.static_routes {
+                out.insert(
+                    address::static_route(&gw.name, route.ip_version, &route.dst),
+                    fingerprint(route),
+                );
+            }
+            for route in &gw.bgp_routes {
+                out.insert(
+                    address::bgp_route(&gw.name, route.ip_version),
+                    fingerprint(route),
+                );
+            }
+        }
+        out
+    }
+}
+
+/// SHA-256 of the canonical JSON of a live object.
+fn fingerprint<T: Serialize + ?Sized>(value: &T) -> String {
+    // Serialising plain data structs to a Vec cannot fail; fall back to the
+    // hash of nothing rather than panic if it ever did.
+    let bytes = serde_json::to_vec(value).unwrap_or_default();
+    format!("sha256:{}", hex::encode(Sha256::digest(&bytes)))
+}
+
+fn canonical_cidrs(list: &mut Vec<IpNet>) {
+    for net in list.iter_mut() {
+        *net = net.trunc();
+    }
+    list.sort();
+    list.dedup();
+}
+
+fn sort_next_hops(list: &mut [LiveNextHop]) {
+    list.sort_by(|a, b| {
+        (a.priority, a.remote_ip, a.track, a.bfd).cmp(&(b.priority, b.remote_ip, b.track, b.bfd))
+    });
 }
