@@ -82,9 +82,17 @@ pub fn plan(
     live: &Inventory,
     options: &PlanOptions,
 ) -> Result<Plan, PlanError> {
-    let mut live = live.clone();
-    live.normalise();
-    Planner::new(desired, &live, options)?.run()
+    // Refresh normalises already; copy only when the caller did not.
+    let owned;
+    let live = if live.is_normalised() {
+        live
+    } else {
+        let mut copy = live.clone();
+        copy.normalise();
+        owned = copy;
+        &owned
+    };
+    Planner::new(desired, live, options)?.run()
 }
 
 // ---------------------------------------------------------------------------
@@ -170,6 +178,7 @@ struct Planner<'a> {
     line_by_key: HashMap<String, usize>,
     line_by_id: HashMap<&'a str, usize>,
     gws: BTreeMap<String, GwEntry<'a>>,
+    gw_ids: HashMap<String, u32>,
     prune: BTreeSet<Kind>,
 
     graph: Graph,
@@ -234,6 +243,7 @@ impl<'a> Planner<'a> {
             line_by_key: HashMap::new(),
             line_by_id: HashMap::new(),
             gws: BTreeMap::new(),
+            gw_ids: HashMap::new(),
             prune: desired.prune.iter().copied().collect(),
             graph: Graph::default(),
             nodes: Vec::new(),
@@ -249,6 +259,12 @@ impl<'a> Planner<'a> {
             mbb: Vec::new(),
         };
         p.match_gateways()?;
+        p.gw_ids = p
+            .gws
+            .keys()
+            .enumerate()
+            .map(|(i, n)| (n.clone(), i as u32))
+            .collect();
         p.match_lines()?;
         p.assign_bindings()?;
         Ok(p)
@@ -764,14 +780,7 @@ impl<'a> Planner<'a> {
                     lines: vec![key.clone()],
                 });
             }
-            let n = self.push(
-                action,
-                Effect::Binding {
-                    gateway: x.clone(),
-                    line: key.clone(),
-                    bound: false,
-                },
-            );
+            let n = self.push(action, self.binding_effect(&x, &key, false));
             self.unbind_node.insert((x, key), n);
         }
         for i in 0..self.lines.len() {
@@ -816,14 +825,7 @@ impl<'a> Planner<'a> {
                     line: line_ref,
                 }],
             );
-            let n = self.push(
-                action,
-                Effect::Binding {
-                    gateway: y.clone(),
-                    line: key.clone(),
-                    bound: true,
-                },
-            );
+            let n = self.push(action, self.binding_effect(&y, &key, true));
             let gw_dep = self.gw_node.get(&y).copied();
             self.edge_opt(n, gw_dep);
             let line_dep = self.line_node.get(&key).copied();
@@ -1296,44 +1298,84 @@ impl<'a> Planner<'a> {
 
     /// The forwarding table before the plan, from live routes and
     /// bindings, for the gateways the plan touches.
-    fn simulator(&self, touched: &BTreeSet<&str>) -> Simulator {
+    fn simulator(&self, touched: &BTreeSet<u32>) -> Simulator {
         let mut sim = Simulator::default();
-        for gw in self
-            .live
-            .gateways
-            .iter()
-            .filter(|g| touched.contains(g.name.as_str()))
-        {
+        for gw in &self.live.gateways {
+            let Some(g) = self
+                .gw_ids
+                .get(&gw.name)
+                .copied()
+                .filter(|g| touched.contains(g))
+            else {
+                continue;
+            };
             for id in &gw.line_ids {
-                if let Some(key) = self.key_of_line_id(id) {
-                    sim.bind(&gw.name, key);
+                if let Some(i) = self.line_by_id.get(id.as_str()) {
+                    sim.bind(g, *i as u32);
                 }
             }
             let table = self.live_ip_table(gw);
             for r in &gw.static_routes {
-                for (p, l) in static_paths(&r.dst, &live_static_hops(r, &table)) {
-                    sim.add_path(&gw.name, p, &l);
+                for (p, l) in self.path_ids(static_paths(&r.dst, &live_static_hops(r, &table))) {
+                    sim.add_path(g, p, l);
                 }
             }
             for r in &gw.bgp_routes {
-                for (p, l) in self.live_bgp(r, &table).paths() {
-                    sim.add_path(&gw.name, p, &l);
+                for (p, l) in self.path_ids(self.live_bgp(r, &table).paths()) {
+                    sim.add_path(g, p, l);
                 }
             }
         }
         sim
     }
 
+    fn path_ids(&self, paths: Vec<(IpNet, String)>) -> Vec<(IpNet, u32)> {
+        paths
+            .into_iter()
+            .filter_map(|(p, l)| self.line_by_key.get(&l).map(|i| (p, *i as u32)))
+            .collect()
+    }
+
+    fn gw_id(&self, gw: &str) -> u32 {
+        // Every gateway the planner writes to is in `gws`; `u32::MAX` is an
+        // unused id for anything else, which the replay then ignores.
+        self.gw_ids.get(gw).copied().unwrap_or(u32::MAX)
+    }
+
+    fn route_effect(
+        &self,
+        gw: &str,
+        remove: Vec<(IpNet, String)>,
+        add: Vec<(IpNet, String)>,
+    ) -> Effect {
+        Effect::Routes {
+            gateway: self.gw_id(gw),
+            remove: self.path_ids(remove),
+            add: self.path_ids(add),
+        }
+    }
+
+    fn binding_effect(&self, gw: &str, line: &str, bound: bool) -> Effect {
+        match self.line_by_key.get(line) {
+            Some(i) => Effect::Binding {
+                gateway: self.gw_id(gw),
+                line: *i as u32,
+                bound,
+            },
+            None => Effect::None,
+        }
+    }
+
     fn finish(mut self, order: Vec<usize>) -> Result<Plan, PlanError> {
         // Impact: replay the effects in display order.
         let mut effects = std::mem::take(&mut self.effects);
         {
-            let touched: BTreeSet<&str> = effects
+            let touched: BTreeSet<u32> = effects
                 .iter()
                 .filter_map(|e| match e {
                     Effect::None => None,
                     Effect::Routes { gateway, .. } | Effect::Binding { gateway, .. } => {
-                        Some(gateway.as_str())
+                        Some(*gateway)
                     }
                 })
                 .collect();
@@ -1675,6 +1717,41 @@ fn static_body(ip_version: IpVersion, dst: &[IpNet], hops: &[Hop]) -> StaticRout
         next_hops_v4: pick(false),
         next_hops_v6: pick(true),
     }
+}
+
+/// A next hop as shown to people: `line via 10.255.0.2 priority 10 bfd`.
+/// Routes are shown with hops as labels rather than objects: a plan can
+/// hold 100,000 routes, and one JSON object per hop would triple its size;
+/// the structured bodies are in the action's calls.
+fn hop_labels(hops: &[Hop]) -> Vec<String> {
+    let mut sorted: Vec<&Hop> = hops.iter().collect();
+    sorted.sort_by_key(|h| (h.v6, h.body.priority, h.body.remote_ip));
+    sorted
+        .into_iter()
+        .map(|h| {
+            let mut label = match &h.line {
+                Some(line) => format!(
+                    "{line} via {} priority {}",
+                    h.body.remote_ip, h.body.priority
+                ),
+                None => format!("{} priority {}", h.body.remote_ip, h.body.priority),
+            };
+            if h.body.track {
+                label.push_str(" track");
+            }
+            if h.body.bfd {
+                label.push_str(" bfd");
+            }
+            label
+        })
+        .collect()
+}
+
+fn route_display(ip_version: IpVersion, dst: &[IpNet], hops: &[Hop]) -> Value {
+    let mut dst: Vec<IpNet> = dst.to_vec();
+    dst.sort();
+    let dst: Vec<String> = dst.iter().map(ToString::to_string).collect();
+    serde_json::json!({ "ip_version": ip_version.as_api(), "dst": dst, "next_hops": hop_labels(hops) })
 }
 
 /// (prefix, line) paths of a route: v4 prefixes over v4 hops, v6 over v6.
@@ -2330,7 +2407,7 @@ impl<'a> Planner<'a> {
             ChangeKind::Delete,
             Some(gw.to_string()),
             Vec::new(),
-            json(l),
+            Some(route_display(l.ip_version, &l.dst, hops)),
             None,
             vec![Operation::DeleteStaticRoute {
                 gateway: gw.to_string(),
@@ -2339,11 +2416,7 @@ impl<'a> Planner<'a> {
         );
         self.push(
             a,
-            Effect::Routes {
-                gateway: gw.to_string(),
-                remove: static_paths(&l.dst, hops),
-                add: Vec::new(),
-            },
+            self.route_effect(gw, static_paths(&l.dst, hops), Vec::new()),
         )
     }
 
@@ -2362,7 +2435,7 @@ impl<'a> Planner<'a> {
             Some(gw.to_string()),
             Vec::new(),
             None,
-            json(&body),
+            Some(route_display(k.0, &k.1, hops)),
             vec![Operation::AddStaticRoute {
                 gateway: gw.to_string(),
                 route: body.clone(),
@@ -2370,11 +2443,7 @@ impl<'a> Planner<'a> {
         );
         self.push(
             a,
-            Effect::Routes {
-                gateway: gw.to_string(),
-                remove: Vec::new(),
-                add: static_paths(&k.1, hops),
-            },
+            self.route_effect(gw, Vec::new(), static_paths(&k.1, hops)),
         )
     }
 
@@ -2387,24 +2456,11 @@ impl<'a> Planner<'a> {
         k: &(IpVersion, Vec<IpNet>),
         after: &[Hop],
     ) -> usize {
-        let b = static_body(k.0, &k.1, before);
         let body = static_body(k.0, &k.1, after);
+        let (was, now) = (hop_labels(before), hop_labels(after));
         let mut attributes = Vec::new();
-        if b.next_hops_v4 != body.next_hops_v4 {
-            attributes.push(attr(
-                "next_hops_v4",
-                &b.next_hops_v4,
-                &body.next_hops_v4,
-                false,
-            ));
-        }
-        if b.next_hops_v6 != body.next_hops_v6 {
-            attributes.push(attr(
-                "next_hops_v6",
-                &b.next_hops_v6,
-                &body.next_hops_v6,
-                false,
-            ));
+        if was != now {
+            attributes.push(attr("next_hops", &was, &now, false));
         }
         let a = new_action(
             addr.to_string(),
@@ -2412,8 +2468,8 @@ impl<'a> Planner<'a> {
             ChangeKind::Update,
             Some(gw.to_string()),
             attributes,
-            json(&b),
-            json(&body),
+            Some(route_display(k.0, &k.1, before)),
+            Some(route_display(k.0, &k.1, after)),
             vec![Operation::UpdateStaticRoute {
                 gateway: gw.to_string(),
                 id: l.id.clone(),
@@ -2422,11 +2478,7 @@ impl<'a> Planner<'a> {
         );
         self.push(
             a,
-            Effect::Routes {
-                gateway: gw.to_string(),
-                remove: static_paths(&k.1, before),
-                add: static_paths(&k.1, after),
-            },
+            self.route_effect(gw, static_paths(&k.1, before), static_paths(&k.1, after)),
         )
     }
 
@@ -2444,14 +2496,7 @@ impl<'a> Planner<'a> {
                 id: l.id.clone(),
             }],
         );
-        self.push(
-            a,
-            Effect::Routes {
-                gateway: gw.to_string(),
-                remove: ls.paths(),
-                add: Vec::new(),
-            },
-        )
+        self.push(a, self.route_effect(gw, ls.paths(), Vec::new()))
     }
 
     fn bgp_create(&mut self, addr: &str, gw: &str, ds: &BgpState) -> usize {
@@ -2468,14 +2513,7 @@ impl<'a> Planner<'a> {
                 route: ds.body(),
             }],
         );
-        self.push(
-            a,
-            Effect::Routes {
-                gateway: gw.to_string(),
-                remove: Vec::new(),
-                add: ds.paths(),
-            },
-        )
+        self.push(a, self.route_effect(gw, Vec::new(), ds.paths()))
     }
 
     fn bgp_update(
@@ -2586,14 +2624,7 @@ impl<'a> Planner<'a> {
                 .impact
                 .push(Impact::BgpSessionReset { peers: resets });
         }
-        self.push(
-            action,
-            Effect::Routes {
-                gateway: gw.to_string(),
-                remove: before.paths(),
-                add: after.paths(),
-            },
-        )
+        self.push(action, self.route_effect(gw, before.paths(), after.paths()))
     }
 }
 
