@@ -9,6 +9,32 @@
 //! 3. order — make-before-break edges where they cannot close a cycle, then a
 //!    deterministic topological order;
 //! 4. impact — replay the order over a forwarding table.
+//!
+//! Rules worth knowing (REFERENCE §2 unless stated):
+//! - Lines: matched by pinned `id` first, then by name. Name and bandwidth
+//!   change in place. Description changes in place only while unbound, so a
+//!   bound line is unbound, updated and rebound (shown as `line_down`).
+//!   Switch, port, VLAN, type, IP version and interconnect addresses have no
+//!   update field: replace = unbind, delete, create, bind.
+//! - Gateways have no update call: any difference replaces the gateway and
+//!   everything under it. Attributes the list call may not report
+//!   (hostname, description, access point) only count when both sides have
+//!   a value; the same holds for VPC name and `dc_type` (`EMAZ` = `MAZ`).
+//! - VPCs: subnets in place (`vpc/update` resends ip version and bandwidth
+//!   unchanged); anything else replaces. Health checks: interval, packets,
+//!   auto switching in place; source/destination replace.
+//! - Static routes: identity (gateway, ip version, destination set); next
+//!   hops change in place as a full list. BGP: identity (gateway, ip
+//!   version), updated in place; keys compared by hash.
+//! - Before a line is unbound from a gateway, every route there that uses it
+//!   is moved onto lines that stay (interim update, then the final update
+//!   after the rebind) or, when no line stays, deleted and re-created.
+//! - Static and BGP never coexist on a gateway: creates of one wait for all
+//!   deletes of the other. A new destination set overlapping an old one is
+//!   created before the old one is deleted, unless that would need a cycle.
+//! - Unmanaged objects that block a required change (an undeclared route
+//!   using a line that must be unbound, children of a gateway that must be
+//!   replaced) fail the plan with [`PlanError::BlockedByUnmanaged`].
 
 mod graph;
 mod impact;
@@ -559,6 +585,26 @@ impl<'a> Planner<'a> {
     }
 
     fn run(mut self) -> Result<Plan, PlanError> {
+        // Size the node lists once: a large import is ~1 action per object.
+        let estimate = self.lines.len() * 2
+            + self
+                .desired
+                .gateways
+                .iter()
+                .map(|g| 2 + g.lines.len() + 2 * g.vpcs.len() + g.static_routes.len() + g.bgp.len())
+                .sum::<usize>()
+            + self
+                .live
+                .gateways
+                .iter()
+                .map(|g| {
+                    g.line_ids.len() + 2 * g.vpcs.len() + g.static_routes.len() + g.bgp_routes.len()
+                })
+                .sum::<usize>()
+                / 8;
+        self.nodes.reserve(estimate);
+        self.effects.reserve(estimate);
+        self.graph.deps.reserve(estimate);
         self.line_actions();
         self.gateway_actions()?;
         self.binding_actions()?;
