@@ -12,6 +12,24 @@ fn state_file(dir: &std::path::Path) -> Vec<u8> {
     std::fs::read(dir.join(".cda/emulator-state.json")).unwrap()
 }
 
+/// `[request 8c0f…, 1d2e…]` → `[request …]`; the journal file name too.
+fn mask_request_ids(text: &str) -> String {
+    let mut out = String::new();
+    for line in text.lines() {
+        let line = match (line.find("[request "), line.rfind(']')) {
+            (Some(a), Some(b)) if b > a => format!("{}[request …]{}", &line[..a], &line[b + 1..]),
+            _ => line.to_owned(),
+        };
+        let line = match line.strip_prefix("Journal: .cda/journal/") {
+            Some(_) => "Journal: .cda/journal/<timestamp>.jsonl".to_owned(),
+            None => line,
+        };
+        out.push_str(&line);
+        out.push('\n');
+    }
+    out
+}
+
 #[test]
 fn quickstart_plan_apply_plan() {
     let dir = scratch();
@@ -127,6 +145,10 @@ fn quickstart_plan_apply_plan() {
     let applied = stdout(&out);
     assert!(applied.contains("Apply complete:"), "{applied}");
     assert!(!applied.contains("failed   "), "{applied}");
+    // Progress lines interleave with parallelism; the summary is in plan
+    // order. Request ids are random: mask them.
+    let summary = &applied[applied.find("Apply complete:").unwrap()..];
+    insta::assert_snapshot!("quickstart_apply_summary", mask_request_ids(summary));
     let journals: Vec<_> = std::fs::read_dir(d.join(".cda/journal"))
         .unwrap()
         .map(|e| e.unwrap().path())
@@ -175,6 +197,7 @@ fn quickstart_plan_apply_plan() {
         .output()
         .unwrap();
     assert_code(&out, 3);
+    insta::assert_snapshot!("quickstart_stale_plan_refused", stderr(&out));
 
     // 5. Export the estate; the export plans to zero changes.
     let out = cda()
