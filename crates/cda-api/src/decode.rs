@@ -390,6 +390,41 @@ pub(crate) fn bgp_routes(items: Vec<Value>) -> DecodeResult<Vec<BgpRoute>> {
     Ok(routes)
 }
 
+fn embedded_list<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<Vec<Value>>, D::Error> {
+    use serde::de::Error as _;
+    use serde::Deserialize as _;
+    match Value::deserialize(d)? {
+        Value::Null => Ok(None),
+        Value::Array(items) => Ok(Some(items)),
+        Value::String(s) if s.trim().is_empty() => Ok(None),
+        Value::String(s) => match serde_json::from_str::<Value>(&s) {
+            Ok(Value::Array(items)) => Ok(Some(items)),
+            _ => Err(D::Error::custom("expected a list")),
+        },
+        other => Err(D::Error::custom(format!("expected a list, got {other}"))),
+    }
+}
+
+/// A gateway item's embedded `srList`, decoded like `static-route/list`.
+pub(crate) fn opt_static_routes<'de, D: serde::Deserializer<'de>>(
+    d: D,
+) -> Result<Option<Vec<StaticRoute>>, D::Error> {
+    use serde::de::Error as _;
+    embedded_list(d)?
+        .map(|items| static_routes(items).map_err(D::Error::custom))
+        .transpose()
+}
+
+/// A gateway item's embedded `vpcList`.
+pub(crate) fn opt_vpcs<'de, D: serde::Deserializer<'de>>(
+    d: D,
+) -> Result<Option<Vec<crate::types::Vpc>>, D::Error> {
+    use serde::de::Error as _;
+    embedded_list(d)?
+        .map(|items| decode_items(items, groups::VPC).map_err(D::Error::custom))
+        .transpose()
+}
+
 /// `health-check/get`: `returnObj.settingItem` (GO: `data`) as a JSON-encoded
 /// string or an object. Null, empty, `{}` or absent → no health check.
 pub(crate) fn health_check(body: &Value) -> DecodeResult<Option<HealthCheck>> {
@@ -767,6 +802,32 @@ mod tests {
         assert_eq!(lines[1].line_code.as_deref(), Some("C2"));
         assert_eq!(lines[1].bandwidth, Some(500));
         assert_eq!(lines[2].id(), Some("l3"));
+    }
+
+    #[test]
+    fn gateway_items_with_embedded_routes_and_vpcs() {
+        let gws: Vec<crate::types::Gateway> = decode_items(
+            vec![
+                json!({"gatewayName": "gw1", "vrfName": "gw1", "lineList": ["l1"],
+                       "srList": [{"SRId": "sr-1", "srid": "sr-1", "dstCidr": ["10.0.0.0/8"],
+                                   "remoteGatewayIp": "10.255.0.2", "priority": 1}],
+                       "vpcList": [{"vpcId": "v1", "vpcSubnet": ["192.168.0.0/24"]}]}),
+                json!({"displayName": "gw2"}),
+            ],
+            groups::GATEWAY,
+        )
+        .unwrap();
+        assert_eq!(gws[0].name(), Some("gw1"));
+        let routes = gws[0].sr_list.as_ref().unwrap();
+        assert_eq!(routes[0].srid, "sr-1");
+        assert_eq!(routes[0].next_hop[0].remote_gateway_ip, "10.255.0.2");
+        assert_eq!(
+            gws[0].vpc_list.as_ref().unwrap()[0].vpc_id.as_deref(),
+            Some("v1")
+        );
+        assert_eq!(gws[1].name(), Some("gw2"));
+        assert_eq!(gws[1].sr_list, None, "absent means: ask static_route_list");
+        assert_eq!(gws[1].vpc_list, None);
     }
 
     #[test]

@@ -10,6 +10,7 @@ pub mod inventory;
 pub mod model;
 pub mod planfile;
 pub mod render;
+pub mod schema;
 
 pub use action::{Action, ActionId, ChangeKind, Impact, Operation, Plan, ResourceKind};
 pub use diff::{plan, PlanError, PlanOptions};

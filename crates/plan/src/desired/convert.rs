@@ -151,7 +151,7 @@ impl<'n> Obj<'n> {
                 Some((_, n)) => (n.loc, "no value"),
                 None => (self.loc, "missing field"),
             };
-            cv.c.error(
+            cv.fail(
                 loc,
                 &self.p(field),
                 label,
@@ -182,6 +182,11 @@ pub(crate) struct Conv<'t> {
     /// (list path, index in the model) → index in the file, for lists
     /// where an unreadable item was left out of the partial model.
     shifted: HashMap<(String, usize), usize>,
+    /// Paths where reading failed, and all their ancestors: rules about
+    /// what is there (emptiness, presence, bindings) stay quiet below them
+    /// instead of piling up. A set, so a hostile file with a million
+    /// failures does not make each look-up slow.
+    failed: HashSet<String>,
 }
 
 impl<'t> Conv<'t> {
@@ -191,6 +196,7 @@ impl<'t> Conv<'t> {
             locs: HashMap::new(),
             broken_lines: HashSet::new(),
             shifted: HashMap::new(),
+            failed: HashSet::new(),
         }
     }
 
@@ -206,6 +212,32 @@ impl<'t> Conv<'t> {
                 None => return self.locs.get("").copied().unwrap_or_default(),
             }
         }
+    }
+
+    /// Reports a value that could not be read (it is left out of the
+    /// partial model); a value kept despite its problem (out of range, host
+    /// bits) is reported with `self.c.error` instead.
+    pub(crate) fn fail(
+        &mut self,
+        loc: Loc,
+        path: &str,
+        label: &str,
+        message: String,
+        help: Option<String>,
+    ) {
+        let mut p = path;
+        while self.failed.insert(p.to_owned()) {
+            match p.rfind(['.', '[']) {
+                Some(i) => p = &p[..i],
+                None => break,
+            }
+        }
+        self.c.error(loc, path, label, message, help);
+    }
+
+    /// Whether reading failed at `path` or anywhere inside it.
+    pub(crate) fn failed_under(&self, path: &str) -> bool {
+        self.failed.contains(path)
     }
 
     /// Path in the file of item `idx` (in the model) of the list at `list`.
@@ -227,7 +259,7 @@ impl<'t> Conv<'t> {
 
     fn type_error(&mut self, n: &Node, path: &str, expected: &str) {
         let found = n.value.kind_name();
-        self.c.error(
+        self.fail(
             n.loc,
             path,
             &format!("expected {expected}"),
@@ -252,7 +284,7 @@ impl<'t> Conv<'t> {
         let mut first_seen: HashMap<String, Loc> = HashMap::new();
         for (k, v) in pairs {
             let Some(key) = self.key_text(k) else {
-                self.c.error(
+                self.fail(
                     k.loc,
                     path,
                     "not a field name",
@@ -282,7 +314,7 @@ impl<'t> Conv<'t> {
                         Some(s) => format!("did you mean `{s}`?"),
                         None => format!("expected one of: {}", allowed.join(", ")),
                     };
-                    self.c.error(
+                    self.fail(
                         k.loc,
                         &join(path, &key),
                         "unknown field",
@@ -355,7 +387,7 @@ impl<'t> Conv<'t> {
                 u64::try_from(*i).ok()
             }
             Value::Str(s) if s.trim().parse::<i128>().is_ok() => {
-                self.c.error(
+                self.fail(
                     n.loc,
                     path,
                     "expected an integer",
@@ -409,7 +441,7 @@ impl<'t> Conv<'t> {
         }
         let names: Vec<&str> = options.iter().map(|(s, _)| *s).collect();
         let help = did_you_mean(s, names.iter().copied()).map(|m| format!("did you mean `{m}`?"));
-        self.c.error(
+        self.fail(
             n.loc,
             path,
             "unknown value",
@@ -428,7 +460,7 @@ impl<'t> Conv<'t> {
                     .split_once('/')
                     .filter(|(a, _)| a.parse::<IpAddr>().is_ok())
                     .map(|(a, _)| format!("write the address without a prefix length: `{a}`"));
-                self.c.error(
+                self.fail(
                     n.loc,
                     path,
                     "not an IP address",
@@ -450,7 +482,7 @@ impl<'t> Conv<'t> {
                 } else {
                     None
                 };
-                self.c.error(
+                self.fail(
                     n.loc,
                     path,
                     "not a CIDR",
@@ -570,7 +602,7 @@ impl<'t> Conv<'t> {
         };
         if root.value == Value::Null {
             self.locs.insert(String::new(), root.loc);
-            self.c.error(
+            self.fail(
                 root.loc,
                 "",
                 "empty",
@@ -838,7 +870,7 @@ impl<'t> Conv<'t> {
         if !matches!(n.value, Value::Map(_)) {
             self.mark(path, n);
             // Deliberately not echoing the value: it is probably the key.
-            self.c.error(
+            self.fail(
                 n.loc,
                 path,
                 "literal secret (not shown)",
@@ -852,7 +884,7 @@ impl<'t> Conv<'t> {
         let file = self.opt(&o, "file", Self::nonempty_string);
         match (env, file) {
             (Some(_), Some(_)) => {
-                self.c.error(
+                self.fail(
                     o.loc,
                     path,
                     "both given",
@@ -862,7 +894,7 @@ impl<'t> Conv<'t> {
                 None
             }
             (None, None) => {
-                self.c.error(
+                self.fail(
                     o.loc,
                     path,
                     "no reference",
@@ -879,7 +911,7 @@ impl<'t> Conv<'t> {
                     && env.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
                 if !valid {
                     let at = o.get("env").map_or(o.loc, |n| n.loc);
-                    self.c.error(
+                    self.fail(
                         at,
                         &o.p("env"),
                         "not a variable name",
@@ -891,5 +923,79 @@ impl<'t> Conv<'t> {
             }
             (None, Some(file)) => Some(SecretRef::File(file)),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, clippy::expect_used)]
+    use super::*;
+
+    /// The fields the loader accepts are exactly the model's (as the
+    /// generated schema lists them), so a field added to the model cannot
+    /// be forgotten here.
+    #[test]
+    fn field_lists_match_the_model() {
+        let schema: serde_json::Value =
+            serde_json::from_str(&crate::schema::json_schema()).unwrap();
+        let props = |def: Option<&str>| -> Vec<String> {
+            let obj = match def {
+                None => &schema,
+                Some(d) => &schema["definitions"][d],
+            };
+            let mut v: Vec<String> = obj["properties"]
+                .as_object()
+                .unwrap()
+                .keys()
+                .cloned()
+                .collect();
+            v.sort();
+            v
+        };
+        let sorted = |f: &[&str]| -> Vec<String> {
+            let mut v: Vec<String> = f.iter().map(|s| s.to_string()).collect();
+            v.sort();
+            v
+        };
+        assert_eq!(props(None), sorted(TOP_FIELDS));
+        assert_eq!(props(Some("PhysicalLine")), sorted(LINE_FIELDS));
+        assert_eq!(props(Some("SwitchPort")), sorted(SWITCH_FIELDS));
+        assert_eq!(props(Some("Gateway")), sorted(GATEWAY_FIELDS));
+        assert_eq!(props(Some("VpcAttachment")), sorted(VPC_FIELDS));
+        assert_eq!(props(Some("HealthCheck")), sorted(HEALTH_CHECK_FIELDS));
+        assert_eq!(props(Some("StaticRoute")), sorted(STATIC_ROUTE_FIELDS));
+        assert_eq!(props(Some("NextHop")), sorted(NEXT_HOP_FIELDS));
+        assert_eq!(props(Some("BgpRoute")), sorted(BGP_FIELDS));
+        assert_eq!(props(Some("BgpPeer")), sorted(PEER_FIELDS));
+    }
+
+    /// Enum spellings match the model's serde names.
+    #[test]
+    fn enum_spellings_match_serde() {
+        for (name, v) in KINDS {
+            assert_eq!(serde_json::to_value(v).unwrap(), *name);
+        }
+        for (name, v) in IP_VERSIONS {
+            assert_eq!(serde_json::to_value(v).unwrap(), *name);
+        }
+        for (name, v) in LINE_TYPES {
+            assert_eq!(serde_json::to_value(v).unwrap(), *name);
+        }
+        for (name, v) in PORT_TYPES {
+            assert_eq!(serde_json::to_value(v).unwrap(), *name);
+        }
+    }
+
+    #[test]
+    fn did_you_mean_prefers_close_and_case_insensitive_matches() {
+        assert_eq!(
+            did_you_mean("bandwith", LINE_FIELDS.iter().copied()),
+            Some("bandwidth")
+        );
+        assert_eq!(
+            did_you_mean("Name", LINE_FIELDS.iter().copied()),
+            Some("name")
+        );
+        assert_eq!(did_you_mean("zzzz", LINE_FIELDS.iter().copied()), None);
     }
 }

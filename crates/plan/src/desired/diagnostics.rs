@@ -170,11 +170,16 @@ impl Diagnostic for Diagnostics {
     }
 }
 
-/// Converts serde-saphyr's character-based positions to byte offsets.
+/// Converts serde-saphyr's positions to byte ranges for miette.
 ///
-/// serde-saphyr counts lines and columns in characters; miette wants bytes.
-/// Line starts are indexed once, then a column is walked within its line, so
-/// the cost per conversion is the line's length, not the file's.
+/// serde-saphyr documents line, column, offset and length as counted in
+/// characters, but the version we use (0.0.16 on saphyr-parser-bw 0.0.605)
+/// reports them in bytes. Taking either at face value would put carets in
+/// the wrong place (or panic on a non-boundary) after any multi-byte
+/// character, so each position is checked against the text: if the offset
+/// lands on the reported line and column as bytes, it is bytes; otherwise
+/// the column is walked as characters within its line. Line starts are
+/// indexed once, so a conversion costs the length of one line at most.
 #[derive(Debug, Clone)]
 pub(crate) struct LineIndex {
     line_starts: Vec<usize>,
@@ -187,7 +192,7 @@ impl LineIndex {
         LineIndex { line_starts }
     }
 
-    /// Byte range of a node, clamped to the text.
+    /// Byte range of a node, clamped to the text and to character boundaries.
     pub(crate) fn byte_range(&self, text: &str, loc: Loc) -> Range<usize> {
         if loc.line == 0 {
             return 0..0;
@@ -201,8 +206,20 @@ impl LineIndex {
             .get(line + 1)
             .copied()
             .unwrap_or(text.len());
-        let line_text = text.get(line_start..line_end).unwrap_or("");
         let col = (loc.col as usize).saturating_sub(1);
+        let off = loc.char_offset;
+        let bytes = off >= line_start
+            && off <= line_end
+            && off - line_start == col
+            && text.is_char_boundary(off);
+        if bytes {
+            let mut end = off.saturating_add(loc.char_len).min(text.len());
+            while !text.is_char_boundary(end) {
+                end += 1;
+            }
+            return off..end;
+        }
+        let line_text = text.get(line_start..line_end).unwrap_or("");
         let start = line_start
             + line_text
                 .char_indices()
@@ -276,11 +293,8 @@ impl<'t> Collector<'t> {
             return;
         }
         let range = self.index.byte_range(self.text, loc);
-        let (line, column) = if loc.line == 0 {
-            (1, 1)
-        } else {
-            (loc.line as usize, loc.col as usize)
-        };
+        // Lines and columns shown to people count characters.
+        let (line, column) = self.index.line_col(self.text, range.start);
         self.problems.push(Problem {
             message,
             path: path.to_owned(),
@@ -336,8 +350,35 @@ mod tests {
         }
     }
 
+    fn byte_loc(line: u32, col: u32, offset: usize, len: usize) -> Loc {
+        Loc {
+            line,
+            col,
+            char_offset: offset,
+            char_len: len,
+        }
+    }
+
     #[test]
-    fn byte_range_counts_characters_not_bytes() {
+    fn byte_range_from_byte_positions() {
+        // What serde-saphyr 0.0.16 reports: byte column, offset and length.
+        let text = "a: 北京\nb: {x: 中文, y: zz}\n";
+        let idx = LineIndex::new(text);
+        let r = idx.byte_range(text, byte_loc(2, 8, 17, 6));
+        assert_eq!(&text[r.clone()], "中文");
+        assert_eq!(idx.line_col(text, r.start), (2, 8));
+        let r = idx.byte_range(text, byte_loc(2, 19, 28, 2));
+        assert_eq!(&text[r.clone()], "zz");
+        // Shown to people as the character column.
+        assert_eq!(idx.line_col(text, r.start), (2, 15));
+        // A length that ends inside a character is widened to its end.
+        let r = idx.byte_range(text, byte_loc(1, 4, 3, 4));
+        assert_eq!(&text[r], "北京");
+    }
+
+    #[test]
+    fn byte_range_from_character_positions() {
+        // What serde-saphyr documents: character column and length.
         let text = "a: héllo\nb: 中文 x\n";
         let idx = LineIndex::new(text);
         // `x` is the 7th character of line 2 but the 10th byte of it.

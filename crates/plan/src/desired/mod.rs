@@ -198,7 +198,54 @@ fn read_tree(text: &str) -> Result<Node, serde_saphyr::Error> {
             def: Loc::default(),
         });
     }
-    serde_saphyr::from_str_with_options::<Node>(text, options())
+    // Read every document so a second one is refused, not silently ignored.
+    let mut docs = serde_saphyr::from_multiple_with_options::<Node>(text, options())?.into_iter();
+    let first = docs.next();
+    if let Some(second) = docs.next() {
+        return Err(serde_saphyr::Error::Message {
+            msg: "the file holds more than one YAML document (`---`); cda reads one".to_owned(),
+            location: second_location(&second),
+        });
+    }
+    Ok(first.unwrap_or(Node {
+        value: Value::Null,
+        loc: Loc {
+            line: 1,
+            col: 1,
+            char_offset: 0,
+            char_len: 0,
+        },
+        def: Loc::default(),
+    }))
+}
+
+/// The location of a node, in the parser's terms, for an error about it.
+fn second_location(n: &Node) -> serde_saphyr::Location {
+    // serde-saphyr has no public constructor for `Location`; it
+    // deserialises one, which is what its own `Spanned` does.
+    #[derive(serde::Serialize)]
+    struct L {
+        line: u32,
+        column: u32,
+        span: S,
+    }
+    #[derive(serde::Serialize)]
+    struct S {
+        offset: usize,
+        len: u32,
+    }
+    let l = L {
+        line: n.loc.line,
+        column: n.loc.col,
+        span: S {
+            offset: n.loc.char_offset,
+            len: 0,
+        },
+    };
+    serde_json::to_value(&l)
+        .ok()
+        .and_then(|v| serde_json::from_value(v).ok())
+        .unwrap_or(serde_saphyr::Location::UNKNOWN)
 }
 
 fn syntax_error(file: &str, text: &str, e: &serde_saphyr::Error) -> Diagnostics {
@@ -217,6 +264,10 @@ fn syntax_message(e: &serde_saphyr::Error) -> String {
     use serde_saphyr::Error as E;
     match e {
         E::WithSnippet { error, .. } => syntax_message(error),
+        E::Message { msg, .. } if msg.contains("recursion limit") => {
+            "the file is refused: nesting is too deep".to_owned()
+        }
+        E::Message { msg, .. } if msg.contains("more than one YAML document") => msg.clone(),
         E::Message { msg, .. } | E::HookError { msg, .. } => format!("invalid YAML: {msg}"),
         E::Eof { .. } => "invalid YAML: unexpected end of input".to_owned(),
         E::Unexpected { expected, .. } => format!("invalid YAML: expected {expected}"),
@@ -291,9 +342,10 @@ impl SourceMap {
 
     fn to_location(&self, l: Loc) -> SourceLocation {
         let r = self.index.byte_range(&self.text, l);
+        let (line, column) = self.index.line_col(&self.text, r.start);
         SourceLocation {
-            line: l.line as usize,
-            column: l.col as usize,
+            line,
+            column,
             span: (r.start, r.end - r.start).into(),
         }
     }

@@ -10,14 +10,16 @@ use serde_saphyr::Spanned;
 use std::fmt;
 
 /// Where a node sits in the source, as serde-saphyr reports it: 1-based
-/// line and column counted in characters, and a character range.
+/// line and column, and an offset and length. serde-saphyr documents these
+/// as counted in characters; the version we use reports bytes.
+/// [`super::diagnostics::LineIndex::byte_range`] accepts either.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub(crate) struct Loc {
     pub line: u32,
     pub col: u32,
-    /// Character offset of the node's first character.
+    /// Offset of the node's first character (bytes or characters).
     pub char_offset: usize,
-    /// Length in characters (0 when unknown).
+    /// Length (bytes or characters; 0 when unknown).
     pub char_len: usize,
 }
 

@@ -150,7 +150,7 @@ impl Conv<'_> {
         for (field, value) in [(local_f, local), (remote_f, remote)] {
             let p = join(path, field);
             match value {
-                None if wanted => {
+                None if wanted && !self.failed_under(&p) => {
                     ok = false;
                     self.err(
                         &p,
@@ -189,6 +189,10 @@ impl Conv<'_> {
                 }
                 _ => {}
             }
+        }
+        if !ok {
+            // Routes over this line would only repeat the problem.
+            self.broken_lines.insert(l.name.clone());
         }
         if let (true, Some(a), Some(b)) = (ok, local, remote) {
             let rp = join(path, remote_f);
@@ -318,7 +322,17 @@ impl Conv<'_> {
                     IpAddr::V4(_) => &v.subnets,
                     IpAddr::V6(_) => &v.subnets_v6,
                 };
-                if !subnets.iter().any(|s| s.contains(&hc.src_ip)) {
+                let subnets_path = join(
+                    &path,
+                    if hc.src_ip.is_ipv4() {
+                        "subnets"
+                    } else {
+                        "subnets_v6"
+                    },
+                );
+                if !subnets.iter().any(|s| s.contains(&hc.src_ip))
+                    && !self.failed_under(&subnets_path)
+                {
                     let listed: Vec<String> = subnets.iter().map(ToString::to_string).collect();
                     let help = if listed.is_empty() {
                         "the VPC declares no subnet of that family".to_owned()
@@ -382,7 +396,7 @@ impl Conv<'_> {
             }
             return;
         }
-        if subs.is_empty() {
+        if subs.is_empty() && !self.failed_under(&join(path, sub_f)) {
             self.err(
                 &join(path, sub_f),
                 "missing subnets",
@@ -427,11 +441,10 @@ impl Conv<'_> {
     fn route_line(
         &mut self,
         path: &str,
-        g: &Gateway,
+        (gpath, g): (&str, &Gateway),
         line: &str,
         lines: &HashMap<&str, &PhysicalLine>,
-        v4: bool,
-        v6: bool,
+        (v4, v6): (bool, bool),
     ) {
         let Some(l) = lines.get(line) else {
             let help = did_you_mean(line, g.lines.iter().map(String::as_str))
@@ -445,6 +458,9 @@ impl Conv<'_> {
             return;
         };
         if !g.lines.iter().any(|b| b == line) {
+            if self.failed_under(&join(gpath, "lines")) {
+                return;
+            }
             self.err(
                 path,
                 "not bound here",
@@ -483,7 +499,7 @@ impl Conv<'_> {
         let mut sets: HashMap<(IpVersion, BTreeSet<IpNet>), String> = HashMap::new();
         for (ri, r) in g.static_routes.iter().enumerate() {
             let path = self.src(&format!("{gpath}.static_routes"), ri);
-            if r.dst.is_empty() {
+            if r.dst.is_empty() && !self.failed_under(&join(&path, "dst")) {
                 self.err(
                     &join(&path, "dst"),
                     "empty",
@@ -491,7 +507,7 @@ impl Conv<'_> {
                     None,
                 );
             }
-            if r.next_hops.is_empty() {
+            if r.next_hops.is_empty() && !self.failed_under(&join(&path, "next_hops")) {
                 self.err(
                     &join(&path, "next_hops"),
                     "empty",
@@ -542,7 +558,7 @@ impl Conv<'_> {
                     );
                     continue;
                 }
-                self.route_line(&hp, g, &h.line, lines, v4, v6);
+                self.route_line(&hp, (gpath, g), &h.line, lines, (v4, v6));
             }
         }
     }
@@ -582,7 +598,7 @@ impl Conv<'_> {
                     );
                 }
             }
-            if b.peers.is_empty() {
+            if b.peers.is_empty() && !self.failed_under(&join(&path, "peers")) {
                 self.err(
                     &join(&path, "peers"),
                     "empty",
@@ -603,14 +619,8 @@ impl Conv<'_> {
                     );
                     continue;
                 }
-                self.route_line(
-                    &pp,
-                    g,
-                    &peer.line,
-                    lines,
-                    b.ip_version.has_v4(),
-                    b.ip_version.has_v6(),
-                );
+                let families = (b.ip_version.has_v4(), b.ip_version.has_v6());
+                self.route_line(&pp, (gpath, g), &peer.line, lines, families);
             }
         }
     }

@@ -68,6 +68,10 @@ pub enum PlanError {
     NoSubnet { address: String },
     #[error("{address} cannot be changed without touching unmanaged {blocker}; declare it or add its kind to `prune`")]
     BlockedByUnmanaged { address: String, blocker: String },
+    #[error(
+        "{address}: no switch hostname to create the gateway with (set `hostname` or bind a line)"
+    )]
+    NoHostname { address: String },
     #[error("internal error: the action graph has a cycle")]
     Cycle,
 }
@@ -455,10 +459,10 @@ impl<'a> Planner<'a> {
         let mut desired_gw: HashMap<String, String> = HashMap::new();
         for gw in &self.desired.gateways {
             for name in &gw.lines {
-                if !self
+                if self
                     .line_by_key
                     .get(name)
-                    .is_some_and(|i| self.lines[*i].desired.is_some())
+                    .is_none_or(|i| self.lines[*i].desired.is_none())
                 {
                     return Err(PlanError::UnknownLine {
                         address: address::gateway(&gw.name),
@@ -661,7 +665,9 @@ impl<'a> Planner<'a> {
                         .clone()
                         .or_else(|| self.first_line_hostname(d))
                         .or_else(|| g.live.and_then(|l| l.hostname.clone()))
-                        .unwrap_or_default();
+                        .ok_or_else(|| PlanError::NoHostname {
+                            address: addr.clone(),
+                        })?;
                     let create = Operation::CreateGateway {
                         name: name.clone(),
                         hostname,
@@ -771,7 +777,7 @@ impl<'a> Planner<'a> {
                 continue;
             };
             if e.live_gw.as_ref() == Some(&y) && !self.unbinds(e) {
-                if e.desired.is_none() || !self.gws.get(&y).is_some_and(|g| g.desired.is_some()) {
+                if e.desired.is_none() || self.gws.get(&y).is_none_or(|g| g.desired.is_none()) {
                     if self.gw_fate(&y) != Fate::Unmanaged {
                         self.unmanaged.push(Unmanaged {
                             address: address::binding(&y, &e.key),

@@ -4,7 +4,9 @@
 
 use super::lines::{to_text, Line, Mark, Style};
 use super::value::{attribute_lines, attrs_from_objects, Attr};
-use super::{change_phrase, impact_severity, impact_text, HumanOptions, Severity, Summary};
+use super::{
+    change_phrase, impact_severity, impact_text, Addresses, HumanOptions, Severity, Summary,
+};
 use crate::action::{Action, ChangeKind, Operation, Plan};
 
 /// Render `plan` for a terminal. Colour only when `opts.color`.
@@ -30,9 +32,10 @@ pub(crate) fn plan_lines(plan: &Plan) -> Vec<Line> {
         "cda will perform the following actions, in this order:",
         Style::Plain,
     ));
+    let addresses = Addresses::of(plan);
     for action in &plan.actions {
         out.push(Line::blank());
-        out.extend(action_lines(plan, action));
+        out.extend(action_lines(&addresses, action));
     }
     unmanaged_lines(&mut out, plan);
     out.push(Line::blank());
@@ -96,7 +99,7 @@ pub(crate) fn unmanaged_lines(out: &mut Vec<Line>, plan: &Plan) {
 
 /// One action: `# address will be …`, its traffic impact and prerequisites as
 /// comments, then the attribute block.
-pub(crate) fn action_lines(plan: &Plan, action: &Action) -> Vec<Line> {
+pub(crate) fn action_lines(addresses: &Addresses<'_>, action: &Action) -> Vec<Line> {
     let mut out = Vec::new();
     let mut phrase = change_phrase(action.change, action.kind).to_string();
     if action.change == ChangeKind::Replace {
@@ -116,7 +119,7 @@ pub(crate) fn action_lines(plan: &Plan, action: &Action) -> Vec<Line> {
         format!("  #   traffic impact: {}", impact_text(&action.impact)),
         impact_style,
     ));
-    let after = depends_on_addresses(plan, action);
+    let after = addresses.depends_on(action);
     if !after.is_empty() {
         out.push(Line::raw(
             format!("  #   after: {}", after.join(", ")),
@@ -145,21 +148,6 @@ pub(crate) fn action_lines(plan: &Plan, action: &Action) -> Vec<Line> {
         out.push(Line::block(0, Mark::None).push("}", Style::Plain));
     }
     out
-}
-
-/// Addresses of the actions `action` waits for, in plan order.
-pub(crate) fn depends_on_addresses(plan: &Plan, action: &Action) -> Vec<String> {
-    action
-        .depends_on
-        .iter()
-        .map(|id| {
-            plan.actions
-                .iter()
-                .find(|a| a.id == *id)
-                .map(|a| a.address.clone())
-                .unwrap_or_else(|| format!("#{id}"))
-        })
-        .collect()
 }
 
 /// Whether a replacement removes the old object first or adds the new one

@@ -3,7 +3,7 @@
 //! meaning bumps it. Documented in `docs/plan-output.md`.
 
 use super::value::{redact, SENSITIVE};
-use super::{change_name, human::depends_on_addresses, Summary};
+use super::{change_name, Addresses, Summary};
 use crate::action::{Action, AttributeChange, Impact, Plan, ResourceKind, FORMAT_VERSION};
 use serde::Serialize;
 use serde_json::Value;
@@ -77,10 +77,10 @@ pub fn json(plan: &Plan) -> String {
         region: &plan.region,
         account: plan.account.as_deref(),
         summary: JsonSummary {
-            add: summary.add,
-            change: summary.change,
-            replace: summary.replace,
-            destroy: summary.destroy,
+            add: summary.counts.add,
+            change: summary.counts.change,
+            replace: summary.counts.replace,
+            destroy: summary.counts.destroy,
             changes: summary.total() > 0,
             impact: JsonImpact {
                 none: impact.is_none(),
@@ -90,7 +90,10 @@ pub fn json(plan: &Plan) -> String {
                 lines_down: strings(impact.lines_down.keys()),
             },
         },
-        actions: plan.actions.iter().map(|a| action(plan, a)).collect(),
+        actions: {
+            let addresses = Addresses::of(plan);
+            plan.actions.iter().map(|a| action(&addresses, a)).collect()
+        },
         unmanaged: plan
             .unmanaged
             .iter()
@@ -114,7 +117,7 @@ fn strings<T: ToString>(items: impl Iterator<Item = T>) -> Vec<String> {
     items.map(|i| i.to_string()).collect()
 }
 
-fn action<'a>(plan: &'a Plan, action: &'a Action) -> JsonAction<'a> {
+fn action<'a>(addresses: &Addresses<'_>, action: &'a Action) -> JsonAction<'a> {
     JsonAction {
         address: &action.address,
         kind: action.kind,
@@ -124,7 +127,7 @@ fn action<'a>(plan: &'a Plan, action: &'a Action) -> JsonAction<'a> {
         after: action.after.as_ref().map(redact),
         attributes: action.attributes.iter().map(attribute).collect(),
         impact: &action.impact,
-        depends_on: depends_on_addresses(plan, action),
+        depends_on: addresses.depends_on(action),
         calls: action
             .calls
             .iter()
@@ -138,7 +141,13 @@ fn action<'a>(plan: &'a Plan, action: &'a Action) -> JsonAction<'a> {
 }
 
 fn attribute(change: &AttributeChange) -> JsonAttribute<'_> {
+    // A sensitive change listed with neither value (withheld by the
+    // producer) still changed: say so on both sides.
+    let withheld = change.sensitive
+        && change.before.as_ref().is_none_or(Value::is_null)
+        && change.after.as_ref().is_none_or(Value::is_null);
     let shown = |v: &Option<Value>| match v {
+        _ if withheld => Value::String(SENSITIVE.to_string()),
         None | Some(Value::Null) => Value::Null,
         Some(_) if change.sensitive => Value::String(SENSITIVE.to_string()),
         Some(v) => redact(v),

@@ -5,7 +5,7 @@
 
 use super::human::{action_lines, scope};
 use super::lines::to_diff;
-use super::{change_marker, change_name, impact_text, Severity, Summary};
+use super::{change_marker, change_name, impact_text, Addresses, Severity, Summary};
 use crate::action::Plan;
 
 /// Upper bound of [`markdown`]'s output, in bytes (hence also characters).
@@ -77,11 +77,19 @@ pub fn markdown(plan: &Plan) -> String {
     unmanaged(&mut budget, plan);
 
     // The details: the human rendering of each action as a diff block.
-    let chunks: Vec<String> = plan
-        .actions
-        .iter()
-        .map(|a| to_diff(&action_lines(plan, a)))
-        .collect();
+    // Render only what can fit (plus one), so a 100,000-action plan does
+    // not render 100,000 blocks to throw them away.
+    let addresses = Addresses::of(plan);
+    let mut chunks: Vec<String> = Vec::new();
+    let mut rendered = 0;
+    for action in &plan.actions {
+        if rendered > MARKDOWN_LIMIT {
+            break;
+        }
+        let chunk = to_diff(&action_lines(&addresses, action));
+        rendered += chunk.len() + 1;
+        chunks.push(chunk);
+    }
     let fence = "`".repeat(longest_backtick_run(&chunks).max(2) + 1);
     let open = format!("\n<details><summary>Plan details</summary>\n\n{fence}diff\n");
     let close = format!("{fence}\n\n</details>\n");
@@ -211,4 +219,57 @@ fn longest_backtick_run(chunks: &[String]) -> usize {
         .map(str::len)
         .max()
         .unwrap_or(0)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::action::{Action, ChangeKind, ResourceKind};
+    use serde_json::json;
+    use std::collections::BTreeMap;
+
+    fn plan_with(address: &str, description: &str) -> Plan {
+        Plan {
+            format_version: "1".into(),
+            region: "nm8".into(),
+            account: None,
+            actions: vec![Action {
+                id: 0,
+                address: address.into(),
+                kind: ResourceKind::PhysicalLine,
+                change: ChangeKind::Create,
+                gateway: None,
+                attributes: vec![],
+                before: None,
+                after: Some(json!({ "description": description })),
+                impact: vec![],
+                depends_on: vec![],
+                calls: vec![],
+            }],
+            unmanaged: vec![],
+            fingerprints: BTreeMap::new(),
+        }
+    }
+
+    #[test]
+    fn fence_outgrows_backticks_in_values() {
+        let text = markdown(&plan_with(
+            "physical_line.a",
+            "see ```code``` and ````more````",
+        ));
+        assert!(text.contains("\n`````diff\n"), "{text}");
+        assert!(text.contains("\n`````\n"));
+    }
+
+    #[test]
+    fn pipes_cannot_break_the_table() {
+        let text = markdown(&plan_with("physical_line.a|b", "x"));
+        assert!(text.contains("| `physical_line.a\\|b` |"), "{text}");
+    }
+
+    #[test]
+    fn shorten_cuts_on_a_character_boundary() {
+        assert_eq!(shorten("专线专线", 4), "专…");
+        assert_eq!(shorten("abc", 3), "abc");
+    }
 }
