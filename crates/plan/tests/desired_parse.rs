@@ -542,3 +542,33 @@ fn serialised_model_parses_back() {
     let back = desired::parse("export.yaml", &yaml).unwrap_or_else(|d| panic!("{d}\n{yaml}"));
     assert_eq!(back, s);
 }
+
+#[test]
+fn a_flood_of_problems_is_capped() {
+    let mut text = String::from("region: nm8\n");
+    for i in 0..20_000 {
+        text.push_str(&format!("k{i}: 1\n"));
+    }
+    let d = parse_err(&text);
+    assert_eq!(d.len(), 500);
+    assert_eq!(d.omitted(), 19_500);
+    assert!(d
+        .to_string()
+        .ends_with("t.yaml: error: 19500 more problems not shown"));
+}
+
+#[test]
+fn byte_order_mark_and_crlf_are_accepted() {
+    let s = desired::parse("t.yaml", "\u{feff}region: nm8\r\nprune: [routes]\r\n").unwrap();
+    assert_eq!(s.region, "nm8");
+    assert_eq!(s.prune, vec![Kind::Routes]);
+    let d = parse_err("\u{feff}region: [x]\n");
+    assert_eq!(
+        d.to_string(),
+        "t.yaml:1:9: error: region: expected a string, found a list"
+    );
+    assert_eq!(d.problems()[0].span, (8, 1).into());
+    // Positions after CRLF line ends are still right.
+    let d = parse_err("region: nm8\r\nprune: [route]\r\n");
+    assert_eq!(d.to_string(), "t.yaml:2:9: error: prune[0]: unknown value `route`, expected one of physical_lines, gateways, bindings, vpcs, health_checks, routes (did you mean `routes`?)");
+}

@@ -58,6 +58,9 @@ pub fn parse_with_source_map(
     if text.len() > MAX_FILE_BYTES {
         return Err(too_large(file_name, text.len()));
     }
+    // The parser skips a byte-order mark and counts positions after it;
+    // so do we.
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let root = match read_tree(text) {
         Ok(root) => root,
         Err(e) => return Err(syntax_error(file_name, text, &e)),
