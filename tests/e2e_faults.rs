@@ -157,7 +157,7 @@ async fn a_lost_response_is_confirmed_not_resent() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn throttled_and_failed_writes_are_retried_after_a_reread() {
-    let mut faults = scripted("/v4/cda/gateway/delete", FaultKind::Throttle, 1);
+    let mut faults = scripted("/v4/cda/physical-line/update", FaultKind::Throttle, 1);
     faults.script.push(ScriptedFault {
         path: Some("/v4/cda/vpc/update".into()),
         method: None,
@@ -169,6 +169,10 @@ async fn throttled_and_failed_writes_are_retried_after_a_reread() {
     cmd.args(["apply", "-f", QUICKSTART, "--auto-approve"]);
     let out = run(cmd).await;
     assert_code(&out, 0);
+    // Both faults were injected, and both writes then went through once.
+    let stats = handle.app().stats();
+    assert_eq!(stats.faults.get("throttle"), Some(&1), "{:?}", stats.faults);
+    assert_eq!(stats.faults.get("http502"), Some(&1), "{:?}", stats.faults);
     let mut cmd = cda_at(&handle, dir.path());
     cmd.args(["plan", "-f", QUICKSTART, "--detailed-exitcode"]);
     assert_code(&run(cmd).await, 0);
