@@ -154,3 +154,115 @@ async fn refresh_only_reports_drift() {
     insta::assert_snapshot!("drift_after_bandwidth_change", drift);
     handle.shutdown().await.unwrap();
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn refresh_makes_only_list_calls_and_one_health_check_read_per_vpc() {
+    let handle = spawn_seeded(FaultConfig::default()).await;
+    let dir = scratch();
+    let mut cmd = cda_at(&handle, dir.path());
+    cmd.args(["plan", "-f", QUICKSTART]);
+    assert_code(&run(cmd).await, 0);
+
+    let store = handle.app().stats();
+    let calls = |key: &str| store.endpoints.get(key).map_or(0, |s| s.requests);
+    let seed = emulator::Seed::load(&repo_root().join("examples/emulator-seed.yaml")).unwrap();
+    let gateways = seed.accounts[0].gateways.len() as u64;
+    let vpcs: u64 = seed.accounts[0]
+        .gateways
+        .iter()
+        .map(|g| g.vpcs.len() as u64)
+        .sum();
+    assert_eq!(calls("GET /v4/cda/gateway/list"), 1);
+    assert_eq!(calls("GET /v4/cda/physical-line/list"), 1);
+    assert_eq!(calls("GET /v4/cda/vpc/list"), gateways);
+    assert_eq!(calls("GET /v4/cda/static-route/list"), gateways);
+    assert_eq!(calls("GET /v4/cda/bgp-route/list"), gateways);
+    assert_eq!(calls("GET /v4/cda/health-check/get"), vpcs);
+    assert_eq!(
+        store.requests,
+        2 + 3 * gateways + vpcs,
+        "{:?}",
+        store.endpoints
+    );
+    handle.shutdown().await.unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn bgp_keys_are_sent_but_never_shown_and_compare_by_hash() {
+    const KEY: &str = "md5-Qx7-very-secret";
+    let handle = spawn_seeded(FaultConfig::default()).await;
+    let dir = scratch();
+    let quickstart = std::fs::read_to_string(dir.path().join(QUICKSTART)).unwrap();
+    let with_key = quickstart.replace(
+        "peer_as: 65010, bfd: true }",
+        "peer_as: 65010, bfd: true, key: { env: CDA_TEST_BGP_KEY } }",
+    );
+    assert_ne!(
+        with_key, quickstart,
+        "the quick start's BGP peer changed shape"
+    );
+    std::fs::write(dir.path().join("keyed.yaml"), with_key).unwrap();
+
+    let mut cmd = cda_at(&handle, dir.path());
+    cmd.env("CDA_TEST_BGP_KEY", KEY).args([
+        "plan",
+        "-f",
+        "keyed.yaml",
+        "--out",
+        "keyed.plan",
+        "--json",
+    ]);
+    let out = run(cmd).await;
+    assert_code(&out, 0);
+    assert!(
+        stdout(&out).contains("bgp_route.gwdr01.IPV4"),
+        "the key change is not planned"
+    );
+    let mut cmd = cda_at(&handle, dir.path());
+    cmd.env("CDA_TEST_BGP_KEY", KEY)
+        .args(["apply", "keyed.plan", "--journal", "j.jsonl", "-vv"]);
+    let applied = run(cmd).await;
+    assert_code(&applied, 0);
+
+    // The emulator received the key...
+    let state = serde_json::to_string(&handle.app().store()).unwrap();
+    assert!(state.contains(KEY), "the key was not sent");
+    // ...and nothing cda wrote or printed contains it.
+    for text in [
+        stdout(&out),
+        stderr(&out),
+        stdout(&applied),
+        stderr(&applied),
+        std::fs::read_to_string(dir.path().join("keyed.plan")).unwrap(),
+        std::fs::read_to_string(dir.path().join("j.jsonl")).unwrap(),
+    ] {
+        assert!(!text.contains(KEY), "the BGP key leaked:\n{text}");
+    }
+    // The live key is compared by hash: planning again finds nothing to do,
+    // and a different key is a change.
+    let mut cmd = cda_at(&handle, dir.path());
+    cmd.env("CDA_TEST_BGP_KEY", KEY)
+        .args(["plan", "-f", "keyed.yaml", "--detailed-exitcode"]);
+    assert_code(&run(cmd).await, 0);
+    let mut cmd = cda_at(&handle, dir.path());
+    cmd.env("CDA_TEST_BGP_KEY", "another-key").args([
+        "plan",
+        "-f",
+        "keyed.yaml",
+        "--detailed-exitcode",
+    ]);
+    let out = run(cmd).await;
+    assert_code(&out, 2);
+    assert!(stdout(&out).contains("(sensitive)"), "{}", stdout(&out));
+    // Without the variable, planning stops with a clear error.
+    let mut cmd = cda_at(&handle, dir.path());
+    cmd.args(["plan", "-f", "keyed.yaml"]);
+    let out = run(cmd).await;
+    assert_code(&out, 1);
+    assert!(
+        stderr(&out).contains("CDA_TEST_BGP_KEY"),
+        "{}",
+        stderr(&out)
+    );
+    handle.shutdown().await.unwrap();
+}
