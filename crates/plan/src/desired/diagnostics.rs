@@ -207,13 +207,13 @@ impl LineIndex {
             .copied()
             .unwrap_or(text.len());
         let col = (loc.col as usize).saturating_sub(1);
-        let off = loc.char_offset;
+        let off = loc.offset as usize;
         let bytes = off >= line_start
             && off <= line_end
             && off - line_start == col
             && text.is_char_boundary(off);
         if bytes {
-            let mut end = off.saturating_add(loc.char_len).min(text.len());
+            let mut end = off.saturating_add(loc.len as usize).min(text.len());
             while !text.is_char_boundary(end) {
                 end += 1;
             }
@@ -228,7 +228,7 @@ impl LineIndex {
         let rest = text.get(start..).unwrap_or("");
         let len = rest
             .char_indices()
-            .nth(loc.char_len)
+            .nth(loc.len as usize)
             .map_or(rest.len(), |(i, _)| i);
         start..start + len
     }
@@ -341,21 +341,21 @@ impl<'t> Collector<'t> {
 mod tests {
     use super::*;
 
-    fn loc(line: u32, col: u32, len: usize) -> Loc {
+    fn loc(line: u32, col: u32, len: u32) -> Loc {
         Loc {
             line,
             col,
-            char_offset: 0,
-            char_len: len,
+            offset: 0,
+            len,
         }
     }
 
-    fn byte_loc(line: u32, col: u32, offset: usize, len: usize) -> Loc {
+    fn byte_loc(line: u32, col: u32, offset: u32, len: u32) -> Loc {
         Loc {
             line,
             col,
-            char_offset: offset,
-            char_len: len,
+            offset,
+            len,
         }
     }
 

@@ -26,7 +26,6 @@ use node::{Loc, Node, Value};
 use serde_saphyr::budget::BudgetBreach;
 use serde_saphyr::{Budget, DuplicateKeyPolicy, Options};
 use sha2::{Digest, Sha256};
-use std::collections::HashMap;
 use std::io::Read;
 use std::path::Path;
 use std::sync::Arc;
@@ -65,7 +64,7 @@ pub fn parse_with_source_map(
         Ok(root) => root,
         Err(e) => return Err(syntax_error(file_name, text, &e)),
     };
-    let mut cv = Conv::new(Collector::new(file_name, text));
+    let mut cv = Conv::new(Collector::new(file_name, text), &root);
     let state = cv.desired_state(&root);
     cv.validate(&state);
     if cv.c.has_errors() {
@@ -75,7 +74,7 @@ pub fn parse_with_source_map(
         file: file_name.to_owned(),
         text: Arc::from(text),
         index: LineIndex::new(text),
-        locs: cv.locs,
+        root,
     };
     Ok((state, map))
 }
@@ -195,8 +194,8 @@ fn read_tree(text: &str) -> Result<Node, serde_saphyr::Error> {
             loc: Loc {
                 line: 1,
                 col: 1,
-                char_offset: 0,
-                char_len: 0,
+                offset: 0,
+                len: 0,
             },
             def: Loc::default(),
         });
@@ -215,8 +214,8 @@ fn read_tree(text: &str) -> Result<Node, serde_saphyr::Error> {
         loc: Loc {
             line: 1,
             col: 1,
-            char_offset: 0,
-            char_len: 0,
+            offset: 0,
+            len: 0,
         },
         def: Loc::default(),
     }))
@@ -241,7 +240,7 @@ fn second_location(n: &Node) -> serde_saphyr::Location {
         line: n.loc.line,
         column: n.loc.col,
         span: S {
-            offset: n.loc.char_offset,
+            offset: n.loc.offset as usize,
             len: 0,
         },
     };
@@ -256,8 +255,8 @@ fn syntax_error(file: &str, text: &str, e: &serde_saphyr::Error) -> Diagnostics 
     let loc = e.location().map(|l| Loc::from_error(&l)).unwrap_or(Loc {
         line: 1,
         col: 1,
-        char_offset: 0,
-        char_len: 0,
+        offset: 0,
+        len: 0,
     });
     c.error(loc, "", "here", syntax_message(e), None);
     c.finish()
@@ -318,7 +317,7 @@ pub struct SourceMap {
     file: String,
     text: Arc<str>,
     index: LineIndex,
-    locs: HashMap<String, Loc>,
+    root: Node,
 }
 
 /// A place in the desired-state file.
@@ -340,7 +339,10 @@ impl SourceMap {
 
     /// Where `path` is, if it was written in the file.
     pub fn location(&self, path: &str) -> Option<SourceLocation> {
-        self.locs.get(path).map(|l| self.to_location(*l))
+        match self.root.lookup(path) {
+            (n, true) => Some(self.to_location(n.loc)),
+            _ => None,
+        }
     }
 
     fn to_location(&self, l: Loc) -> SourceLocation {
@@ -361,16 +363,7 @@ impl SourceMap {
     ) -> Diagnostics {
         let mut c = Collector::new(&self.file, &self.text);
         for (path, message) in problems {
-            let mut p = path;
-            let loc = loop {
-                if let Some(l) = self.locs.get(p) {
-                    break *l;
-                }
-                match p.rfind(['.', '[']) {
-                    Some(i) => p = &p[..i],
-                    None => break Loc::default(),
-                }
-            };
+            let loc = self.root.lookup(path).0.loc;
             c.error(loc, path, "here", message, None);
         }
         c.finish()
