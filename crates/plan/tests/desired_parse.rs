@@ -344,6 +344,7 @@ fn oversized_input_is_refused() {
         d.to_string().contains("larger than the 10 MiB limit"),
         "{d}"
     );
+    assert!(graphical(&d).contains("larger than the 10 MiB limit"));
 
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("big.yaml");
@@ -426,6 +427,7 @@ fn missing_file_is_diagnosed_by_load() {
             .starts_with("/nonexistent/cda/desired.yaml:1:1: error: cannot read the file:"),
         "{d}"
     );
+    assert!(graphical(&d).contains("cannot read the file"));
 }
 
 #[test]

@@ -64,6 +64,14 @@ impl Diagnostic for Problem {
 }
 
 /// Every problem found in one desired-state file.
+///
+/// - `to_string()` gives one `file:line:col: error: path: message (help)`
+///   line per problem: what CI logs and `grep` want.
+/// - As a `miette::Diagnostic` (e.g. `miette::Report::new(d)` or
+///   `GraphicalReportHandler::render_report`), the header is that same
+///   list, as an overview (miette uses `Display` for the header), followed
+///   by every problem with its own source snippet, label and help. The
+///   snippets come from a copy of the file with literal secrets masked.
 #[derive(Debug, Clone)]
 pub struct Diagnostics {
     file: String,
