@@ -178,6 +178,32 @@ impl Diagnostic for Diagnostics {
     }
 }
 
+/// Longest message, help or path kept, in characters: values from the
+/// file are quoted in messages, and a hostile file can hold a megabyte-long
+/// name.
+const MAX_TEXT: usize = 300;
+
+/// `s` cut to [`MAX_TEXT`] with control characters escaped, so quoting a
+/// value from the file cannot flood a log or drive a terminal.
+fn printable(s: String) -> String {
+    if s.chars().count() <= MAX_TEXT && !s.chars().any(char::is_control) {
+        return s;
+    }
+    let mut out = String::new();
+    for (n, c) in s.chars().enumerate() {
+        if n >= MAX_TEXT {
+            out.push('…');
+            break;
+        }
+        if c.is_control() {
+            out.extend(c.escape_default());
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
 /// Converts serde-saphyr's positions to byte ranges for miette.
 ///
 /// serde-saphyr documents line, column, offset and length as counted in
@@ -304,13 +330,13 @@ impl<'t> Collector<'t> {
         // Lines and columns shown to people count characters.
         let (line, column) = self.index.line_col(self.text, range.start);
         self.problems.push(Problem {
-            message,
-            path: path.to_owned(),
+            message: printable(message),
+            path: printable(path.to_owned()),
             line,
             column,
             span: (range.start, range.end - range.start).into(),
             label: label.to_owned(),
-            help,
+            help: help.map(printable),
         });
     }
 
@@ -336,6 +362,23 @@ impl<'t> Collector<'t> {
         }
         let masked =
             String::from_utf8(masked).unwrap_or_else(|_| "<source unavailable>".to_owned());
+        // A terminal must not receive the file's control characters
+        // (escape sequences); each becomes `?`s of the same byte length.
+        let masked = if masked
+            .chars()
+            .any(|c| c.is_control() && !matches!(c, '\n' | '\r' | '\t'))
+        {
+            masked
+                .chars()
+                .flat_map(|c| {
+                    let keep = !c.is_control() || matches!(c, '\n' | '\r' | '\t');
+                    let n = if keep { 0 } else { c.len_utf8() };
+                    std::iter::repeat_n('?', n).chain(keep.then_some(c))
+                })
+                .collect()
+        } else {
+            masked
+        };
         Diagnostics {
             file: self.file.to_owned(),
             source: Arc::new(NamedSource::new(self.file, masked)),
@@ -427,6 +470,25 @@ mod tests {
         let src = d.source.inner().as_str();
         assert_eq!(src, "key: *******\n");
         assert_eq!(d.problems[0].span, SourceSpan::from((5, 7)));
+    }
+
+    #[test]
+    fn quoted_values_are_cut_and_escaped() {
+        let text = "a: \u{1b}[31mx\n";
+        let mut c = Collector::new("f.yaml", text);
+        c.error(
+            loc(1, 4, 3),
+            "a",
+            "x",
+            format!("bad `{}`", "\u{1b}[31m"),
+            None,
+        );
+        c.error(loc(1, 4, 3), "a", "x", "n".repeat(1000), None);
+        let d = c.finish();
+        assert_eq!(d.problems[0].message, "bad `\\u{1b}[31m`");
+        assert_eq!(d.problems[1].message.chars().count(), MAX_TEXT + 1);
+        assert!(d.problems[1].message.ends_with('…'));
+        assert_eq!(d.source.inner().as_str(), "a: ?[31mx\n");
     }
 
     #[test]
