@@ -267,6 +267,26 @@ impl LineIndex {
         start..start + len
     }
 
+    /// Sets line and character column of problems sorted by offset, in
+    /// one pass over the text: counting characters from the line start for
+    /// each problem would be quadratic on a hostile one-line file.
+    fn fill_line_col(&self, text: &str, problems: &mut [Problem]) {
+        let (mut line, mut at, mut col) = (0, 0, 1);
+        for p in problems {
+            let off = p.span.offset().min(text.len());
+            let l = self.line_starts.partition_point(|&s| s <= off).max(1);
+            if l != line || off < at {
+                line = l;
+                at = self.line_starts[l - 1];
+                col = 1;
+            }
+            col += text.get(at..off).map_or(0, |s| s.chars().count());
+            at = off;
+            p.line = line;
+            p.column = col;
+        }
+    }
+
     /// 1-based line and character column of a byte offset.
     pub(crate) fn line_col(&self, text: &str, byte: usize) -> (usize, usize) {
         let line = self.line_starts.partition_point(|&s| s <= byte).max(1);
@@ -327,8 +347,8 @@ impl<'t> Collector<'t> {
             return;
         }
         let range = self.index.byte_range(self.text, loc);
-        // Lines and columns shown to people count characters.
-        let (line, column) = self.index.line_col(self.text, range.start);
+        // Line and column are filled in by `finish`, in one pass.
+        let (line, column) = (0, 0);
         self.problems.push(Problem {
             message: printable(message),
             path: printable(path.to_owned()),
@@ -349,7 +369,8 @@ impl<'t> Collector<'t> {
     pub(crate) fn finish(mut self) -> Diagnostics {
         // Stable order for humans and snapshots: by position, then by path.
         self.problems
-            .sort_by(|a, b| (a.line, a.column, &a.path).cmp(&(b.line, b.column, &b.path)));
+            .sort_by(|a, b| (a.span.offset(), &a.path).cmp(&(b.span.offset(), &b.path)));
+        self.index.fill_line_col(self.text, &mut self.problems);
         let mut masked = self.text.as_bytes().to_vec();
         for r in &self.redactions {
             let end = r.end.min(masked.len());
