@@ -105,9 +105,14 @@ pub(crate) fn did_you_mean<'c>(
     word: &str,
     candidates: impl IntoIterator<Item = &'c str>,
 ) -> Option<&'c str> {
+    // Typos are short; similarity of long strings costs length squared.
+    const LONGEST: usize = 64;
+    if word.len() > LONGEST {
+        return None;
+    }
     let lower = word.to_lowercase();
     let mut best: Option<(f64, &str)> = None;
-    for c in candidates {
+    for c in candidates.into_iter().filter(|c| c.len() <= LONGEST) {
         let score = if c.to_lowercase() == lower {
             2.0
         } else {
@@ -199,6 +204,12 @@ impl<'t> Conv<'t> {
             shifted: HashMap::new(),
             failed: HashSet::new(),
         }
+    }
+
+    /// Whether a problem reported now is still kept, so an expensive hint
+    /// is worth computing.
+    pub(crate) fn help_wanted(&self) -> bool {
+        !self.c.is_full()
     }
 
     /// Location of `path`, or of its nearest parent written in the file.

@@ -328,6 +328,11 @@ impl<'t> Collector<'t> {
         &self.index
     }
 
+    /// Whether further problems are only counted, not kept.
+    pub(crate) fn is_full(&self) -> bool {
+        self.problems.len() >= MAX_PROBLEMS
+    }
+
     pub(crate) fn has_errors(&self) -> bool {
         !self.problems.is_empty()
     }
