@@ -344,6 +344,7 @@ fn oversized_input_is_refused() {
         d.to_string().contains("larger than the 10 MiB limit"),
         "{d}"
     );
+    assert!(graphical(&d).contains("larger than the 10 MiB limit"));
 
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("big.yaml");
@@ -426,6 +427,7 @@ fn missing_file_is_diagnosed_by_load() {
             .starts_with("/nonexistent/cda/desired.yaml:1:1: error: cannot read the file:"),
         "{d}"
     );
+    assert!(graphical(&d).contains("cannot read the file"));
 }
 
 #[test]
@@ -571,4 +573,16 @@ fn byte_order_mark_and_crlf_are_accepted() {
     // Positions after CRLF line ends are still right.
     let d = parse_err("region: nm8\r\nprune: [route]\r\n");
     assert_eq!(d.to_string(), "t.yaml:2:9: error: prune[0]: unknown value `route`, expected one of physical_lines, gateways, bindings, vpcs, health_checks, routes (did you mean `routes`?)");
+}
+
+#[test]
+fn many_problems_on_one_long_line_stay_cheap() {
+    // Columns are counted in one pass, not once per problem per line.
+    let keys: Vec<String> = (0..50_000).map(|i| format!("é{i}: 1")).collect();
+    let text = format!("{{region: nm8, {}}}\n", keys.join(", "));
+    let d = parse_err(&text);
+    assert_eq!(d.len() + d.omitted(), 50_000);
+    let last = d.problems().last().unwrap();
+    let col = text[..last.span.offset()].chars().count() + 1;
+    assert_eq!((last.line, last.column), (1, col));
 }
