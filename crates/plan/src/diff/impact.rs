@@ -26,110 +26,121 @@ pub(crate) enum Effect {
     },
 }
 
+/// Gateways and lines are interned to small integers: the table holds a
+/// path per (prefix, line) for every route of the touched gateways, which
+/// for a large estate is hundreds of thousands of entries.
 #[derive(Debug, Default)]
 pub(crate) struct Simulator {
-    paths: HashMap<String, HashMap<IpNet, HashMap<String, u32>>>,
-    bound: HashSet<(String, String)>,
+    names: HashMap<String, u32>,
+    /// gateway → prefix → (line, number of routes naming it).
+    paths: HashMap<u32, HashMap<IpNet, Vec<(u32, u32)>>>,
+    bound: HashSet<(u32, u32)>,
 }
 
 impl Simulator {
+    fn intern(&mut self, name: &str) -> u32 {
+        if let Some(id) = self.names.get(name) {
+            return *id;
+        }
+        let id = self.names.len() as u32;
+        self.names.insert(name.to_string(), id);
+        id
+    }
+
     pub fn add_path(&mut self, gateway: &str, prefix: IpNet, line: &str) {
-        *self
-            .paths
-            .entry(gateway.to_string())
-            .or_default()
-            .entry(prefix)
-            .or_default()
-            .entry(line.to_string())
-            .or_default() += 1;
+        let (g, l) = (self.intern(gateway), self.intern(line));
+        add(
+            self.paths.entry(g).or_default().entry(prefix).or_default(),
+            l,
+        );
     }
 
     pub fn bind(&mut self, gateway: &str, line: &str) {
-        self.bound.insert((gateway.to_string(), line.to_string()));
+        let (g, l) = (self.intern(gateway), self.intern(line));
+        self.bound.insert((g, l));
     }
 
-    fn effective(&self, gateway: &str, prefix: &IpNet) -> BTreeSet<String> {
-        let Some(lines) = self.paths.get(gateway).and_then(|g| g.get(prefix)) else {
-            return BTreeSet::new();
+    fn effective(&self, g: u32, prefix: &IpNet) -> Vec<u32> {
+        let Some(lines) = self.paths.get(&g).and_then(|t| t.get(prefix)) else {
+            return Vec::new();
         };
-        lines
+        let mut out: Vec<u32> = lines
             .iter()
-            .filter(|(line, n)| {
-                **n > 0 && self.bound.contains(&(gateway.to_string(), (*line).clone()))
-            })
-            .map(|(line, _)| line.clone())
-            .collect()
+            .filter(|(l, n)| *n > 0 && self.bound.contains(&(g, *l)))
+            .map(|(l, _)| *l)
+            .collect();
+        out.sort_unstable();
+        out
     }
 
     /// Applies one action's effect and returns its route-level impact.
     pub fn apply(&mut self, effect: &Effect) -> Vec<Impact> {
-        let (gateway, touched): (&str, BTreeSet<IpNet>) = match effect {
+        let (g, touched): (u32, BTreeSet<IpNet>) = match effect {
             Effect::None => return Vec::new(),
             Effect::Routes {
                 gateway,
                 remove,
                 add,
             } => (
-                gateway,
+                self.intern(gateway),
                 remove.iter().chain(add.iter()).map(|(p, _)| *p).collect(),
             ),
             Effect::Binding { gateway, line, .. } => {
+                let (g, l) = (self.intern(gateway), self.intern(line));
                 let touched = self
                     .paths
-                    .get(gateway.as_str())
-                    .map(|g| {
-                        g.iter()
-                            .filter(|(_, lines)| lines.get(line).is_some_and(|n| *n > 0))
+                    .get(&g)
+                    .map(|t| {
+                        t.iter()
+                            .filter(|(_, lines)| lines.iter().any(|(x, n)| *x == l && *n > 0))
                             .map(|(p, _)| *p)
                             .collect()
                     })
                     .unwrap_or_default();
-                (gateway, touched)
+                (g, touched)
             }
         };
-        let before: Vec<BTreeSet<String>> =
-            touched.iter().map(|p| self.effective(gateway, p)).collect();
+        let before: Vec<Vec<u32>> = touched.iter().map(|p| self.effective(g, p)).collect();
         match effect {
             Effect::None => {}
             Effect::Routes {
-                gateway,
-                remove,
-                add,
+                remove, add: added, ..
             } => {
-                let table = self.paths.entry(gateway.clone()).or_default();
-                for (prefix, line) in remove {
-                    if let Some(n) = table.get_mut(prefix).and_then(|l| l.get_mut(line)) {
-                        *n = n.saturating_sub(1);
+                let ids: Vec<u32> = remove
+                    .iter()
+                    .chain(added.iter())
+                    .map(|(_, l)| self.intern(l))
+                    .collect();
+                let (rm_ids, add_ids) = ids.split_at(remove.len());
+                let table = self.paths.entry(g).or_default();
+                for ((prefix, _), l) in remove.iter().zip(rm_ids) {
+                    if let Some(entry) = table
+                        .get_mut(prefix)
+                        .and_then(|v| v.iter_mut().find(|(x, _)| x == l))
+                    {
+                        entry.1 = entry.1.saturating_sub(1);
                     }
                 }
-                for (prefix, line) in add {
-                    *table
-                        .entry(*prefix)
-                        .or_default()
-                        .entry(line.clone())
-                        .or_default() += 1;
+                for ((prefix, _), l) in added.iter().zip(add_ids) {
+                    add(table.entry(*prefix).or_default(), *l);
                 }
             }
-            Effect::Binding {
-                gateway,
-                line,
-                bound,
-            } => {
-                let key = (gateway.clone(), line.clone());
+            Effect::Binding { line, bound, .. } => {
+                let l = self.intern(line);
                 if *bound {
-                    self.bound.insert(key);
+                    self.bound.insert((g, l));
                 } else {
-                    self.bound.remove(&key);
+                    self.bound.remove(&(g, l));
                 }
             }
         }
         let mut withdrawn = Vec::new();
         let mut reduced = Vec::new();
         for (prefix, before) in touched.iter().zip(before) {
-            let after = self.effective(gateway, prefix);
             if before.is_empty() {
                 continue;
             }
+            let after = self.effective(g, prefix);
             if after.is_empty() {
                 withdrawn.push(*prefix);
             } else if before.iter().any(|l| !after.contains(l)) {
@@ -146,6 +157,13 @@ impl Simulator {
             out.push(Impact::RedundancyReduced { prefixes: reduced });
         }
         out
+    }
+}
+
+fn add(lines: &mut Vec<(u32, u32)>, line: u32) {
+    match lines.iter_mut().find(|(x, _)| *x == line) {
+        Some(entry) => entry.1 += 1,
+        None => lines.push((line, 1)),
     }
 }
 

@@ -173,7 +173,8 @@ struct Planner<'a> {
     prune: BTreeSet<Kind>,
 
     graph: Graph,
-    nodes: Vec<(Action, Effect)>,
+    nodes: Vec<Action>,
+    effects: Vec<Effect>,
     unmanaged: Vec<Unmanaged>,
     line_node: HashMap<String, usize>,
     gw_node: HashMap<String, usize>,
@@ -236,6 +237,7 @@ impl<'a> Planner<'a> {
             prune: desired.prune.iter().copied().collect(),
             graph: Graph::default(),
             nodes: Vec::new(),
+            effects: Vec::new(),
             unmanaged: Vec::new(),
             line_node: HashMap::new(),
             gw_node: HashMap::new(),
@@ -529,7 +531,8 @@ impl<'a> Planner<'a> {
 
     fn push(&mut self, action: Action, effect: Effect) -> usize {
         let n = self.graph.add_node();
-        self.nodes.push((action, effect));
+        self.nodes.push(action);
+        self.effects.push(effect);
         n
     }
 
@@ -1291,10 +1294,16 @@ impl<'a> Planner<'a> {
         }
     }
 
-    /// The forwarding table before the plan, from live routes and bindings.
-    fn simulator(&self) -> Simulator {
+    /// The forwarding table before the plan, from live routes and
+    /// bindings, for the gateways the plan touches.
+    fn simulator(&self, touched: &BTreeSet<&str>) -> Simulator {
         let mut sim = Simulator::default();
-        for gw in &self.live.gateways {
+        for gw in self
+            .live
+            .gateways
+            .iter()
+            .filter(|g| touched.contains(g.name.as_str()))
+        {
             for id in &gw.line_ids {
                 if let Some(key) = self.key_of_line_id(id) {
                     sim.bind(&gw.name, key);
@@ -1315,40 +1324,61 @@ impl<'a> Planner<'a> {
         sim
     }
 
-    fn finish(self, order: Vec<usize>) -> Result<Plan, PlanError> {
-        let mut sim = self.simulator();
+    fn finish(mut self, order: Vec<usize>) -> Result<Plan, PlanError> {
+        // Impact: replay the effects in display order.
+        let mut effects = std::mem::take(&mut self.effects);
+        {
+            let touched: BTreeSet<&str> = effects
+                .iter()
+                .filter_map(|e| match e {
+                    Effect::None => None,
+                    Effect::Routes { gateway, .. } | Effect::Binding { gateway, .. } => {
+                        Some(gateway.as_str())
+                    }
+                })
+                .collect();
+            let mut sim = self.simulator(&touched);
+            for &old in &order {
+                let effect = std::mem::take(&mut effects[old]);
+                let mut impact = sim.apply(&effect);
+                let action = &mut self.nodes[old];
+                impact.append(&mut action.impact);
+                action.impact = impact;
+            }
+        }
+        drop(effects);
         let Planner {
             live,
             desired,
             graph,
-            nodes,
+            nodes: mut actions,
             mut unmanaged,
             ..
         } = self;
-        let mut new_id = vec![0usize; nodes.len()];
+        let mut new_id = vec![0usize; actions.len()];
         for (pos, old) in order.iter().enumerate() {
             new_id[*old] = pos;
         }
-        let mut slots: Vec<Option<(Action, Effect)>> = nodes.into_iter().map(Some).collect();
-        let mut actions = Vec::with_capacity(order.len());
-        for old in &order {
-            let Some((mut action, effect)) = slots[*old].take() else {
-                return Err(PlanError::Cycle);
-            };
-            let mut impact = sim.apply(&effect);
-            impact.append(&mut action.impact);
-            action.impact = impact;
-            action.id = new_id[*old];
-            let mut deps: Vec<usize> = graph.deps[*old].iter().map(|d| new_id[*d]).collect();
+        for (old, action) in actions.iter_mut().enumerate() {
+            action.id = new_id[old];
+            let mut deps: Vec<usize> = graph.deps[old].iter().map(|d| new_id[*d]).collect();
             deps.sort_unstable();
             action.depends_on = deps;
-            actions.push(action);
+        }
+        drop(graph);
+        // Permute into display order in place (no second copy of the plan).
+        for i in 0..actions.len() {
+            while new_id[i] != i {
+                let j = new_id[i];
+                actions.swap(i, j);
+                new_id.swap(i, j);
+            }
         }
         let mut fingerprints = live.fingerprints();
         for a in &actions {
-            fingerprints
-                .entry(a.address.clone())
-                .or_insert_with(|| ABSENT.to_string());
+            if !fingerprints.contains_key(&a.address) {
+                fingerprints.insert(a.address.clone(), ABSENT.to_string());
+            }
         }
         unmanaged.sort_by(|a, b| a.address.cmp(&b.address));
         unmanaged.dedup();
