@@ -49,6 +49,11 @@ pub fn desired_from_inventory(
 /// The live estate as a desired state, with warnings about anything that
 /// could not be represented exactly.
 pub fn export(live: &Inventory, region: &str, account: Option<&str>) -> Export {
+    // Normalised exactly as the diff sees it (empty texts dropped, lists
+    // sorted), so the file states what the diff will compare against.
+    let mut live = live.clone();
+    live.normalise();
+    let live = &live;
     let mut warnings = Vec::new();
     let by_id: BTreeMap<&str, &LiveLine> = live.lines.iter().map(|l| (l.id.as_str(), l)).collect();
 

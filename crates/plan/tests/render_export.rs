@@ -101,3 +101,66 @@ fn empty_inventory_exports_a_minimal_file() {
     assert_eq!(back, state);
     assert!(yaml.contains("region: nm8"));
 }
+
+fn key_options(hash: &str) -> plan::PlanOptions {
+    let mut options = plan::PlanOptions::default();
+    options.secret_hashes.insert(
+        SecretRef::Env("CDA_BGP_KEY_GWPROD02_SH_IDC_A".into()),
+        hash.to_string(),
+    );
+    options
+}
+
+#[test]
+fn export_then_plan_against_the_same_estate_is_empty() {
+    let live = inventory();
+    let state = desired_from_inventory(&live, "nm8", Some("netops@example.com"));
+    let options = key_options(OLD_KEY_HASH);
+    let direct = plan::plan(&state, &live, &options).unwrap();
+    assert!(
+        direct.actions.is_empty(),
+        "{}",
+        plan::render::human(&direct, &Default::default())
+    );
+    assert!(direct.unmanaged.is_empty());
+    // The same through the YAML text a user would commit.
+    let reparsed: DesiredState = serde_saphyr::from_str(&to_yaml(&state).unwrap()).unwrap();
+    let via_yaml = plan::plan(&reparsed, &live, &options).unwrap();
+    assert!(via_yaml.actions.is_empty());
+}
+
+#[test]
+fn exported_key_placeholder_with_another_key_plans_a_sensitive_change() {
+    let live = inventory();
+    let state = desired_from_inventory(&live, "nm8", None);
+    let plan = plan::plan(&state, &live, &key_options(NEW_KEY_HASH)).unwrap();
+    assert_eq!(plan.actions.len(), 1);
+    let action = &plan.actions[0];
+    assert!(action.attributes.iter().any(|a| a.sensitive));
+    let text = plan::render::human(&plan, &Default::default());
+    assert!(text.contains("(sensitive)"));
+    assert!(!text.contains("sha256"));
+}
+
+#[test]
+fn empty_live_texts_are_not_exported_as_empty_strings() {
+    let mut live = inventory();
+    live.lines[0].description = Some(String::new());
+    let state = desired_from_inventory(&live, "nm8", None);
+    assert!(state
+        .physical_lines
+        .iter()
+        .all(|l| l.description.as_deref() != Some("")));
+    let plan = plan::plan(&state, &live, &key_options(OLD_KEY_HASH)).unwrap();
+    assert!(plan.actions.is_empty());
+}
+
+#[test]
+fn exported_yaml_passes_the_loader_and_validation() {
+    let state = desired_from_inventory(&inventory(), "nm8", Some("netops@example.com"));
+    let yaml = to_yaml(&state).unwrap();
+    match plan::desired::parse("export.yaml", &yaml) {
+        Ok(parsed) => assert_eq!(parsed, state),
+        Err(diagnostics) => panic!("{diagnostics:?}\n{yaml}"),
+    }
+}

@@ -98,3 +98,41 @@ fn secrets_are_redacted_everywhere() {
 fn output_is_stable() {
     assert_eq!(json(&representative_plan()), json(&representative_plan()));
 }
+
+#[test]
+fn summary_agrees_with_the_plan_own_counts_and_impact() {
+    for plan in [
+        representative_plan(),
+        key_added_plan(),
+        empty_plan(),
+        huge_plan(300),
+    ] {
+        let v = parsed(&plan);
+        let counts = plan.counts();
+        assert_eq!(v["summary"]["add"], counts.add);
+        assert_eq!(v["summary"]["destroy"], counts.destroy);
+        let impact = plan.impact_summary();
+        let strings = |items: Vec<String>| serde_json::json!(items);
+        assert_eq!(
+            v["summary"]["impact"]["prefixes_withdrawn"],
+            strings(
+                impact
+                    .prefixes_withdrawn
+                    .iter()
+                    .map(ToString::to_string)
+                    .collect()
+            )
+        );
+        assert_eq!(
+            v["summary"]["impact"]["bgp_sessions_reset"],
+            strings(
+                impact
+                    .bgp_sessions_reset
+                    .iter()
+                    .map(ToString::to_string)
+                    .collect()
+            )
+        );
+        assert_eq!(v["summary"]["impact"]["none"], impact.is_none());
+    }
+}

@@ -455,10 +455,10 @@ impl<'a> Planner<'a> {
         let mut desired_gw: HashMap<String, String> = HashMap::new();
         for gw in &self.desired.gateways {
             for name in &gw.lines {
-                if !self
+                if self
                     .line_by_key
                     .get(name)
-                    .is_some_and(|i| self.lines[*i].desired.is_some())
+                    .is_none_or(|i| self.lines[*i].desired.is_none())
                 {
                     return Err(PlanError::UnknownLine {
                         address: address::gateway(&gw.name),
@@ -771,7 +771,7 @@ impl<'a> Planner<'a> {
                 continue;
             };
             if e.live_gw.as_ref() == Some(&y) && !self.unbinds(e) {
-                if e.desired.is_none() || !self.gws.get(&y).is_some_and(|g| g.desired.is_some()) {
+                if e.desired.is_none() || self.gws.get(&y).is_none_or(|g| g.desired.is_none()) {
                     if self.gw_fate(&y) != Fate::Unmanaged {
                         self.unmanaged.push(Unmanaged {
                             address: address::binding(&y, &e.key),

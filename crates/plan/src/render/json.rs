@@ -77,10 +77,10 @@ pub fn json(plan: &Plan) -> String {
         region: &plan.region,
         account: plan.account.as_deref(),
         summary: JsonSummary {
-            add: summary.add,
-            change: summary.change,
-            replace: summary.replace,
-            destroy: summary.destroy,
+            add: summary.counts.add,
+            change: summary.counts.change,
+            replace: summary.counts.replace,
+            destroy: summary.counts.destroy,
             changes: summary.total() > 0,
             impact: JsonImpact {
                 none: impact.is_none(),
@@ -141,7 +141,13 @@ fn action<'a>(addresses: &Addresses<'_>, action: &'a Action) -> JsonAction<'a> {
 }
 
 fn attribute(change: &AttributeChange) -> JsonAttribute<'_> {
+    // A sensitive change listed with neither value (withheld by the
+    // producer) still changed: say so on both sides.
+    let withheld = change.sensitive
+        && change.before.as_ref().is_none_or(Value::is_null)
+        && change.after.as_ref().is_none_or(Value::is_null);
     let shown = |v: &Option<Value>| match v {
+        _ if withheld => Value::String(SENSITIVE.to_string()),
         None | Some(Value::Null) => Value::Null,
         Some(_) if change.sensitive => Value::String(SENSITIVE.to_string()),
         Some(v) => redact(v),

@@ -20,7 +20,7 @@ pub use json::json;
 pub use markdown::{markdown, MARKDOWN_LIMIT};
 pub use value::{redact, SENSITIVE};
 
-use crate::action::{ChangeKind, Impact, Plan};
+use crate::action::{ChangeCounts, ChangeKind, Impact, Plan};
 use ipnet::IpNet;
 use serde::Serialize;
 use std::collections::{BTreeMap, BTreeSet};
@@ -34,51 +34,43 @@ pub struct HumanOptions {
     pub color: bool,
 }
 
-/// Counts of a plan's actions by change kind, and its traffic impact.
+/// Counts of a plan's actions by change kind ([`Plan::counts`]), and its
+/// traffic impact with causes.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 pub struct Summary {
-    pub add: usize,
-    pub change: usize,
-    pub replace: usize,
-    pub destroy: usize,
-    pub impact: ImpactSummary,
+    pub counts: ChangeCounts,
+    pub impact: ImpactCauses,
 }
 
 impl Summary {
     pub fn of(plan: &Plan) -> Summary {
-        let mut summary = Summary {
-            impact: ImpactSummary::of(plan),
-            ..Summary::default()
-        };
-        for action in &plan.actions {
-            match action.change {
-                ChangeKind::Create => summary.add += 1,
-                ChangeKind::Update => summary.change += 1,
-                ChangeKind::Replace => summary.replace += 1,
-                ChangeKind::Delete => summary.destroy += 1,
-            }
+        Summary {
+            counts: plan.counts(),
+            impact: ImpactCauses::of(plan),
         }
-        summary
     }
 
     /// Total number of actions.
     pub fn total(&self) -> usize {
-        self.add + self.change + self.replace + self.destroy
+        let c = &self.counts;
+        c.add + c.change + c.replace + c.destroy
     }
 
     /// `Plan: X to add, Y to change, Z to replace, W to destroy.`
     pub fn counts_line(&self) -> String {
+        let c = &self.counts;
         format!(
             "Plan: {} to add, {} to change, {} to replace, {} to destroy.",
-            self.add, self.change, self.replace, self.destroy
+            c.add, c.change, c.replace, c.destroy
         )
     }
 }
 
 /// The traffic impact of a whole plan: every affected item once, sorted, with
-/// the addresses of the actions that cause it.
+/// the addresses of the actions that cause it. The keys are exactly
+/// [`Plan::impact_summary`]'s lists; the causes are what renderers add.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
-pub struct ImpactSummary {
+pub struct ImpactCauses {
     /// Prefixes that lose every path at some step.
     pub prefixes_withdrawn: BTreeMap<IpNet, Vec<String>>,
     /// Prefixes that keep a path but lose at least one at some step.
@@ -89,9 +81,9 @@ pub struct ImpactSummary {
     pub lines_down: BTreeMap<String, Vec<String>>,
 }
 
-impl ImpactSummary {
-    pub fn of(plan: &Plan) -> ImpactSummary {
-        let mut summary = ImpactSummary::default();
+impl ImpactCauses {
+    pub fn of(plan: &Plan) -> ImpactCauses {
+        let mut summary = ImpactCauses::default();
         for action in &plan.actions {
             let by = &action.address;
             for impact in &action.impact {
@@ -348,7 +340,8 @@ mod tests {
             action("e", ChangeKind::Delete, vec![]),
         ]);
         let s = Summary::of(&p);
-        assert_eq!((s.add, s.change, s.replace, s.destroy), (2, 1, 1, 1));
+        let c = s.counts;
+        assert_eq!((c.add, c.change, c.replace, c.destroy), (2, 1, 1, 1));
         assert_eq!(
             s.counts_line(),
             "Plan: 2 to add, 1 to change, 1 to replace, 1 to destroy."
@@ -375,7 +368,7 @@ mod tests {
                 }],
             ),
         ]);
-        let s = ImpactSummary::of(&p);
+        let s = ImpactCauses::of(&p);
         assert_eq!(s.prefixes_withdrawn.len(), 2);
         assert_eq!(s.prefixes_withdrawn[&p10], vec!["a", "b"]);
         assert_eq!(s.headline(), "Traffic impact: 2 prefixes withdrawn.");
@@ -383,7 +376,7 @@ mod tests {
 
     #[test]
     fn headline_says_none_when_nothing_is_touched() {
-        let s = ImpactSummary::of(&plan(vec![action("a", ChangeKind::Create, vec![])]));
+        let s = ImpactCauses::of(&plan(vec![action("a", ChangeKind::Create, vec![])]));
         assert!(s.is_none());
         assert!(s.headline().starts_with("Traffic impact: none"));
     }

@@ -137,8 +137,13 @@ impl<'a> From<&'a AttributeChange> for Attr<'a> {
 }
 
 impl Attr<'_> {
-    /// Same before and after: hidden in update blocks.
+    /// Same before and after: hidden in update blocks. A sensitive
+    /// attribute with neither value is a change whose values were withheld
+    /// (the producer lists it only because the secret changed).
     pub fn unchanged(&self) -> bool {
+        if self.sensitive && absent(self.before) && absent(self.after) {
+            return false;
+        }
         absent(self.before) == absent(self.after)
             && (absent(self.before) || self.before == self.after)
     }
@@ -202,7 +207,7 @@ fn attribute(out: &mut Vec<Line>, depth: usize, attr: &Attr<'_>, width: usize) {
         let mark = match (absent(attr.before), absent(attr.after)) {
             (true, false) => Mark::Add,
             (false, true) => Mark::Remove,
-            _ if attr.before == attr.after => Mark::None,
+            (false, false) if attr.before == attr.after => Mark::None,
             _ => Mark::Change,
         };
         out.push(
@@ -458,6 +463,13 @@ mod tests {
         let text = render(&[change]);
         assert_eq!(text, "      ~ key = (sensitive) # forces replacement\n");
         assert!(!text.contains("sha256"));
+    }
+
+    #[test]
+    fn sensitive_change_with_withheld_values_still_shows() {
+        let mut change = attr("peers[a].key", None, None);
+        change.sensitive = true;
+        assert_eq!(render(&[change]), "      ~ peers[a].key = (sensitive)\n");
     }
 
     #[test]
