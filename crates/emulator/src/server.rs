@@ -558,7 +558,8 @@ fn loopback_only(req: &Request) -> Option<Response> {
         .get::<ConnectInfo<SocketAddr>>()
         .map(|c| c.0);
     match peer {
-        Some(addr) if addr.ip().is_loopback() => None,
+        // `to_canonical`: a v4 client of a `[::]` listener shows as ::ffff:127.0.0.1.
+        Some(addr) if addr.ip().to_canonical().is_loopback() => None,
         _ => Some(json_response(
             403,
             &json!({ "error": "admin endpoints answer loopback clients only" }),
