@@ -734,3 +734,27 @@ fn normalise_makes_equal_estates_equal() {
     assert_eq!(a, b);
     assert_eq!(a.fingerprints(), b.fingerprints());
 }
+
+#[test]
+fn is_normalised_agrees_with_normalise() {
+    let d = estate();
+    let a = live_of(&d);
+    assert!(a.is_normalised());
+    let mut b = a.clone();
+    b.gateways[0].static_routes.reverse();
+    assert!(!b.is_normalised());
+    b.normalise();
+    assert!(b.is_normalised());
+    let mut c = a.clone();
+    c.gateways[0].vpcs[0].subnets = vec![net("192.168.10.7/24")];
+    assert!(!c.is_normalised());
+    // Planning an unnormalised copy gives the same plan.
+    let mut d2 = d.clone();
+    d2.physical_lines[0].bandwidth = 7;
+    let mut shuffled = a.clone();
+    shuffled.lines.reverse();
+    assert_eq!(
+        plan(&d2, &a, &opts()).unwrap(),
+        plan(&d2, &shuffled, &opts()).unwrap()
+    );
+}
