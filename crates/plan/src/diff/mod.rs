@@ -1401,6 +1401,32 @@ impl<'a> Planner<'a> {
         }
     }
 
+    /// Like `route_effect` for static routes, without building line names.
+    fn static_effect(
+        &self,
+        gw: &str,
+        remove: (&[IpNet], &[Hop]),
+        add: (&[IpNet], &[Hop]),
+    ) -> Effect {
+        let ids = |(dst, hops): (&[IpNet], &[Hop])| -> Vec<(IpNet, u32)> {
+            let mut out = Vec::with_capacity(dst.len() * hops.len());
+            for p in dst {
+                let v6 = matches!(p, IpNet::V6(_));
+                for h in hops.iter().filter(|h| h.v6 == v6) {
+                    if let Some(i) = h.line.as_ref().and_then(|l| self.line_by_key.get(l)) {
+                        out.push((*p, *i as u32));
+                    }
+                }
+            }
+            out
+        };
+        Effect::Routes {
+            gateway: self.gw_id(gw),
+            remove: ids(remove),
+            add: ids(add),
+        }
+    }
+
     fn binding_effect(&self, gw: &str, line: &str, bound: bool) -> Effect {
         match self.line_by_key.get(line) {
             Some(i) => Effect::Binding {
@@ -2460,10 +2486,7 @@ impl<'a> Planner<'a> {
                 id: l.id.clone(),
             }],
         );
-        self.push(
-            a,
-            self.route_effect(gw, static_paths(&l.dst, hops), Vec::new()),
-        )
+        self.push(a, self.static_effect(gw, (&l.dst, hops), (&[], &[])))
     }
 
     fn static_create(
@@ -2484,13 +2507,10 @@ impl<'a> Planner<'a> {
             Some(route_display(k.0, &k.1, hops)),
             vec![Operation::AddStaticRoute {
                 gateway: gw.to_string(),
-                route: body.clone(),
+                route: body,
             }],
         );
-        self.push(
-            a,
-            self.route_effect(gw, Vec::new(), static_paths(&k.1, hops)),
-        )
+        self.push(a, self.static_effect(gw, (&[], &[]), (&k.1, hops)))
     }
 
     fn static_update(
@@ -2519,13 +2539,10 @@ impl<'a> Planner<'a> {
             vec![Operation::UpdateStaticRoute {
                 gateway: gw.to_string(),
                 id: l.id.clone(),
-                route: body.clone(),
+                route: body,
             }],
         );
-        self.push(
-            a,
-            self.route_effect(gw, static_paths(&k.1, before), static_paths(&k.1, after)),
-        )
+        self.push(a, self.static_effect(gw, (&k.1, before), (&k.1, after)))
     }
 
     fn bgp_delete(&mut self, addr: &str, gw: &str, l: &LiveBgpRoute, ls: &BgpState) -> usize {
