@@ -3,10 +3,14 @@
 //! renderings and the plan file. Data in, data out: no network I/O.
 
 pub mod action;
+pub mod desired;
 pub mod diff;
+pub mod export;
 pub mod inventory;
 pub mod model;
 pub mod planfile;
+pub mod render;
+pub mod schema;
 
 pub use action::{Action, ActionId, ChangeKind, Impact, Operation, Plan, ResourceKind};
 pub use diff::{plan, PlanError, PlanOptions};

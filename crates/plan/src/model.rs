@@ -83,6 +83,7 @@ impl IpVersion {
 #[serde(deny_unknown_fields)]
 pub struct PhysicalLine {
     /// Line name (`lineName`): 2–63 characters, no Chinese. The key.
+    #[schemars(length(min = 2, max = 63))]
     pub name: String,
     /// Pin the line to an existing `lineID` (adopt it instead of creating).
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -92,9 +93,11 @@ pub struct PhysicalLine {
     /// `PON` or `IPRAN`.
     pub line_type: LineType,
     /// Bandwidth in Mbps (1–999999999).
+    #[schemars(range(min = 1, max = 999_999_999))]
     pub bandwidth: u64,
     /// VLAN 1–4094; present means tagged (`tag=1`), absent untagged.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(range(min = 1, max = 4094))]
     pub vlan: Option<u16>,
     /// IP family of the interconnect.
     pub ip_version: IpVersion,
@@ -112,12 +115,14 @@ pub struct PhysicalLine {
     pub remote_ip_v6: Option<IpNet>,
     /// `AP1`/`AP2`, required in multi-AZ pools.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(regex(pattern = r"^AP[12]$"))]
     pub access_point: Option<String>,
     /// Shared (`isShared=1`) or exclusive line. Default: exclusive.
     #[serde(default, skip_serializing_if = "is_false")]
     pub shared: bool,
     /// Free text, 2–200 characters, no Chinese.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(length(min = 2, max = 200))]
     pub description: Option<String>,
     /// Never deleted or replaced by apply.
     #[serde(default, skip_serializing_if = "is_false")]
@@ -178,15 +183,18 @@ impl PortType {
 #[serde(deny_unknown_fields)]
 pub struct Gateway {
     /// Gateway name (`gatewayName`): unique, 2–20 letters and digits. The key.
+    #[schemars(regex(pattern = r"^[A-Za-z0-9]{2,20}$"))]
     pub name: String,
     /// Switch hostname sent on create; defaults to the first bound line's.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub hostname: Option<String>,
     /// `AP1`/`AP2` in multi-AZ pools.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(regex(pattern = r"^AP[12]$"))]
     pub access_point: Option<String>,
-    /// Free text sent on create.
+    /// Free text sent on create, 2–200 characters, no Chinese.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(length(min = 2, max = 200))]
     pub description: Option<String>,
     /// Names of the physical lines bound to this gateway (bindings).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
@@ -215,7 +223,8 @@ pub struct VpcAttachment {
     /// `vpcName`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-    /// Virtual bandwidth in Mbps.
+    /// Virtual bandwidth in Mbps (1–999999999).
+    #[schemars(range(min = 1, max = 999_999_999))]
     pub bandwidth: u64,
     /// Defaults to IPV4.
     #[serde(default = "default_ipv4")]
@@ -252,8 +261,10 @@ pub struct HealthCheck {
     /// The line's remote interconnect IP or a customer business IP (`dstIP`).
     pub dst_ip: IpAddr,
     /// Seconds between probes, 2–5 (`interval`).
+    #[schemars(range(min = 2, max = 5))]
     pub interval: u8,
     /// Probe count, 5–10 (`ntimest`).
+    #[schemars(range(min = 5, max = 10))]
     pub packets: u8,
     /// Switch routes automatically on failure (`autoRouteSwitching`).
     #[serde(default)]
@@ -265,13 +276,30 @@ pub struct HealthCheck {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct StaticRoute {
-    /// Destination CIDRs (network addresses), IPv4 and/or IPv6.
+    /// Destination CIDRs (network addresses), IPv4 and/or IPv6; at least one.
+    #[schemars(length(min = 1))]
     pub dst: Vec<IpNet>,
-    /// Next hops; each names a line bound to this gateway.
+    /// Next hops; each names a line bound to this gateway; at least one.
+    #[schemars(length(min = 1))]
     pub next_hops: Vec<NextHop>,
     /// Never deleted or replaced by apply.
     #[serde(default, skip_serializing_if = "is_false")]
     pub protect: bool,
+}
+
+impl StaticRoute {
+    /// The route's `ipVersion`, from its destinations: IPV4 or IPV6 when all
+    /// are of one family, DUALSTACK when both appear (IPV4 when empty).
+    /// Part of the route's identity (gateway, ip version, destination set).
+    pub fn ip_version(&self) -> IpVersion {
+        let v4 = self.dst.iter().any(|d| matches!(d, IpNet::V4(_)));
+        let v6 = self.dst.iter().any(|d| matches!(d, IpNet::V6(_)));
+        match (v4, v6) {
+            (true, true) => IpVersion::DualStack,
+            (false, true) => IpVersion::Ipv6,
+            _ => IpVersion::Ipv4,
+        }
+    }
 }
 
 /// One path of a static route.
@@ -300,10 +328,12 @@ pub struct BgpRoute {
     /// Customer-side networks announced (`networkCidr`/`networkCidrV6`).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub networks: Vec<IpNet>,
-    /// Peers, one per line.
+    /// Peers, one per line; at least one.
+    #[schemars(length(min = 1))]
     pub peers: Vec<BgpPeer>,
-    /// Multipath: number of load-sharing lines; absent = off.
+    /// Multipath: number of load-sharing lines (1–255); absent = off.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(range(min = 1))]
     pub multipath: Option<u8>,
     /// Never deleted or replaced by apply.
     #[serde(default, skip_serializing_if = "is_false")]
@@ -316,7 +346,8 @@ pub struct BgpRoute {
 pub struct BgpPeer {
     /// Name of a line bound to the gateway; the peer IP is its remote IP.
     pub line: String,
-    /// Peer AS number.
+    /// Peer AS number (1–4294967295).
+    #[schemars(range(min = 1))]
     pub peer_as: u32,
     /// Neighbour name (`BGPNeighbor`); defaults to the line name.
     #[serde(default, skip_serializing_if = "Option::is_none")]

@@ -1,0 +1,202 @@
+//! The crate's one error type. Every variant that concerns a call names the
+//! endpoint and, once a request was built, its request id, so a failure in a
+//! journal or a log can be matched to the server's records.
+
+/// Errors from the CDA client.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// The API answered with a failure envelope (`statusCode` 900, or a
+    /// mutation whose `returnObj.result` is `"0"`).
+    #[error(
+        "{endpoint}: API error {code}: {message}{} (request {request_id})",
+        describe(description)
+    )]
+    Api {
+        code: String,
+        message: String,
+        description: String,
+        endpoint: &'static str,
+        request_id: String,
+    },
+    /// A non-2xx HTTP status. `code` is the envelope's error code when the
+    /// body carried one.
+    #[error("{endpoint}: HTTP {status}{} (request {request_id})", code.as_deref().map(|c| format!(" ({c})")).unwrap_or_default())]
+    HttpStatus {
+        status: u16,
+        code: Option<String>,
+        message: Option<String>,
+        endpoint: &'static str,
+        request_id: String,
+    },
+    /// A read timed out (no response within the configured timeout).
+    #[error("{endpoint}: timed out (request {request_id})")]
+    Timeout {
+        endpoint: &'static str,
+        request_id: String,
+    },
+    /// The request could not be sent or its response could not be read.
+    /// `connect` is true when no connection was established, so the server
+    /// never saw the request.
+    #[error("{endpoint}: transport error: {message} (request {request_id})")]
+    Transport {
+        endpoint: &'static str,
+        request_id: String,
+        connect: bool,
+        message: String,
+    },
+    /// The response body was not the expected JSON.
+    #[error("{endpoint}: undecodable response: {message} (request {request_id})")]
+    Decode {
+        endpoint: &'static str,
+        request_id: String,
+        message: String,
+    },
+    /// A write was sent but its response never arrived (connection dropped
+    /// after sending, or a timeout after sending). The change may or may not
+    /// have happened: re-read before deciding.
+    #[error("{endpoint}: outcome unknown, the write may have been applied: {reason} (request {request_id})")]
+    UnknownOutcome {
+        endpoint: &'static str,
+        request_id: String,
+        reason: String,
+    },
+    /// Invalid client configuration (endpoint URL, plain HTTP to a non-loopback
+    /// host, …).
+    #[error("configuration: {0}")]
+    Config(String),
+    /// Missing, unreadable or insecure credentials.
+    #[error("credentials: {0}")]
+    Credentials(String),
+}
+
+fn describe(description: &str) -> String {
+    if description.is_empty() {
+        String::new()
+    } else {
+        format!(" / {description}")
+    }
+}
+
+fn is_throttling(code: &str) -> bool {
+    code.to_ascii_lowercase().contains("throttl")
+}
+
+impl Error {
+    /// Whether repeating the same read could succeed: connection and transport
+    /// failures, timeouts, HTTP 5xx and 429, and throttling error codes (any
+    /// code containing "throttl", case-insensitively).
+    /// [`Error::UnknownOutcome`] is deliberately not transient: the caller must
+    /// re-read, not resend.
+    pub fn is_transient(&self) -> bool {
+        match self {
+            Error::Api { code, message, .. } => is_throttling(code) || is_throttling(message),
+            Error::HttpStatus { status, code, .. } => {
+                *status >= 500 || *status == 429 || code.as_deref().is_some_and(is_throttling)
+            }
+            Error::Timeout { .. } | Error::Transport { .. } => true,
+            Error::Decode { .. }
+            | Error::UnknownOutcome { .. }
+            | Error::Config(_)
+            | Error::Credentials(_) => false,
+        }
+    }
+
+    /// Whether the error is throttling (HTTP 429 or a throttling error code).
+    pub fn is_throttled(&self) -> bool {
+        match self {
+            Error::Api { code, .. } => is_throttling(code),
+            Error::HttpStatus { status, code, .. } => {
+                *status == 429 || code.as_deref().is_some_and(is_throttling)
+            }
+            _ => false,
+        }
+    }
+
+    /// The request id of the failed call, when a request was built.
+    pub fn request_id(&self) -> Option<&str> {
+        match self {
+            Error::Api { request_id, .. }
+            | Error::HttpStatus { request_id, .. }
+            | Error::Timeout { request_id, .. }
+            | Error::Transport { request_id, .. }
+            | Error::Decode { request_id, .. }
+            | Error::UnknownOutcome { request_id, .. } => Some(request_id),
+            Error::Config(_) | Error::Credentials(_) => None,
+        }
+    }
+
+    /// The endpoint name of the failed call, when the error concerns one.
+    pub fn endpoint(&self) -> Option<&'static str> {
+        match self {
+            Error::Api { endpoint, .. }
+            | Error::HttpStatus { endpoint, .. }
+            | Error::Timeout { endpoint, .. }
+            | Error::Transport { endpoint, .. }
+            | Error::Decode { endpoint, .. }
+            | Error::UnknownOutcome { endpoint, .. } => Some(endpoint),
+            Error::Config(_) | Error::Credentials(_) => None,
+        }
+    }
+
+    /// True for [`Error::UnknownOutcome`].
+    pub fn is_unknown_outcome(&self) -> bool {
+        matches!(self, Error::UnknownOutcome { .. })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn api(code: &str) -> Error {
+        Error::Api {
+            code: code.into(),
+            message: "m".into(),
+            description: "d".into(),
+            endpoint: "gateway_list",
+            request_id: "r1".into(),
+        }
+    }
+
+    fn http(status: u16, code: Option<&str>) -> Error {
+        Error::HttpStatus {
+            status,
+            code: code.map(String::from),
+            message: None,
+            endpoint: "gateway_list",
+            request_id: "r1".into(),
+        }
+    }
+
+    #[test]
+    fn transient_classification() {
+        assert!(api("Openapi.Throttling.Limit").is_transient());
+        assert!(api("cda.THROTTLED").is_transient());
+        assert!(!api("cda.gateway.notFound").is_transient());
+        assert!(http(503, None).is_transient());
+        assert!(http(500, None).is_transient());
+        assert!(http(429, None).is_transient());
+        assert!(http(400, Some("Throttling")).is_transient());
+        assert!(!http(404, None).is_transient());
+        assert!(!http(400, Some("cda.bad")).is_transient());
+        let unknown = Error::UnknownOutcome {
+            endpoint: "gateway_add",
+            request_id: "r2".into(),
+            reason: "connection closed".into(),
+        };
+        assert!(!unknown.is_transient());
+        assert!(unknown.is_unknown_outcome());
+        assert_eq!(unknown.request_id(), Some("r2"));
+        assert_eq!(unknown.endpoint(), Some("gateway_add"));
+        assert_eq!(Error::Config("x".into()).request_id(), None);
+    }
+
+    #[test]
+    fn display_names_endpoint_and_request() {
+        let text = api("cda.x").to_string();
+        assert!(text.contains("gateway_list"), "{text}");
+        assert!(text.contains("r1"), "{text}");
+        assert!(text.contains("cda.x"), "{text}");
+        assert!(http(503, None).to_string().contains("HTTP 503"));
+    }
+}

@@ -1,0 +1,329 @@
+//! Loading the desired-state YAML file: parse with spans, convert to
+//! [`crate::model::DesiredState`], validate, and report every problem at
+//! once as [`Diagnostics`] pointing at `file:line:col`.
+//!
+//! The file is first read into a generic node tree that keeps the location
+//! of every node (serde-saphyr's `Spanned`), then walked by hand. Typed
+//! deserialisation would stop at the first error and could not see
+//! duplicate keys; the walk reports them all and keeps going.
+//!
+//! Hostile input is expected (files come from merge requests): size,
+//! nesting depth, node count and alias expansion are capped, and no input
+//! makes this module panic.
+
+mod convert;
+mod diagnostics;
+mod node;
+mod validate;
+
+pub use diagnostics::{Diagnostics, Problem};
+
+use crate::model::DesiredState;
+use convert::Conv;
+use diagnostics::{Collector, LineIndex};
+use miette::SourceSpan;
+use node::{Loc, Node, Value};
+use serde_saphyr::budget::BudgetBreach;
+use serde_saphyr::{Budget, DuplicateKeyPolicy, Options};
+use sha2::{Digest, Sha256};
+use std::io::Read;
+use std::path::Path;
+use std::sync::Arc;
+
+/// Largest desired-state file accepted (10 MiB). Real estates are well
+/// under 1 MiB; the cap keeps a hostile file from exhausting memory.
+pub const MAX_FILE_BYTES: usize = 10 * 1024 * 1024;
+
+/// Deepest nesting accepted. The model is six levels deep; the cap keeps
+/// recursion (ours and the parser's) far from the stack limit.
+const MAX_DEPTH: usize = 32;
+
+/// Events replayed through aliases across the file: generous for real
+/// reuse of anchors, small enough to stop a "billion laughs" file.
+const MAX_ALIAS_REPLAY: usize = 100_000;
+
+/// Parses and validates desired-state YAML. `file_name` is used in
+/// diagnostics only.
+pub fn parse(file_name: &str, text: &str) -> Result<DesiredState, Diagnostics> {
+    parse_with_source_map(file_name, text).map(|(s, _)| s)
+}
+
+/// Like [`parse`], and also returns where every field is in the file, so
+/// later stages (planning) can point at `file:line:col` too.
+pub fn parse_with_source_map(
+    file_name: &str,
+    text: &str,
+) -> Result<(DesiredState, SourceMap), Diagnostics> {
+    if text.len() > MAX_FILE_BYTES {
+        return Err(too_large(file_name, text.len()));
+    }
+    // The parser skips a byte-order mark and counts positions after it;
+    // so do we.
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    let root = read_tree(file_name, text)?;
+    let mut cv = Conv::new(Collector::new(file_name, text), &root);
+    let state = cv.desired_state(&root);
+    cv.validate(&state);
+    if cv.c.has_errors() {
+        return Err(cv.c.finish());
+    }
+    let map = SourceMap {
+        file: file_name.to_owned(),
+        text: Arc::from(text),
+        index: LineIndex::new(text),
+        root,
+    };
+    Ok((state, map))
+}
+
+/// Reads and parses a desired-state file. A file that cannot be read, is
+/// too large or is not UTF-8 is reported as a diagnostic naming the file.
+pub fn load(path: &Path) -> Result<DesiredState, Diagnostics> {
+    load_with_source_map(path).map(|(s, _)| s)
+}
+
+/// Like [`load`], with the [`SourceMap`].
+pub fn load_with_source_map(path: &Path) -> Result<(DesiredState, SourceMap), Diagnostics> {
+    let name = path.display().to_string();
+    let text = read_text(path, &name)?;
+    parse_with_source_map(&name, &text)
+}
+
+/// Lower-hex SHA-256 of the file's text: the desired-state hash recorded in
+/// a saved plan.
+pub fn content_hash(text: &str) -> String {
+    hex::encode(Sha256::digest(text.as_bytes()))
+}
+
+fn read_text(path: &Path, name: &str) -> Result<String, Diagnostics> {
+    let io_err = |e: std::io::Error| {
+        Diagnostics::whole_file(
+            name,
+            String::new(),
+            1,
+            1,
+            0..0,
+            format!("cannot read the file: {e}"),
+        )
+    };
+    let file = std::fs::File::open(path).map_err(io_err)?;
+    let mut bytes = Vec::new();
+    // Read one byte past the cap so an oversized file is detected without
+    // reading all of it (the length in metadata may lie, e.g. for pipes).
+    file.take(MAX_FILE_BYTES as u64 + 1)
+        .read_to_end(&mut bytes)
+        .map_err(io_err)?;
+    if bytes.len() > MAX_FILE_BYTES {
+        let len = std::fs::metadata(path).map_or(bytes.len(), |m| {
+            usize::try_from(m.len()).unwrap_or(usize::MAX)
+        });
+        return Err(too_large(name, len));
+    }
+    String::from_utf8(bytes).map_err(|e| {
+        let valid = e.utf8_error().valid_up_to();
+        let bytes = e.into_bytes();
+        // Show the valid part: it is text, and the position is at its end.
+        let text = String::from_utf8_lossy(&bytes[..valid]).into_owned();
+        let (line, col) = LineIndex::new(&text).line_col(&text, valid);
+        Diagnostics::whole_file(
+            name,
+            text,
+            line,
+            col,
+            valid..valid,
+            format!("the file is not valid UTF-8 (invalid byte at offset {valid})"),
+        )
+    })
+}
+
+fn too_large(name: &str, len: usize) -> Diagnostics {
+    Diagnostics::whole_file(
+        name,
+        String::new(),
+        1,
+        1,
+        0..0,
+        format!(
+            "the file is {len} bytes, larger than the {} MiB limit for a desired-state file",
+            MAX_FILE_BYTES / (1024 * 1024)
+        ),
+    )
+}
+
+fn options() -> Options {
+    Options {
+        budget: Some(Budget {
+            max_depth: MAX_DEPTH,
+            max_documents: 1,
+            // Bounded by the size cap anyway; these stop pathological
+            // shapes early.
+            max_events: 2 * MAX_FILE_BYTES,
+            max_nodes: MAX_FILE_BYTES / 2,
+            max_aliases: 10_000,
+            max_anchors: 10_000,
+            max_total_scalar_bytes: MAX_FILE_BYTES,
+            max_merge_keys: 1_000,
+            ..Budget::default()
+        }),
+        // Duplicates reach the node tree and are reported there, all of them.
+        duplicate_keys: DuplicateKeyPolicy::LastWins,
+        alias_limits: serde_saphyr::options::AliasLimits {
+            max_total_replayed_events: MAX_ALIAS_REPLAY,
+            max_replay_stack_depth: 16,
+            max_alias_expansions_per_anchor: 1_000,
+        },
+        // `yes`/`no`/`on`/`off` stay strings (a line named `on` is a name).
+        strict_booleans: true,
+        with_snippet: false,
+        ..Options::default()
+    }
+}
+
+fn null_root() -> Node {
+    let start = Loc {
+        line: 1,
+        col: 1,
+        offset: 0,
+        len: 0,
+    };
+    Node {
+        value: Value::Null,
+        loc: start,
+        def: start,
+    }
+}
+
+fn read_tree(file: &str, text: &str) -> Result<Node, Diagnostics> {
+    // A file with nothing but comments or whitespace is an empty document.
+    let blank = text
+        .lines()
+        .all(|l| l.trim().is_empty() || l.trim_start().starts_with('#'));
+    if blank {
+        return Ok(null_root());
+    }
+    let one = |loc: Loc, message: String| {
+        let mut c = Collector::new(file, text);
+        c.error(loc, "", "here", message, None);
+        c.finish()
+    };
+    // Read every document so a second one is refused, not silently ignored.
+    let docs = serde_saphyr::from_multiple_with_options::<Node>(text, options()).map_err(|e| {
+        let loc = e
+            .location()
+            .map_or(null_root().loc, |l| Loc::from_error(&l));
+        one(loc, syntax_message(&e))
+    })?;
+    let mut docs = docs.into_iter();
+    let first = docs.next();
+    if let Some(second) = docs.next() {
+        return Err(one(second.loc, DOCUMENTS.to_owned()));
+    }
+    Ok(first.unwrap_or_else(null_root))
+}
+
+const DOCUMENTS: &str = "the file holds more than one YAML document (`---`); cda reads one";
+
+fn syntax_message(e: &serde_saphyr::Error) -> String {
+    use serde_saphyr::Error as E;
+    match e {
+        E::WithSnippet { error, .. } => syntax_message(error),
+        E::Message { msg, .. } if msg.contains("recursion limit") => {
+            "the file is refused: nesting is too deep".to_owned()
+        }
+        E::Message { msg, .. } | E::HookError { msg, .. } => format!("invalid YAML: {msg}"),
+        E::Eof { .. } => "invalid YAML: unexpected end of input".to_owned(),
+        E::Unexpected { expected, .. } => format!("invalid YAML: expected {expected}"),
+        E::ContainerEndMismatch { .. } => {
+            "invalid YAML: list or mapping end with no start".to_owned()
+        }
+        E::UnknownAnchor { .. } => {
+            "invalid YAML: alias refers to an anchor that is not defined before it".to_owned()
+        }
+        E::Budget { breach, .. } => budget_message(breach),
+        E::QuotingRequired { .. } => "invalid YAML: value must be quoted".to_owned(),
+        E::IOError { cause } => format!("cannot read the YAML: {cause}"),
+        #[allow(unreachable_patterns)]
+        other => format!("invalid YAML: {other}"),
+    }
+}
+
+fn budget_message(b: &BudgetBreach) -> String {
+    let what = match b {
+        BudgetBreach::Depth { .. } => format!("nesting is deeper than {MAX_DEPTH} levels"),
+        BudgetBreach::Documents { .. } => return DOCUMENTS.to_owned(),
+        BudgetBreach::Aliases { .. } | BudgetBreach::AliasAnchorRatio { .. } => {
+            "too many aliases (`*name`)".to_owned()
+        }
+        BudgetBreach::Anchors { .. } => "too many anchors (`&name`)".to_owned(),
+        BudgetBreach::MergeKeys { .. } => "too many merge keys (`<<`)".to_owned(),
+        BudgetBreach::Events { .. } | BudgetBreach::Nodes { .. } => {
+            "too many YAML nodes".to_owned()
+        }
+        BudgetBreach::ScalarBytes { .. } | BudgetBreach::InputBytes { .. } => {
+            "too much text".to_owned()
+        }
+        BudgetBreach::SequenceUnbalanced => "unbalanced structure".to_owned(),
+    };
+    format!("the file is refused: {what}")
+}
+
+/// Where each field of a parsed file is, by field path
+/// (`gateways[0].static_routes[1].dst`), for diagnostics raised after
+/// parsing (e.g. a plan that would replace a protected object).
+#[derive(Debug, Clone)]
+pub struct SourceMap {
+    file: String,
+    text: Arc<str>,
+    index: LineIndex,
+    root: Node,
+}
+
+/// A place in the desired-state file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SourceLocation {
+    /// 1-based line.
+    pub line: usize,
+    /// 1-based column in characters.
+    pub column: usize,
+    /// Byte range, for miette.
+    pub span: SourceSpan,
+}
+
+impl SourceMap {
+    /// The file name given to [`parse`] (or the path given to [`load`]).
+    pub fn file(&self) -> &str {
+        &self.file
+    }
+
+    /// Where `path` is, if it was written in the file.
+    pub fn location(&self, path: &str) -> Option<SourceLocation> {
+        match self.root.lookup(path) {
+            (n, true) => Some(self.to_location(n.loc)),
+            _ => None,
+        }
+    }
+
+    fn to_location(&self, l: Loc) -> SourceLocation {
+        let r = self.index.byte_range(&self.text, l);
+        let (line, column) = self.index.line_col(&self.text, r.start);
+        SourceLocation {
+            line,
+            column,
+            span: (r.start, r.end - r.start).into(),
+        }
+    }
+
+    /// Diagnostics for problems found after parsing, each `(path, message)`
+    /// pointing at the path (or its nearest parent written in the file).
+    pub fn diagnostics<'a>(
+        &self,
+        problems: impl IntoIterator<Item = (&'a str, String)>,
+    ) -> Diagnostics {
+        let mut c = Collector::new(&self.file, &self.text);
+        for (path, message) in problems {
+            let loc = self.root.lookup(path).0.loc;
+            c.error(loc, path, "here", message, None);
+        }
+        c.finish()
+    }
+}

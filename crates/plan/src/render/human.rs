@@ -1,0 +1,191 @@
+//! The terminal rendering: Terraform-like blocks in execution order, each
+//! with its traffic impact, then unmanaged objects, the counts line and the
+//! impact summary.
+
+use super::lines::{to_text, Line, Mark, Style};
+use super::value::{attribute_lines, attrs_from_objects, Attr};
+use super::{
+    change_phrase, impact_severity, impact_text, Addresses, HumanOptions, Severity, Summary,
+};
+use crate::action::{Action, ChangeKind, Operation, Plan};
+
+/// Render `plan` for a terminal. Colour only when `opts.color`.
+pub fn human(plan: &Plan, opts: &HumanOptions) -> String {
+    to_text(&plan_lines(plan), opts.color)
+}
+
+pub(crate) fn plan_lines(plan: &Plan) -> Vec<Line> {
+    let summary = Summary::of(plan);
+    let mut out = vec![Line::raw(scope(plan), Style::Bold)];
+    if plan.actions.is_empty() {
+        out.push(Line::blank());
+        out.push(Line::raw(
+            "No changes. Live estate matches the file.",
+            Style::Green,
+        ));
+        unmanaged_lines(&mut out, plan);
+        return out;
+    }
+    out.push(impact_headline(&summary));
+    out.push(Line::blank());
+    out.push(Line::raw(
+        "cda will perform the following actions, in this order:",
+        Style::Plain,
+    ));
+    let addresses = Addresses::of(plan);
+    for action in &plan.actions {
+        out.push(Line::blank());
+        out.extend(action_lines(&addresses, action));
+    }
+    unmanaged_lines(&mut out, plan);
+    out.push(Line::blank());
+    out.push(Line::raw(summary.counts_line(), Style::Bold));
+    summary_impact_lines(&mut out, &summary);
+    out
+}
+
+/// `Plan for region nm8, account netops@example.com.`
+pub(crate) fn scope(plan: &Plan) -> String {
+    match &plan.account {
+        Some(account) => format!("Plan for region {}, account {account}.", plan.region),
+        None => format!("Plan for region {}.", plan.region),
+    }
+}
+
+pub(crate) fn impact_headline(summary: &Summary) -> Line {
+    let style =
+        if !summary.impact.prefixes_withdrawn.is_empty() || !summary.impact.lines_down.is_empty() {
+            Style::Red
+        } else if summary.impact.is_none() {
+            Style::Green
+        } else {
+            Style::Yellow
+        };
+    Line::raw(summary.impact.headline(), style)
+}
+
+/// The headline again, then one line per affected item.
+pub(crate) fn summary_impact_lines(out: &mut Vec<Line>, summary: &Summary) {
+    out.push(impact_headline(summary));
+    for (severity, text) in summary.impact.detail_lines() {
+        out.push(Line::raw(format!("  * {text}"), severity_style(severity)));
+    }
+}
+
+fn severity_style(severity: Severity) -> Style {
+    match severity {
+        Severity::Outage => Style::Red,
+        Severity::Disruption => Style::Yellow,
+    }
+}
+
+pub(crate) fn unmanaged_lines(out: &mut Vec<Line>, plan: &Plan) {
+    if plan.unmanaged.is_empty() {
+        return;
+    }
+    out.push(Line::blank());
+    out.push(Line::raw(
+        format!(
+            "Unmanaged: {} live object{} not declared in the file, of kinds not listed in `prune` (left alone):",
+            plan.unmanaged.len(),
+            if plan.unmanaged.len() == 1 { "" } else { "s" }
+        ),
+        Style::Plain,
+    ));
+    for object in &plan.unmanaged {
+        out.push(Line::raw(format!("  * {}", object.address), Style::Dim));
+    }
+}
+
+/// One action: `# address will be …`, its traffic impact and prerequisites as
+/// comments, then the attribute block.
+pub(crate) fn action_lines(addresses: &Addresses<'_>, action: &Action) -> Vec<Line> {
+    let mut out = Vec::new();
+    let mut phrase = change_phrase(action.change, action.kind).to_string();
+    if action.change == ChangeKind::Replace {
+        if let Some(order) = replace_order(&action.calls) {
+            phrase = format!("{phrase} ({order})");
+        }
+    }
+    out.push(Line::raw(
+        format!("  # {} {phrase}", action.address),
+        Style::Bold,
+    ));
+    let impact_style = match impact_severity(&action.impact) {
+        Some(severity) => severity_style(severity),
+        None => Style::Dim,
+    };
+    out.push(Line::raw(
+        format!("  #   traffic impact: {}", impact_text(&action.impact)),
+        impact_style,
+    ));
+    let after = addresses.depends_on(action);
+    if !after.is_empty() {
+        out.push(Line::raw(
+            format!("  #   after: {}", after.join(", ")),
+            Style::Dim,
+        ));
+    }
+
+    let attrs: Vec<Attr<'_>> = if action.attributes.is_empty() {
+        attrs_from_objects(action.before.as_ref(), action.after.as_ref())
+    } else {
+        action.attributes.iter().map(Attr::from).collect()
+    };
+    let mut body = Vec::new();
+    attribute_lines(&mut body, 1, &attrs);
+    let mark = match action.change {
+        ChangeKind::Create => Mark::Add,
+        ChangeKind::Update => Mark::Change,
+        ChangeKind::Replace => Mark::Replace,
+        ChangeKind::Delete => Mark::Remove,
+    };
+    if body.is_empty() {
+        out.push(Line::block(0, mark).push(action.address.clone(), Style::Plain));
+    } else {
+        out.push(Line::block(0, mark).push(format!("{} {{", action.address), Style::Plain));
+        out.extend(body);
+        out.push(Line::block(0, Mark::None).push("}", Style::Plain));
+    }
+    out
+}
+
+/// Whether a replacement removes the old object first or adds the new one
+/// first, from the order of its calls.
+fn replace_order(calls: &[Operation]) -> Option<&'static str> {
+    let first_add = calls.iter().position(is_add);
+    let first_remove = calls.iter().position(is_remove);
+    match (first_add, first_remove) {
+        (Some(add), Some(remove)) if add < remove => {
+            Some("create the new one, then destroy the old")
+        }
+        (Some(_), Some(_)) => Some("destroy the old one, then create the new"),
+        _ => None,
+    }
+}
+
+fn is_add(op: &Operation) -> bool {
+    matches!(
+        op,
+        Operation::CreateLine { .. }
+            | Operation::CreateGateway { .. }
+            | Operation::BindLine { .. }
+            | Operation::AddVpc { .. }
+            | Operation::AddHealthCheck { .. }
+            | Operation::AddStaticRoute { .. }
+            | Operation::AddBgpRoute { .. }
+    )
+}
+
+fn is_remove(op: &Operation) -> bool {
+    matches!(
+        op,
+        Operation::DeleteLine { .. }
+            | Operation::DeleteGateway { .. }
+            | Operation::UnbindLine { .. }
+            | Operation::DeleteVpc { .. }
+            | Operation::DeleteHealthCheck { .. }
+            | Operation::DeleteStaticRoute { .. }
+            | Operation::DeleteBgpRoute { .. }
+    )
+}
