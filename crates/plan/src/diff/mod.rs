@@ -1826,6 +1826,14 @@ fn route_display(ip_version: IpVersion, dst: &[IpNet], hops: &[Hop]) -> Value {
     serde_json::json!({ "ip_version": ip_version.as_api(), "dst": dst, "next_hops": hop_labels(hops) })
 }
 
+/// Adds the API's `SRID` to a shown route that exists.
+fn with_id(mut shown: Value, id: &str) -> Value {
+    if let Value::Object(map) = &mut shown {
+        map.insert("id".into(), Value::String(id.to_string()));
+    }
+    shown
+}
+
 /// (prefix, line) paths of a route: v4 prefixes over v4 hops, v6 over v6.
 fn static_paths(dst: &[IpNet], hops: &[Hop]) -> Vec<(IpNet, String)> {
     let mut out = Vec::new();
@@ -2479,7 +2487,7 @@ impl<'a> Planner<'a> {
             ChangeKind::Delete,
             Some(gw.to_string()),
             Vec::new(),
-            Some(route_display(l.ip_version, &l.dst, hops)),
+            Some(with_id(route_display(l.ip_version, &l.dst, hops), &l.id)),
             None,
             vec![Operation::DeleteStaticRoute {
                 gateway: gw.to_string(),
@@ -2534,8 +2542,8 @@ impl<'a> Planner<'a> {
             ChangeKind::Update,
             Some(gw.to_string()),
             attributes,
-            Some(route_display(k.0, &k.1, before)),
-            Some(route_display(k.0, &k.1, after)),
+            Some(with_id(route_display(k.0, &k.1, before), &l.id)),
+            Some(with_id(route_display(k.0, &k.1, after), &l.id)),
             vec![Operation::UpdateStaticRoute {
                 gateway: gw.to_string(),
                 id: l.id.clone(),
