@@ -720,6 +720,20 @@ fn fingerprints_detect_a_changed_live_estate() {
             "static_route.gw1.IPV4[10.20.0.0/16]".to_string()
         ]
     );
+    // Something the plan meant to create appeared meanwhile, and an object
+    // the plan never saw appeared: both make the plan stale.
+    let mut appeared = live.clone();
+    let mut c = appeared.lines[0].clone();
+    c.id = "id-c".into();
+    c.name = "c".into();
+    appeared.lines.push(c.clone());
+    c.id = "id-z".into();
+    c.name = "z".into();
+    appeared.lines.push(c);
+    assert_eq!(
+        crate::planfile::stale(&p, &appeared),
+        vec!["physical_line.c".to_string(), "physical_line.z".to_string()]
+    );
 }
 
 #[test]
