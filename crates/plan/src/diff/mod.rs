@@ -2147,6 +2147,20 @@ impl<'a> Planner<'a> {
             line.as_ref()
                 .is_some_and(|l| !lost.contains(l) && table.values().any(|v| v == l))
         };
+        // Lines newly bound here that were bound nowhere before: their bind
+        // waits for nothing on this gateway, so a route can move onto them
+        // before its old line is unbound (make-before-break).
+        let early: BTreeSet<String> = self
+            .bind_node
+            .keys()
+            .filter(|(g, l)| {
+                g == gw_name && self.line_entry(l).is_some_and(|e| e.live_gw.is_none())
+            })
+            .map(|(_, l)| l.clone())
+            .collect();
+        let usable = |line: &Option<String>| -> bool {
+            stable(line) || line.as_ref().is_some_and(|l| early.contains(l))
+        };
         let gw_dep = self.gw_node.get(gw_name).copied();
 
         // ---- static routes
@@ -2249,7 +2263,7 @@ impl<'a> Planner<'a> {
                     let mut interim: Vec<Hop> = if gw_gone {
                         Vec::new()
                     } else {
-                        hops.iter().filter(|h| stable(&h.line)).cloned().collect()
+                        hops.iter().filter(|h| usable(&h.line)).cloned().collect()
                     };
                     if !gw_gone {
                         let desired_lines: BTreeSet<&String> =
@@ -2296,6 +2310,11 @@ impl<'a> Planner<'a> {
                         pending_static_creates.push(c);
                     } else {
                         let i = self.static_update(&addr, gw_name, l, &live_hops, &k, &interim);
+                        for b in
+                            self.binds_for(gw_name, interim.iter().filter_map(|h| h.line.clone()))
+                        {
+                            self.graph.edge(i, b);
+                        }
                         self.route_break
                             .entry(gw_name.to_string())
                             .or_default()
@@ -2396,7 +2415,7 @@ impl<'a> Planner<'a> {
                         let peers: Vec<Peer> = ds
                             .peers
                             .iter()
-                            .filter(|p| stable(&p.line))
+                            .filter(|p| usable(&p.line))
                             .cloned()
                             .collect();
                         (!peers.is_empty()).then(|| BgpState {
@@ -2435,6 +2454,9 @@ impl<'a> Planner<'a> {
                         }
                         Some(interim) => {
                             let i = self.bgp_update(&addr, gw_name, l, &ls, &interim);
+                            for b in self.binds_for(gw_name, interim.lines()) {
+                                self.graph.edge(i, b);
+                            }
                             self.route_break
                                 .entry(gw_name.to_string())
                                 .or_default()

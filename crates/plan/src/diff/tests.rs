@@ -851,3 +851,44 @@ fn undeclared_lines_and_blocking_unmanaged_routes_are_errors() {
         PlanError::BlockedByUnmanaged { .. }
     ));
 }
+
+#[test]
+fn routes_move_to_a_new_line_before_the_old_one_is_unbound() {
+    let d = estate();
+    let live = live_of(&d);
+    // Line a leaves the estate; new line c takes over its routes.
+    let mut d2 = d.clone();
+    d2.physical_lines.retain(|l| l.name != "a");
+    d2.physical_lines.push(line("c", 3));
+    d2.gateways[0].lines = vec!["b".into(), "c".into()];
+    d2.gateways[0].vpcs[0].health_check.as_mut().unwrap().dst_ip = "10.255.3.2".parse().unwrap();
+    for r in &mut d2.gateways[0].static_routes {
+        for h in &mut r.next_hops {
+            if h.line == "a" {
+                h.line = "c".into();
+            }
+        }
+    }
+    let p = plan(&d2, &live, &opts()).unwrap();
+    let bind = find(&p, "binding.gw1.c", ChangeKind::Create);
+    let unbind = find(&p, "binding.gw1.a", ChangeKind::Delete);
+    let moved = find(
+        &p,
+        "static_route.gw1.IPV4[10.20.0.0/16]",
+        ChangeKind::Update,
+    );
+    assert!(before(&p, bind, moved) && before(&p, moved, unbind));
+    // Never without a path: the move is a swap, not a withdrawal.
+    assert!(
+        p.impact_summary().prefixes_withdrawn.is_empty(),
+        "{:?}",
+        p.impact_summary()
+    );
+    // The old line still goes down, but it no longer carries a prefix.
+    assert_eq!(
+        unbind.impact,
+        vec![Impact::LineDown {
+            lines: vec!["a".into()]
+        }]
+    );
+}
