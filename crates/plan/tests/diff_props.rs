@@ -61,6 +61,7 @@ const DSTS: [&str; 5] = [
     "10.4.0.0/16",
     "172.16.0.0/12",
 ];
+const DSTS_V6: [&str; 2] = ["2001:db8:1::/48", "2001:db8:2::/48"];
 const ALL_KINDS: [Kind; 6] = [
     Kind::PhysicalLines,
     Kind::Gateways,
@@ -70,7 +71,7 @@ const ALL_KINDS: [Kind; 6] = [
     Kind::Routes,
 ];
 
-fn gen_line(i: usize, rng: &mut Rng) -> PhysicalLine {
+fn gen_line(i: usize, dual: bool, rng: &mut Rng) -> PhysicalLine {
     let alt = rng.chance(30);
     let o = if alt { 100 + i } else { i };
     PhysicalLine {
@@ -89,11 +90,15 @@ fn gen_line(i: usize, rng: &mut Rng) -> PhysicalLine {
         } else {
             None
         },
-        ip_version: IpVersion::Ipv4,
+        ip_version: if dual {
+            IpVersion::DualStack
+        } else {
+            IpVersion::Ipv4
+        },
         local_ip: Some(net(&format!("10.255.{o}.1/30"))),
         remote_ip: Some(net(&format!("10.255.{o}.2/30"))),
-        local_ip_v6: None,
-        remote_ip_v6: None,
+        local_ip_v6: dual.then(|| net(&format!("fd00:{o}::1/126"))),
+        remote_ip_v6: dual.then(|| net(&format!("fd00:{o}::2/126"))),
         access_point: None,
         shared: false,
         description: [None, Some("first".to_string()), Some("second".to_string())]
@@ -143,10 +148,17 @@ fn gen_vpc(id: &str, lines: &[&PhysicalLine], rng: &mut Rng) -> VpcAttachment {
 
 fn gen_estate(seed: u64) -> DesiredState {
     let mut rng = Rng(seed);
+    // Dual-stack estates also get IPv6 destinations (v6 next hops).
+    let dual = rng.chance(40);
+    let dsts: Vec<&str> = if dual {
+        DSTS.iter().chain(&DSTS_V6).copied().collect()
+    } else {
+        DSTS.to_vec()
+    };
     let mut lines: Vec<PhysicalLine> = Vec::new();
     for i in 0..LINES {
         if rng.chance(80) {
-            lines.push(gen_line(i, &mut rng));
+            lines.push(gen_line(i, dual, &mut rng));
         }
     }
     let mut gateways = Vec::new();
@@ -192,7 +204,7 @@ fn gen_estate(seed: u64) -> DesiredState {
             if rng.chance(70) {
                 let mut seen = BTreeSet::new();
                 for _ in 0..rng.below(4) {
-                    let dst: Vec<IpNet> = rng.subset(&DSTS, 40).iter().map(|d| net(d)).collect();
+                    let dst: Vec<IpNet> = rng.subset(&dsts, 40).into_iter().map(net).collect();
                     let hops: Vec<NextHop> = rng
                         .subset(&names, 60)
                         .into_iter()

@@ -1401,6 +1401,32 @@ impl<'a> Planner<'a> {
         }
     }
 
+    /// Like `route_effect` for static routes, without building line names.
+    fn static_effect(
+        &self,
+        gw: &str,
+        remove: (&[IpNet], &[Hop]),
+        add: (&[IpNet], &[Hop]),
+    ) -> Effect {
+        let ids = |(dst, hops): (&[IpNet], &[Hop])| -> Vec<(IpNet, u32)> {
+            let mut out = Vec::with_capacity(dst.len() * hops.len());
+            for p in dst {
+                let v6 = matches!(p, IpNet::V6(_));
+                for h in hops.iter().filter(|h| h.v6 == v6) {
+                    if let Some(i) = h.line.as_ref().and_then(|l| self.line_by_key.get(l)) {
+                        out.push((*p, *i as u32));
+                    }
+                }
+            }
+            out
+        };
+        Effect::Routes {
+            gateway: self.gw_id(gw),
+            remove: ids(remove),
+            add: ids(add),
+        }
+    }
+
     fn binding_effect(&self, gw: &str, line: &str, bound: bool) -> Effect {
         match self.line_by_key.get(line) {
             Some(i) => Effect::Binding {
@@ -1800,6 +1826,14 @@ fn route_display(ip_version: IpVersion, dst: &[IpNet], hops: &[Hop]) -> Value {
     serde_json::json!({ "ip_version": ip_version.as_api(), "dst": dst, "next_hops": hop_labels(hops) })
 }
 
+/// Adds the API's `SRID` to a shown route that exists.
+fn with_id(mut shown: Value, id: &str) -> Value {
+    if let Value::Object(map) = &mut shown {
+        map.insert("id".into(), Value::String(id.to_string()));
+    }
+    shown
+}
+
 /// (prefix, line) paths of a route: v4 prefixes over v4 hops, v6 over v6.
 fn static_paths(dst: &[IpNet], hops: &[Hop]) -> Vec<(IpNet, String)> {
     let mut out = Vec::new();
@@ -2113,6 +2147,20 @@ impl<'a> Planner<'a> {
             line.as_ref()
                 .is_some_and(|l| !lost.contains(l) && table.values().any(|v| v == l))
         };
+        // Lines newly bound here that were bound nowhere before: their bind
+        // waits for nothing on this gateway, so a route can move onto them
+        // before its old line is unbound (make-before-break).
+        let early: BTreeSet<String> = self
+            .bind_node
+            .keys()
+            .filter(|(g, l)| {
+                g == gw_name && self.line_entry(l).is_some_and(|e| e.live_gw.is_none())
+            })
+            .map(|(_, l)| l.clone())
+            .collect();
+        let usable = |line: &Option<String>| -> bool {
+            stable(line) || line.as_ref().is_some_and(|l| early.contains(l))
+        };
         let gw_dep = self.gw_node.get(gw_name).copied();
 
         // ---- static routes
@@ -2215,7 +2263,7 @@ impl<'a> Planner<'a> {
                     let mut interim: Vec<Hop> = if gw_gone {
                         Vec::new()
                     } else {
-                        hops.iter().filter(|h| stable(&h.line)).cloned().collect()
+                        hops.iter().filter(|h| usable(&h.line)).cloned().collect()
                     };
                     if !gw_gone {
                         let desired_lines: BTreeSet<&String> =
@@ -2262,6 +2310,11 @@ impl<'a> Planner<'a> {
                         pending_static_creates.push(c);
                     } else {
                         let i = self.static_update(&addr, gw_name, l, &live_hops, &k, &interim);
+                        for b in
+                            self.binds_for(gw_name, interim.iter().filter_map(|h| h.line.clone()))
+                        {
+                            self.graph.edge(i, b);
+                        }
                         self.route_break
                             .entry(gw_name.to_string())
                             .or_default()
@@ -2362,7 +2415,7 @@ impl<'a> Planner<'a> {
                         let peers: Vec<Peer> = ds
                             .peers
                             .iter()
-                            .filter(|p| stable(&p.line))
+                            .filter(|p| usable(&p.line))
                             .cloned()
                             .collect();
                         (!peers.is_empty()).then(|| BgpState {
@@ -2401,6 +2454,9 @@ impl<'a> Planner<'a> {
                         }
                         Some(interim) => {
                             let i = self.bgp_update(&addr, gw_name, l, &ls, &interim);
+                            for b in self.binds_for(gw_name, interim.lines()) {
+                                self.graph.edge(i, b);
+                            }
                             self.route_break
                                 .entry(gw_name.to_string())
                                 .or_default()
@@ -2453,17 +2509,14 @@ impl<'a> Planner<'a> {
             ChangeKind::Delete,
             Some(gw.to_string()),
             Vec::new(),
-            Some(route_display(l.ip_version, &l.dst, hops)),
+            Some(with_id(route_display(l.ip_version, &l.dst, hops), &l.id)),
             None,
             vec![Operation::DeleteStaticRoute {
                 gateway: gw.to_string(),
                 id: l.id.clone(),
             }],
         );
-        self.push(
-            a,
-            self.route_effect(gw, static_paths(&l.dst, hops), Vec::new()),
-        )
+        self.push(a, self.static_effect(gw, (&l.dst, hops), (&[], &[])))
     }
 
     fn static_create(
@@ -2484,13 +2537,10 @@ impl<'a> Planner<'a> {
             Some(route_display(k.0, &k.1, hops)),
             vec![Operation::AddStaticRoute {
                 gateway: gw.to_string(),
-                route: body.clone(),
+                route: body,
             }],
         );
-        self.push(
-            a,
-            self.route_effect(gw, Vec::new(), static_paths(&k.1, hops)),
-        )
+        self.push(a, self.static_effect(gw, (&[], &[]), (&k.1, hops)))
     }
 
     fn static_update(
@@ -2514,18 +2564,15 @@ impl<'a> Planner<'a> {
             ChangeKind::Update,
             Some(gw.to_string()),
             attributes,
-            Some(route_display(k.0, &k.1, before)),
-            Some(route_display(k.0, &k.1, after)),
+            Some(with_id(route_display(k.0, &k.1, before), &l.id)),
+            Some(with_id(route_display(k.0, &k.1, after), &l.id)),
             vec![Operation::UpdateStaticRoute {
                 gateway: gw.to_string(),
                 id: l.id.clone(),
-                route: body.clone(),
+                route: body,
             }],
         );
-        self.push(
-            a,
-            self.route_effect(gw, static_paths(&k.1, before), static_paths(&k.1, after)),
-        )
+        self.push(a, self.static_effect(gw, (&k.1, before), (&k.1, after)))
     }
 
     fn bgp_delete(&mut self, addr: &str, gw: &str, l: &LiveBgpRoute, ls: &BgpState) -> usize {
