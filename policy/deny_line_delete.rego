@@ -45,10 +45,14 @@ deny contains msg if {
 	)
 }
 
+# A document without `format_version` (not a cda plan at all, say the
+# desired-state file by mistake) is denied too.
+format_version := object.get(input, "format_version", "(missing)")
+
 deny contains msg if {
-	not input.format_version in known_format_versions
+	not format_version in known_format_versions
 	msg := sprintf(
 		"unknown plan format_version %v: this policy reads version 1 (docs/plan-output.md); update the policy",
-		[input.format_version],
+		[format_version],
 	)
 }

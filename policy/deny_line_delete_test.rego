@@ -70,3 +70,10 @@ test_an_unknown_format_version_fails_closed if {
 	msgs := deny with input as {"format_version": "2", "actions": []}
 	count(msgs) == 1
 }
+
+test_a_document_that_is_not_a_plan_fails_closed if {
+	msgs := deny with input as {"region": "nm8", "physical_lines": []}
+	count(msgs) == 1
+	some msg in msgs
+	contains(msg, "(missing)")
+}

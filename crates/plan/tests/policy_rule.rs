@@ -184,6 +184,17 @@ fn a_plan_of_another_format_version_fails_closed() {
     assert!(messages[0].contains("unknown plan format_version"));
 }
 
+#[test]
+fn a_document_that_is_not_a_plan_fails_closed() {
+    // E.g. the desired-state file fed to conftest by mistake.
+    let messages = deny(r#"{"region": "nm8", "physical_lines": [{"name": "bj-idc-a"}]}"#);
+    assert_eq!(messages.len(), 1, "{messages:?}");
+    assert!(
+        messages[0].contains("format_version (missing)"),
+        "{messages:?}"
+    );
+}
+
 /// `opa test policy/` in Rust: every `test_*` rule of the test file holds.
 #[test]
 fn the_rego_unit_tests_pass() {
