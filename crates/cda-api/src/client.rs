@@ -174,7 +174,8 @@ fn error_chain(e: &dyn std::error::Error) -> String {
 /// may have reached the server, so its outcome is unknown.
 fn classify(endpoint: &Endpoint, request_id: &str, e: &reqwest::Error) -> Error {
     let request_id = request_id.to_owned();
-    if e.is_connect() {
+    // A request that could not be built or connected was never sent.
+    if e.is_connect() || e.is_builder() {
         return Error::Transport {
             endpoint: endpoint.name,
             request_id,
@@ -279,6 +280,17 @@ impl Client {
         {
             return Err(Error::Credentials(
                 "access key and secret key must not be empty".into(),
+            ));
+        }
+        // The access key travels in a header; refuse what a header cannot carry.
+        if !config
+            .credentials
+            .access_key
+            .chars()
+            .all(|c| c.is_ascii_graphic())
+        {
+            return Err(Error::Credentials(
+                "access key must be printable ASCII without spaces".into(),
             ));
         }
         let http = reqwest::Client::builder()
@@ -424,7 +436,7 @@ impl Client {
             request_id: request_id.clone(),
             message: format!("body is not JSON: {e}"),
         })?;
-        match decode::check_envelope(&body) {
+        match decode::check_envelope(&body, endpoint.is_write()) {
             Err(message) => Err(Error::Decode {
                 endpoint: endpoint.name,
                 request_id,
@@ -540,7 +552,7 @@ impl Client {
     }
 
     /// Walks `pageNo` = 1, 2, … until `totalCount` items were collected or a
-    /// page comes back empty (or short, when no `totalCount` is given).
+    /// page comes back empty.
     async fn all_pages<T: DeserializeOwned, R: Serialize>(
         &self,
         endpoint: &'static Endpoint,
@@ -553,11 +565,12 @@ impl Client {
             let page: Page<T> = self.page(endpoint, filters, page_no, size, shape).await?;
             let n = page.items.len();
             out.extend(page.items);
+            // A short page does not end the walk when no total is known: a
+            // server may clamp pageSize below what was asked.
             let done = n == 0
-                || match page.total_count {
-                    Some(total) => out.len() as u64 >= total,
-                    None => n < size as usize,
-                };
+                || page
+                    .total_count
+                    .is_some_and(|total| out.len() as u64 >= total);
             if done {
                 return Ok(out);
             }

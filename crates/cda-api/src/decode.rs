@@ -40,9 +40,11 @@ fn status_code(body: &Value) -> Option<i64> {
 
 /// Checks the envelope: `statusCode` 800 is success; anything else is a
 /// failure carrying `errorCode` (or `error`, or the status code itself).
-/// Also reports a success envelope whose `returnObj.result` is `"0"` (a
-/// mutation the back end refused) as a failure.
-pub(crate) fn check_envelope(body: &Value) -> DecodeResult<Result<(), ApiFailure>> {
+/// For a write, also reports a success envelope whose `returnObj.result` is
+/// `"0"` (a mutation the back end refused) as a failure. Reads are judged by
+/// `statusCode` alone: what `result` means on a read is undocumented (a
+/// health-check read may well say `"0"` for "none configured").
+pub(crate) fn check_envelope(body: &Value, is_write: bool) -> DecodeResult<Result<(), ApiFailure>> {
     if !body.is_object() {
         return Err("response body is not a JSON object".into());
     }
@@ -59,6 +61,9 @@ pub(crate) fn check_envelope(body: &Value) -> DecodeResult<Result<(), ApiFailure
         }));
     }
     let ro = body.get("returnObj");
+    if !is_write {
+        return Ok(Ok(()));
+    }
     if let Some(Value::String(r)) = ro.and_then(|o| o.get("result")) {
         if r == "0" {
             let ro = ro.unwrap_or(&Value::Null);
@@ -390,6 +395,41 @@ pub(crate) fn bgp_routes(items: Vec<Value>) -> DecodeResult<Vec<BgpRoute>> {
     Ok(routes)
 }
 
+fn embedded_list<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<Vec<Value>>, D::Error> {
+    use serde::de::Error as _;
+    use serde::Deserialize as _;
+    match Value::deserialize(d)? {
+        Value::Null => Ok(None),
+        Value::Array(items) => Ok(Some(items)),
+        Value::String(s) if s.trim().is_empty() => Ok(None),
+        Value::String(s) => match serde_json::from_str::<Value>(&s) {
+            Ok(Value::Array(items)) => Ok(Some(items)),
+            _ => Err(D::Error::custom("expected a list")),
+        },
+        other => Err(D::Error::custom(format!("expected a list, got {other}"))),
+    }
+}
+
+/// A gateway item's embedded `srList`, decoded like `static-route/list`.
+pub(crate) fn opt_static_routes<'de, D: serde::Deserializer<'de>>(
+    d: D,
+) -> Result<Option<Vec<StaticRoute>>, D::Error> {
+    use serde::de::Error as _;
+    embedded_list(d)?
+        .map(|items| static_routes(items).map_err(D::Error::custom))
+        .transpose()
+}
+
+/// A gateway item's embedded `vpcList`.
+pub(crate) fn opt_vpcs<'de, D: serde::Deserializer<'de>>(
+    d: D,
+) -> Result<Option<Vec<crate::types::Vpc>>, D::Error> {
+    use serde::de::Error as _;
+    embedded_list(d)?
+        .map(|items| decode_items(items, groups::VPC).map_err(D::Error::custom))
+        .transpose()
+}
+
 /// `health-check/get`: `returnObj.settingItem` (GO: `data`) as a JSON-encoded
 /// string or an object. Null, empty, `{}` or absent → no health check.
 pub(crate) fn health_check(body: &Value) -> DecodeResult<Option<HealthCheck>> {
@@ -476,38 +516,47 @@ mod tests {
 
     #[test]
     fn envelope_success_and_failures() {
-        assert_eq!(check_envelope(&ok(json!({}))).unwrap(), Ok(()));
+        assert_eq!(check_envelope(&ok(json!({})), true).unwrap(), Ok(()));
         assert_eq!(
-            check_envelope(&json!({"statusCode": "800"})).unwrap(),
+            check_envelope(&json!({"statusCode": "800"}), true).unwrap(),
             Ok(())
         );
-        let fail = check_envelope(&json!({
-            "statusCode": 900, "errorCode": "cda.gateway.exist",
-            "message": "gateway exists", "description": "网关已存在"
-        }))
+        let fail = check_envelope(
+            &json!({
+                "statusCode": 900, "errorCode": "cda.gateway.exist",
+                "message": "gateway exists", "description": "网关已存在"
+            }),
+            true,
+        )
         .unwrap()
         .unwrap_err();
         assert_eq!(fail.code, "cda.gateway.exist");
         assert_eq!(fail.message, "gateway exists");
         assert_eq!(fail.description, "网关已存在");
         // `error` when `errorCode` is missing; the status code when both are.
-        let fail = check_envelope(&json!({"statusCode": 900, "error": "cda.x.y"}))
+        let fail = check_envelope(&json!({"statusCode": 900, "error": "cda.x.y"}), true)
             .unwrap()
             .unwrap_err();
         assert_eq!(fail.code, "cda.x.y");
-        let fail = check_envelope(&json!({"statusCode": 900}))
+        let fail = check_envelope(&json!({"statusCode": 900}), true)
             .unwrap()
             .unwrap_err();
         assert_eq!(fail.code, "900");
         // A refused mutation inside a success envelope.
-        let fail = check_envelope(&ok(
-            json!({"result": "0", "errorCode": "cda.e", "errorMsg": "no"}),
-        ))
+        let fail = check_envelope(
+            &ok(json!({"result": "0", "errorCode": "cda.e", "errorMsg": "no"})),
+            true,
+        )
         .unwrap()
         .unwrap_err();
         assert_eq!((fail.code.as_str(), fail.message.as_str()), ("cda.e", "no"));
-        assert!(check_envelope(&json!({"returnObj": {}})).is_err());
-        assert!(check_envelope(&json!([1])).is_err());
+        // Reads are judged by statusCode alone.
+        assert_eq!(
+            check_envelope(&ok(json!({"result": "0", "settingItem": null})), false).unwrap(),
+            Ok(())
+        );
+        assert!(check_envelope(&json!({"returnObj": {}}), true).is_err());
+        assert!(check_envelope(&json!([1]), true).is_err());
     }
 
     #[test]
@@ -767,6 +816,32 @@ mod tests {
         assert_eq!(lines[1].line_code.as_deref(), Some("C2"));
         assert_eq!(lines[1].bandwidth, Some(500));
         assert_eq!(lines[2].id(), Some("l3"));
+    }
+
+    #[test]
+    fn gateway_items_with_embedded_routes_and_vpcs() {
+        let gws: Vec<crate::types::Gateway> = decode_items(
+            vec![
+                json!({"gatewayName": "gw1", "vrfName": "gw1", "lineList": ["l1"],
+                       "srList": [{"SRId": "sr-1", "srid": "sr-1", "dstCidr": ["10.0.0.0/8"],
+                                   "remoteGatewayIp": "10.255.0.2", "priority": 1}],
+                       "vpcList": [{"vpcId": "v1", "vpcSubnet": ["192.168.0.0/24"]}]}),
+                json!({"displayName": "gw2"}),
+            ],
+            groups::GATEWAY,
+        )
+        .unwrap();
+        assert_eq!(gws[0].name(), Some("gw1"));
+        let routes = gws[0].sr_list.as_ref().unwrap();
+        assert_eq!(routes[0].srid, "sr-1");
+        assert_eq!(routes[0].next_hop[0].remote_gateway_ip, "10.255.0.2");
+        assert_eq!(
+            gws[0].vpc_list.as_ref().unwrap()[0].vpc_id.as_deref(),
+            Some("v1")
+        );
+        assert_eq!(gws[1].name(), Some("gw2"));
+        assert_eq!(gws[1].sr_list, None, "absent means: ask static_route_list");
+        assert_eq!(gws[1].vpc_list, None);
     }
 
     #[test]

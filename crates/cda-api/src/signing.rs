@@ -6,7 +6,7 @@
 //! host's time zone cannot leak into a signature.
 
 use base64::Engine as _;
-use chrono::{DateTime, FixedOffset, Utc};
+use chrono::{DateTime, TimeDelta, Utc};
 use hmac::{Hmac, Mac};
 use percent_encoding::{utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
 use sha2::{Digest, Sha256};
@@ -19,9 +19,6 @@ pub const HEADER_EOP_DATE: &str = "eop-date";
 pub const HEADER_AUTHORIZATION: &str = "Eop-Authorization";
 /// The signed header list, lower-case, `;`-separated, alphabetical.
 pub const SIGNED_HEADERS: &str = "ctyun-eop-request-id;eop-date";
-
-/// Beijing is UTC+8 all year (no daylight saving), so a fixed offset is exact.
-const BEIJING_OFFSET_SECONDS: i32 = 8 * 3600;
 
 /// RFC 3986 unreserved characters stay as they are; everything else is
 /// `%XX` (upper-case hex). Space therefore becomes `%20`, never `+`.
@@ -38,16 +35,11 @@ type HmacSha256 = Hmac<Sha256>;
 /// (it does not mean UTC). Takes a UTC instant and never consults the host's
 /// local time zone.
 pub fn eop_date(utc: DateTime<Utc>) -> String {
-    // `east_opt` only fails for offsets beyond ±24 h; +8 h is always valid.
-    match FixedOffset::east_opt(BEIJING_OFFSET_SECONDS) {
-        Some(beijing) => utc
-            .with_timezone(&beijing)
-            .format("%Y%m%dT%H%M%SZ")
-            .to_string(),
-        None => (utc + chrono::Duration::hours(8))
-            .format("%Y%m%dT%H%M%SZ")
-            .to_string(),
-    }
+    // Beijing is UTC+8 all year (no daylight saving), so adding eight hours
+    // to the UTC wall clock is exact.
+    (utc.naive_utc() + TimeDelta::hours(8))
+        .format("%Y%m%dT%H%M%SZ")
+        .to_string()
 }
 
 /// Percent-encodes one query key or value with the RFC 3986 unreserved set.

@@ -215,6 +215,23 @@ pub struct Gateway {
     pub project_id_ecs: Option<String>,
     #[serde(rename = "lgcreateTime", default, deserialize_with = "de::opt_string")]
     pub create_time: Option<String>,
+    /// Static routes embedded in the listing (DOC `srList`), merged like
+    /// `static_route_list`. `None` when the server did not include them: call
+    /// `static_route_list` for the gateway.
+    #[serde(
+        rename = "srList",
+        default,
+        deserialize_with = "crate::decode::opt_static_routes"
+    )]
+    pub sr_list: Option<Vec<StaticRoute>>,
+    /// VPC attachments embedded in the listing (DOC `vpcList`). `None` when
+    /// the server did not include them: call `vpc_list` for the gateway.
+    #[serde(
+        rename = "vpcList",
+        default,
+        deserialize_with = "crate::decode::opt_vpcs"
+    )]
+    pub vpc_list: Option<Vec<Vpc>>,
 }
 
 impl Gateway {

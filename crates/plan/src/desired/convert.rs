@@ -105,9 +105,14 @@ pub(crate) fn did_you_mean<'c>(
     word: &str,
     candidates: impl IntoIterator<Item = &'c str>,
 ) -> Option<&'c str> {
+    // Typos are short; similarity of long strings costs length squared.
+    const LONGEST: usize = 64;
+    if word.len() > LONGEST {
+        return None;
+    }
     let lower = word.to_lowercase();
     let mut best: Option<(f64, &str)> = None;
-    for c in candidates {
+    for c in candidates.into_iter().filter(|c| c.len() <= LONGEST) {
         let score = if c.to_lowercase() == lower {
             2.0
         } else {
@@ -175,44 +180,46 @@ fn placeholder_switch() -> SwitchPort {
 /// Conversion state: the problem collector and the location of every path.
 pub(crate) struct Conv<'t> {
     pub(crate) c: Collector<'t>,
-    pub(crate) locs: HashMap<String, Loc>,
+    /// The file's node tree, where locations are looked up.
+    root: &'t Node,
     /// Names of lines whose IP version could not be read: the rules about
     /// IP families skip them rather than report follow-on problems.
     pub(crate) broken_lines: HashSet<String>,
     /// (list path, index in the model) → index in the file, for lists
     /// where an unreadable item was left out of the partial model.
     shifted: HashMap<(String, usize), usize>,
-    /// Paths where reading failed: rules about what is there (emptiness,
-    /// presence, bindings) stay quiet below them instead of piling up.
-    failed: Vec<String>,
+    /// Paths where reading failed, and all their ancestors: rules about
+    /// what is there (emptiness, presence, bindings) stay quiet below them
+    /// instead of piling up. A set, so a hostile file with a million
+    /// failures does not make each look-up slow.
+    failed: HashSet<String>,
 }
 
 impl<'t> Conv<'t> {
-    pub(crate) fn new(c: Collector<'t>) -> Self {
+    pub(crate) fn new(c: Collector<'t>, root: &'t Node) -> Self {
         Conv {
             c,
-            locs: HashMap::new(),
+            root,
             broken_lines: HashSet::new(),
             shifted: HashMap::new(),
-            failed: Vec::new(),
+            failed: HashSet::new(),
         }
     }
 
-    /// Location of `path`, or of its nearest recorded parent.
+    /// Whether a problem reported now is still kept, so an expensive hint
+    /// is worth computing.
+    pub(crate) fn help_wanted(&self) -> bool {
+        !self.c.is_full()
+    }
+
+    /// Location of `path`, or of its nearest parent written in the file.
     pub(crate) fn loc(&self, path: &str) -> Loc {
-        let mut p = path;
-        loop {
-            if let Some(l) = self.locs.get(p) {
-                return *l;
-            }
-            match p.rfind(['.', '[']) {
-                Some(i) => p = &p[..i],
-                None => return self.locs.get("").copied().unwrap_or_default(),
-            }
-        }
+        self.root.lookup(path).0.loc
     }
 
-    /// Reports a problem found while reading the file.
+    /// Reports a value that could not be read (it is left out of the
+    /// partial model); a value kept despite its problem (out of range, host
+    /// bits) is reported with `self.c.error` instead.
     pub(crate) fn fail(
         &mut self,
         loc: Loc,
@@ -221,16 +228,19 @@ impl<'t> Conv<'t> {
         message: String,
         help: Option<String>,
     ) {
-        self.failed.push(path.to_owned());
+        let mut p = path;
+        while self.failed.insert(p.to_owned()) {
+            match p.rfind(['.', '[']) {
+                Some(i) => p = &p[..i],
+                None => break,
+            }
+        }
         self.c.error(loc, path, label, message, help);
     }
 
     /// Whether reading failed at `path` or anywhere inside it.
     pub(crate) fn failed_under(&self, path: &str) -> bool {
-        self.failed.iter().any(|f| {
-            f.strip_prefix(path)
-                .is_some_and(|rest| rest.is_empty() || rest.starts_with(['.', '[']))
-        })
+        self.failed.contains(path)
     }
 
     /// Path in the file of item `idx` (in the model) of the list at `list`.
@@ -244,10 +254,6 @@ impl<'t> Conv<'t> {
                 .unwrap_or(idx)
         };
         item(list, i)
-    }
-
-    fn mark(&mut self, path: &str, n: &Node) {
-        self.locs.insert(path.to_owned(), n.loc);
     }
 
     fn type_error(&mut self, n: &Node, path: &str, expected: &str) {
@@ -268,7 +274,6 @@ impl<'t> Conv<'t> {
         what: &'static str,
         allowed: &[&'static str],
     ) -> Option<Obj<'n>> {
-        self.mark(path, n);
         let Value::Map(pairs) = &n.value else {
             self.type_error(n, path, &format!("a mapping ({what})"));
             return None;
@@ -298,8 +303,6 @@ impl<'t> Conv<'t> {
             first_seen.insert(key.clone(), k.loc);
             match allowed.iter().find(|a| **a == key) {
                 Some(a) => {
-                    let p = join(path, a);
-                    self.mark(&p, v);
                     fields.push((a, v));
                 }
                 None => {
@@ -369,7 +372,7 @@ impl<'t> Conv<'t> {
             Value::Int(i) => {
                 let field = path.rsplit('.').next().unwrap_or(path);
                 if *i < i128::from(min) || *i > i128::from(max) {
-                    self.fail(
+                    self.c.error(
                         n.loc,
                         path,
                         "out of range",
@@ -491,7 +494,7 @@ impl<'t> Conv<'t> {
     fn network(&mut self, n: &Node, path: &str) -> Option<IpNet> {
         let net = self.parse_cidr(n, path, "10.10.0.0/16")?;
         if net.trunc() != net {
-            self.fail(
+            self.c.error(
                 n.loc,
                 path,
                 "host bits set",
@@ -524,7 +527,7 @@ impl<'t> Conv<'t> {
             _ => None,
         };
         if let Some(what) = bad {
-            self.fail(
+            self.c.error(
                 n.loc,
                 path,
                 "not a host address",
@@ -548,7 +551,6 @@ impl<'t> Conv<'t> {
                 let mut out = Vec::with_capacity(items.len());
                 for (i, it) in items.iter().enumerate() {
                     let p = item(path, i);
-                    self.mark(&p, it);
                     if let Some(v) = f(self, it, &p) {
                         if out.len() != i {
                             self.shifted.insert((path.to_owned(), out.len()), i);
@@ -594,7 +596,6 @@ impl<'t> Conv<'t> {
             gateways: Vec::new(),
         };
         if root.value == Value::Null {
-            self.locs.insert(String::new(), root.loc);
             self.fail(
                 root.loc,
                 "",
@@ -861,7 +862,6 @@ impl<'t> Conv<'t> {
 
     fn secret_ref(&mut self, n: &Node, path: &str) -> Option<SecretRef> {
         if !matches!(n.value, Value::Map(_)) {
-            self.mark(path, n);
             // Deliberately not echoing the value: it is probably the key.
             self.fail(
                 n.loc,
@@ -916,5 +916,79 @@ impl<'t> Conv<'t> {
             }
             (None, Some(file)) => Some(SecretRef::File(file)),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, clippy::expect_used)]
+    use super::*;
+
+    /// The fields the loader accepts are exactly the model's (as the
+    /// generated schema lists them), so a field added to the model cannot
+    /// be forgotten here.
+    #[test]
+    fn field_lists_match_the_model() {
+        let schema: serde_json::Value =
+            serde_json::from_str(&crate::schema::json_schema()).unwrap();
+        let props = |def: Option<&str>| -> Vec<String> {
+            let obj = match def {
+                None => &schema,
+                Some(d) => &schema["definitions"][d],
+            };
+            let mut v: Vec<String> = obj["properties"]
+                .as_object()
+                .unwrap()
+                .keys()
+                .cloned()
+                .collect();
+            v.sort();
+            v
+        };
+        let sorted = |f: &[&str]| -> Vec<String> {
+            let mut v: Vec<String> = f.iter().map(|s| s.to_string()).collect();
+            v.sort();
+            v
+        };
+        assert_eq!(props(None), sorted(TOP_FIELDS));
+        assert_eq!(props(Some("PhysicalLine")), sorted(LINE_FIELDS));
+        assert_eq!(props(Some("SwitchPort")), sorted(SWITCH_FIELDS));
+        assert_eq!(props(Some("Gateway")), sorted(GATEWAY_FIELDS));
+        assert_eq!(props(Some("VpcAttachment")), sorted(VPC_FIELDS));
+        assert_eq!(props(Some("HealthCheck")), sorted(HEALTH_CHECK_FIELDS));
+        assert_eq!(props(Some("StaticRoute")), sorted(STATIC_ROUTE_FIELDS));
+        assert_eq!(props(Some("NextHop")), sorted(NEXT_HOP_FIELDS));
+        assert_eq!(props(Some("BgpRoute")), sorted(BGP_FIELDS));
+        assert_eq!(props(Some("BgpPeer")), sorted(PEER_FIELDS));
+    }
+
+    /// Enum spellings match the model's serde names.
+    #[test]
+    fn enum_spellings_match_serde() {
+        for (name, v) in KINDS {
+            assert_eq!(serde_json::to_value(v).unwrap(), *name);
+        }
+        for (name, v) in IP_VERSIONS {
+            assert_eq!(serde_json::to_value(v).unwrap(), *name);
+        }
+        for (name, v) in LINE_TYPES {
+            assert_eq!(serde_json::to_value(v).unwrap(), *name);
+        }
+        for (name, v) in PORT_TYPES {
+            assert_eq!(serde_json::to_value(v).unwrap(), *name);
+        }
+    }
+
+    #[test]
+    fn did_you_mean_prefers_close_and_case_insensitive_matches() {
+        assert_eq!(
+            did_you_mean("bandwith", LINE_FIELDS.iter().copied()),
+            Some("bandwidth")
+        );
+        assert_eq!(
+            did_you_mean("Name", LINE_FIELDS.iter().copied()),
+            Some("name")
+        );
+        assert_eq!(did_you_mean("zzzz", LINE_FIELDS.iter().copied()), None);
     }
 }

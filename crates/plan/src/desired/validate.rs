@@ -5,7 +5,7 @@
 use super::convert::{did_you_mean, join, Conv};
 use crate::model::{DesiredState, Gateway, IpVersion, PhysicalLine, VpcAttachment};
 use ipnet::IpNet;
-use std::collections::{BTreeSet, HashMap};
+use std::collections::{BTreeSet, HashMap, HashSet};
 use std::net::IpAddr;
 
 /// Chinese characters and Chinese punctuation, which the API refuses in
@@ -282,13 +282,17 @@ impl Conv<'_> {
                     None,
                 );
             }
-            self.validate_static_routes(&path, g, lines);
-            self.validate_bgp(&path, g, lines);
+            let here: HashSet<&str> = g.lines.iter().map(String::as_str).collect();
+            self.validate_static_routes((&path, g, &here), lines);
+            self.validate_bgp((&path, g, &here), lines);
         }
     }
 
     fn unknown_line(&mut self, path: &str, line: &str, s: &DesiredState) {
-        let help = did_you_mean(line, s.physical_lines.iter().map(|l| l.name.as_str()))
+        let help = self
+            .help_wanted()
+            .then(|| did_you_mean(line, s.physical_lines.iter().map(|l| l.name.as_str())))
+            .flatten()
             .map(|m| format!("did you mean `{m}`?"));
         self.err(
             path,
@@ -322,7 +326,17 @@ impl Conv<'_> {
                     IpAddr::V4(_) => &v.subnets,
                     IpAddr::V6(_) => &v.subnets_v6,
                 };
-                if !subnets.iter().any(|s| s.contains(&hc.src_ip)) {
+                let subnets_path = join(
+                    &path,
+                    if hc.src_ip.is_ipv4() {
+                        "subnets"
+                    } else {
+                        "subnets_v6"
+                    },
+                );
+                if !subnets.iter().any(|s| s.contains(&hc.src_ip))
+                    && !self.failed_under(&subnets_path)
+                {
                     let listed: Vec<String> = subnets.iter().map(ToString::to_string).collect();
                     let help = if listed.is_empty() {
                         "the VPC declares no subnet of that family".to_owned()
@@ -431,13 +445,16 @@ impl Conv<'_> {
     fn route_line(
         &mut self,
         path: &str,
-        (gpath, g): (&str, &Gateway),
+        (gpath, g, here): (&str, &Gateway, &HashSet<&str>),
         line: &str,
         lines: &HashMap<&str, &PhysicalLine>,
         (v4, v6): (bool, bool),
     ) {
         let Some(l) = lines.get(line) else {
-            let help = did_you_mean(line, g.lines.iter().map(String::as_str))
+            let help = self
+                .help_wanted()
+                .then(|| did_you_mean(line, g.lines.iter().map(String::as_str)))
+                .flatten()
                 .map(|m| format!("did you mean `{m}`?"));
             self.err(
                 path,
@@ -447,7 +464,7 @@ impl Conv<'_> {
             );
             return;
         };
-        if !g.lines.iter().any(|b| b == line) {
+        if !here.contains(line) {
             if self.failed_under(&join(gpath, "lines")) {
                 return;
             }
@@ -482,8 +499,7 @@ impl Conv<'_> {
 
     fn validate_static_routes(
         &mut self,
-        gpath: &str,
-        g: &Gateway,
+        (gpath, g, here): (&str, &Gateway, &HashSet<&str>),
         lines: &HashMap<&str, &PhysicalLine>,
     ) {
         let mut sets: HashMap<(IpVersion, BTreeSet<IpNet>), String> = HashMap::new();
@@ -548,12 +564,16 @@ impl Conv<'_> {
                     );
                     continue;
                 }
-                self.route_line(&hp, (gpath, g), &h.line, lines, (v4, v6));
+                self.route_line(&hp, (gpath, g, here), &h.line, lines, (v4, v6));
             }
         }
     }
 
-    fn validate_bgp(&mut self, gpath: &str, g: &Gateway, lines: &HashMap<&str, &PhysicalLine>) {
+    fn validate_bgp(
+        &mut self,
+        (gpath, g, here): (&str, &Gateway, &HashSet<&str>),
+        lines: &HashMap<&str, &PhysicalLine>,
+    ) {
         let mut versions: HashMap<IpVersion, String> = HashMap::new();
         for (bi, b) in g.bgp.iter().enumerate() {
             let path = self.src(&format!("{gpath}.bgp"), bi);
@@ -610,7 +630,7 @@ impl Conv<'_> {
                     continue;
                 }
                 let families = (b.ip_version.has_v4(), b.ip_version.has_v6());
-                self.route_line(&pp, (gpath, g), &peer.line, lines, families);
+                self.route_line(&pp, (gpath, g, here), &peer.line, lines, families);
             }
         }
     }

@@ -1,0 +1,273 @@
+//! Command-line definitions (clap derive). Kept apart from the commands so the
+//! whole surface can be read in one place and turned into completions.
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+/// The production endpoint of the CTyun CDA OpenAPI.
+pub const DEFAULT_ENDPOINT: &str = "https://cda-global.ctapi.ctyun.cn";
+
+/// Plan and apply CTyun Cloud Dedicated Access (云专线) changes from a YAML file in git.
+#[derive(Debug, Parser)]
+#[command(name = "cda", version, propagate_version = true, max_term_width = 100)]
+#[command(
+    after_help = "Exit codes: 0 success (plan --detailed-exitcode: no changes), \
+1 error, 2 changes present (plan --detailed-exitcode), 3 saved plan is stale or expired."
+)]
+pub struct Cli {
+    #[command(flatten)]
+    pub global: GlobalArgs,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Args)]
+pub struct GlobalArgs {
+    /// CDA OpenAPI endpoint.
+    #[arg(long, global = true, env = "CDA_ENDPOINT", default_value = DEFAULT_ENDPOINT, value_name = "URL")]
+    pub endpoint: String,
+
+    /// Credentials file (`access_key`/`secret_key`); default: CTYUN_AK and CTYUN_SK.
+    #[arg(long, global = true, value_name = "FILE")]
+    pub credentials: Option<PathBuf>,
+
+    /// Use the embedded emulator (state in .cda/emulator-state.json) instead of CTyun.
+    #[arg(long, global = true)]
+    pub emulator: bool,
+
+    /// More logging on stderr (-v info, -vv debug, -vvv trace).
+    #[arg(short, long, global = true, action = clap::ArgAction::Count)]
+    pub verbose: u8,
+
+    /// When to use colours (NO_COLOR is honoured by `auto`).
+    #[arg(long, global = true, value_enum, default_value_t = ColorChoice::Auto, value_name = "WHEN")]
+    pub color: ColorChoice,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ColorChoice {
+    Auto,
+    Always,
+    Never,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Check a desired-state file: exit 0 when valid, 1 with every diagnostic.
+    Validate(ValidateArgs),
+    /// Refresh the live inventory and show what apply would change.
+    Plan(PlanArgs),
+    /// Execute a plan, from a desired-state file (with approval) or a saved plan.
+    Apply(ApplyArgs),
+    /// Render a saved plan file.
+    Show(ShowArgs),
+    /// Write the live estate as a desired-state file that plans to zero changes.
+    Export(ExportArgs),
+    /// Run the local CDA API emulator.
+    #[command(subcommand)]
+    Emulator(EmulatorCommand),
+    /// Print a shell completion script.
+    Completions(CompletionsArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct ValidateArgs {
+    /// Desired-state file.
+    #[arg(short = 'f', long = "file", value_name = "FILE")]
+    pub file: PathBuf,
+}
+
+#[derive(Debug, Args)]
+pub struct PlanArgs {
+    /// Desired-state file.
+    #[arg(short = 'f', long = "file", value_name = "FILE")]
+    pub file: PathBuf,
+    /// Save the plan for `cda apply PLANFILE`.
+    #[arg(long, value_name = "PLANFILE")]
+    pub out: Option<PathBuf>,
+    /// Print the plan as JSON on stdout instead of the human rendering.
+    #[arg(long)]
+    pub json: bool,
+    /// Also write a Markdown summary (for merge-request comments) to FILE.
+    #[arg(long, value_name = "FILE")]
+    pub markdown: Option<PathBuf>,
+    /// Exit 0 when there are no changes, 2 when there are, 1 on error.
+    #[arg(long)]
+    pub detailed_exitcode: bool,
+    /// Report drift (live changes made outside the file) without proposing changes.
+    #[arg(long, conflicts_with = "out")]
+    pub refresh_only: bool,
+    /// With --out: the saved plan expires after this long (e.g. 30m, 4h, 2d).
+    #[arg(long, value_name = "DURATION", requires = "out", value_parser = parse_duration)]
+    pub ttl: Option<std::time::Duration>,
+}
+
+#[derive(Debug, Args)]
+#[command(group = clap::ArgGroup::new("source").required(true).args(["file", "planfile"]))]
+pub struct ApplyArgs {
+    /// Desired-state file: plan, show the plan, ask for approval, apply.
+    #[arg(short = 'f', long = "file", value_name = "FILE")]
+    pub file: Option<PathBuf>,
+    /// A plan saved with `cda plan --out` (no prompt; refused with exit 3 if stale).
+    #[arg(value_name = "PLANFILE")]
+    pub planfile: Option<PathBuf>,
+    /// Do not ask for approval (required when stdin is not a terminal).
+    #[arg(long)]
+    pub auto_approve: bool,
+    /// Print the exact ordered calls (method, path, redacted body) and send no write.
+    #[arg(long)]
+    pub dry_run: bool,
+    /// Actions executed at once (writes to one gateway are always serialised).
+    #[arg(long, default_value_t = 10, value_parser = clap::value_parser!(u16).range(1..), value_name = "N")]
+    pub parallelism: u16,
+    /// Abort before any call when the plan deletes or replaces more than N objects.
+    #[arg(long, value_name = "N")]
+    pub max_destroy: Option<usize>,
+    /// Journal file (JSON lines); default .cda/journal/<UTC timestamp>.jsonl.
+    #[arg(long, value_name = "PATH")]
+    pub journal: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct ShowArgs {
+    /// A plan saved with `cda plan --out`.
+    #[arg(value_name = "PLANFILE")]
+    pub planfile: PathBuf,
+    /// Print the plan as JSON.
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct ExportArgs {
+    /// Write to FILE instead of stdout.
+    #[arg(short = 'o', long = "out", value_name = "FILE")]
+    pub out: Option<PathBuf>,
+    /// Resource pool (`regionID`) to export; default: the emulator's, else required.
+    #[arg(long, env = "CDA_REGION", value_name = "REGION")]
+    pub region: Option<String>,
+    /// Account e-mail sent as `account`; default: the emulator's demo account.
+    #[arg(long, env = "CDA_ACCOUNT", value_name = "EMAIL")]
+    pub account: Option<String>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum EmulatorCommand {
+    /// Serve the CDA API locally until Ctrl-C (state saved on exit).
+    Serve(ServeArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct ServeArgs {
+    /// Address to listen on.
+    #[arg(long, default_value = "127.0.0.1:8787", value_name = "ADDR")]
+    pub listen: SocketAddr,
+    /// Persist state to FILE after every write and load it at start.
+    #[arg(long, value_name = "FILE")]
+    pub state: Option<PathBuf>,
+    /// Seed an empty state from an inventory file (YAML or JSON).
+    #[arg(long, value_name = "FILE")]
+    pub seed: Option<PathBuf>,
+    /// Accepted account (repeatable); default: the demo account, printed at start.
+    #[arg(long = "account", value_name = "AK:SK:EMAIL", value_parser = emulator::parse_account)]
+    pub accounts: Vec<emulator::Account>,
+    /// Fixed latency added to every API response.
+    #[arg(long, value_name = "N")]
+    pub latency_ms: Option<u64>,
+    /// Random extra latency up to N ms.
+    #[arg(long, value_name = "N")]
+    pub jitter_ms: Option<u64>,
+    /// Probability (0–1) that a request fails with a transient fault.
+    #[arg(long, value_name = "P", value_parser = parse_probability)]
+    pub fault_rate: Option<f64>,
+    /// Seed for deterministic faults and jitter.
+    #[arg(long, value_name = "S")]
+    pub fault_seed: Option<u64>,
+    /// Hard request-rate limit per second (excess gets a throttling error).
+    #[arg(long, value_name = "N")]
+    pub qps: Option<u32>,
+}
+
+/// `90s`, `30m`, `4h`, `2d`.
+fn parse_duration(s: &str) -> Result<std::time::Duration, String> {
+    let s = s.trim();
+    let split = s.find(|c: char| !c.is_ascii_digit()).unwrap_or(s.len());
+    let (n, unit) = s.split_at(split);
+    let n: u64 = n
+        .parse()
+        .map_err(|_| format!("expected a number and a unit (s, m, h, d), got {s:?}"))?;
+    let secs = match unit {
+        "s" => n,
+        "m" => n.saturating_mul(60),
+        "h" => n.saturating_mul(3600),
+        "d" => n.saturating_mul(86_400),
+        _ => return Err(format!("unknown unit {unit:?}: use s, m, h or d")),
+    };
+    Ok(std::time::Duration::from_secs(secs))
+}
+
+fn parse_probability(s: &str) -> Result<f64, String> {
+    let p: f64 = s.parse().map_err(|e| format!("{e}"))?;
+    if (0.0..=1.0).contains(&p) {
+        Ok(p)
+    } else {
+        Err("must be between 0 and 1".into())
+    }
+}
+
+#[derive(Debug, Args)]
+pub struct CompletionsArgs {
+    /// Shell to generate the script for.
+    #[arg(value_enum)]
+    pub shell: Shell,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Shell {
+    Bash,
+    Zsh,
+    Fish,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::CommandFactory;
+
+    #[test]
+    fn definitions_are_consistent() {
+        Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn apply_needs_exactly_one_source() {
+        assert!(Cli::try_parse_from(["cda", "apply"]).is_err());
+        assert!(Cli::try_parse_from(["cda", "apply", "-f", "a.yaml", "p.plan"]).is_err());
+        let cli = Cli::try_parse_from(["cda", "apply", "p.plan", "--emulator"]).unwrap();
+        assert!(cli.global.emulator);
+        match cli.command {
+            Command::Apply(a) => {
+                assert_eq!(a.planfile, Some(PathBuf::from("p.plan")));
+                assert_eq!(a.parallelism, 10);
+            }
+            other => panic!("unexpected {other:?}"),
+        }
+    }
+
+    #[test]
+    fn durations() {
+        assert_eq!(parse_duration("90s").unwrap().as_secs(), 90);
+        assert_eq!(parse_duration("30m").unwrap().as_secs(), 1800);
+        assert_eq!(parse_duration("2d").unwrap().as_secs(), 172_800);
+        assert!(parse_duration("5").is_err());
+        assert!(parse_duration("h").is_err());
+    }
+
+    #[test]
+    fn parallelism_zero_is_rejected() {
+        assert!(
+            Cli::try_parse_from(["cda", "apply", "-f", "a.yaml", "--parallelism", "0"]).is_err()
+        );
+    }
+}

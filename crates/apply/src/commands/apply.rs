@@ -1,0 +1,219 @@
+//! `cda apply`: from a file (plan, show, approve) or from a saved plan
+//! (re-read, refuse if stale), then execute with journal and lock.
+
+use crate::calls::ApiBackend;
+use crate::cli::{ApplyArgs, GlobalArgs};
+use crate::commands::common;
+use crate::executor::{self, ActionStatus, Backend, Summary};
+use crate::exit::Status;
+use crate::journal::Journal;
+use crate::lock::Lock;
+use crate::output::Output;
+use crate::progress::Reporter;
+use crate::session::Session;
+use anyhow::Context as _;
+use plan::render::{self, HumanOptions};
+use plan::Plan;
+use std::io::{BufRead, Write};
+use std::path::Path;
+use std::sync::Arc;
+
+/// Where cda keeps its per-directory state (lock, journals, emulator state).
+pub const STATE_DIR: &str = ".cda";
+
+pub async fn run(args: &ApplyArgs, global: &GlobalArgs, output: Output) -> anyhow::Result<Status> {
+    // A dry run sends no write, so it does not need the lock.
+    let _lock = if args.dry_run {
+        None
+    } else {
+        let (lock, warning) = Lock::acquire(Path::new(STATE_DIR))?;
+        if let Some(w) = warning {
+            eprintln!("warning: {w}");
+        }
+        Some(lock)
+    };
+
+    let (plan, session, from_file) = if let Some(file) = &args.file {
+        let (state, _) = match common::load_desired(file, output) {
+            Ok(loaded) => loaded,
+            Err(status) => return Ok(status),
+        };
+        let session = Session::connect(global).await?;
+        let (plan, _) = common::make_plan(&session, &state).await?;
+        print!(
+            "{}",
+            render::human(
+                &plan,
+                &HumanOptions {
+                    color: output.color
+                }
+            )
+        );
+        (plan, session, true)
+    } else if let Some(path) = &args.planfile {
+        let saved = common::load_planfile(path)?;
+        if saved.is_expired(chrono::Utc::now()) {
+            let at = saved.expires_at.map(|t| t.to_rfc3339()).unwrap_or_default();
+            eprintln!("error: the saved plan {} expired at {at}; nothing was applied. Run `cda plan` again.", path.display());
+            return Ok(Status::StalePlan);
+        }
+        let session = Session::connect(global).await?;
+        let scope = common::scope(&session, &saved.plan.region, saved.plan.account.as_deref());
+        let inventory = common::read_estate(&session, &scope).await?;
+        let changed = plan::planfile::stale(&saved.plan, &inventory);
+        if !changed.is_empty() {
+            eprintln!(
+                "error: the live estate changed since the plan {} was made; nothing was applied. Changed:",
+                path.display()
+            );
+            for address in &changed {
+                eprintln!("  - {address}");
+            }
+            eprintln!("Run `cda plan` again.");
+            return Ok(Status::StalePlan);
+        }
+        (saved.plan, session, false)
+    } else {
+        anyhow::bail!("give a desired-state file (-f FILE) or a saved plan (PLANFILE)");
+    };
+
+    if plan.is_empty() {
+        println!("No changes. Nothing to apply.");
+        session.close().await;
+        return Ok(Status::Success);
+    }
+
+    if let Some(max) = args.max_destroy {
+        let destroys = common::destroy_count(&plan);
+        if destroys > max {
+            eprintln!(
+                "error: the plan deletes or replaces {destroys} objects, more than --max-destroy {max}; nothing was applied"
+            );
+            return Ok(Status::Failure);
+        }
+    }
+
+    let account = plan.account.clone().or_else(|| session.account.clone());
+    if args.dry_run {
+        let backend = ApiBackend::new(
+            Arc::clone(&session.client),
+            plan.region.clone(),
+            account,
+            true,
+        );
+        print_dry_run(&plan, &backend).await?;
+        session.close().await;
+        return Ok(Status::Success);
+    }
+
+    if from_file && !args.auto_approve {
+        if !output.interactive {
+            eprintln!(
+                "error: stdin is not a terminal, so cda cannot ask for approval; \
+                 pass --auto-approve to apply without asking. Nothing was applied."
+            );
+            return Ok(Status::Failure);
+        }
+        if !approved()? {
+            eprintln!("Apply cancelled. Nothing was applied.");
+            return Ok(Status::Failure);
+        }
+    }
+
+    let journal_path = args
+        .journal
+        .clone()
+        .unwrap_or_else(|| Journal::default_path(Path::new(STATE_DIR)));
+    let journal = Arc::new(
+        Journal::open(&journal_path)
+            .with_context(|| format!("opening the journal {}", journal_path.display()))?,
+    );
+    let backend = Arc::new(ApiBackend::new(
+        Arc::clone(&session.client),
+        plan.region.clone(),
+        account,
+        false,
+    ));
+    let reporter = Reporter::new(plan.actions.len(), output.progress_bars);
+    let options = executor::Options {
+        parallelism: usize::from(args.parallelism),
+        ..Default::default()
+    };
+    let summary = executor::execute(
+        &plan,
+        backend,
+        Some(Arc::clone(&journal)),
+        &reporter,
+        &options,
+    )
+    .await;
+    reporter.finish();
+    print_summary(&summary, journal.path());
+    session.close().await;
+    Ok(if summary.success() {
+        Status::Success
+    } else {
+        Status::Failure
+    })
+}
+
+fn approved() -> anyhow::Result<bool> {
+    print!("\nDo you want to apply these changes? Only 'yes' will be accepted.\n  Enter a value: ");
+    std::io::stdout().flush()?;
+    let mut answer = String::new();
+    std::io::stdin().lock().read_line(&mut answer)?;
+    Ok(answer.trim() == "yes")
+}
+
+async fn print_dry_run(plan: &Plan, backend: &ApiBackend) -> anyhow::Result<()> {
+    let total: usize = plan.actions.iter().map(|a| a.calls.len()).sum();
+    println!(
+        "\nDry run: {total} call{} in this order; nothing is sent.\n",
+        if total == 1 { "" } else { "s" }
+    );
+    let mut n = 0;
+    for action in &plan.actions {
+        for op in &action.calls {
+            n += 1;
+            let prepared = backend
+                .prepare(op)
+                .await
+                .map_err(|e| anyhow::anyhow!("{}: {}", action.address, e.message))?;
+            println!(
+                "{n:>3}. {} {}    # {}",
+                prepared.method, prepared.path, action.address
+            );
+            println!("     {}", serde_json::to_string(&prepared.body)?);
+        }
+    }
+    Ok(())
+}
+
+fn print_summary(summary: &Summary, journal: &Path) {
+    let (done, failed, skipped) = (summary.done(), summary.failed(), summary.skipped());
+    if summary.success() {
+        println!("\nApply complete: {done} done, 0 failed, 0 skipped.");
+    } else {
+        println!("\nApply finished with errors: {done} done, {failed} failed, {skipped} skipped.");
+    }
+    for report in &summary.actions {
+        let ids = if report.request_ids.is_empty() {
+            String::new()
+        } else {
+            format!(" [request {}]", report.request_ids.join(", "))
+        };
+        match &report.status {
+            ActionStatus::Done => println!("  done     {}{ids}", report.address),
+            ActionStatus::Failed { error } => {
+                println!("  failed   {}{ids}: {error}", report.address)
+            }
+            ActionStatus::Skipped { because } => {
+                println!("  skipped  {} ({because} did not complete)", report.address)
+            }
+        }
+    }
+    println!("Journal: {}", journal.display());
+    if !summary.success() {
+        println!("Run `cda apply` again once the cause is fixed: the new plan contains only what is left.");
+    }
+}

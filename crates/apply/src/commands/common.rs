@@ -1,0 +1,185 @@
+//! Steps shared by several commands: load the file, read the estate, plan.
+
+use crate::calls::resolve_secret;
+use crate::output::Output;
+use crate::refresh::{self, Scope};
+use crate::session::Session;
+use anyhow::Context as _;
+use miette::{GraphicalReportHandler, GraphicalTheme};
+use plan::desired::{self, Diagnostics};
+use plan::diff::PlanOptions;
+use plan::model::SecretRef;
+use plan::{DesiredState, Inventory, Plan};
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use crate::exit::Status;
+
+/// Gateways read at once during refresh.
+pub const REFRESH_CONCURRENCY: usize = 8;
+
+/// Load and validate a desired-state file; on failure print every
+/// diagnostic to stderr and return the exit status.
+pub fn load_desired(path: &Path, output: Output) -> Result<(DesiredState, String), Status> {
+    let text = match std::fs::read_to_string(path) {
+        Ok(text) => text,
+        Err(e) => {
+            eprintln!("error: cannot read {}: {e}", path.display());
+            return Err(Status::Failure);
+        }
+    };
+    match desired::parse(&path.display().to_string(), &text) {
+        Ok(state) => Ok((state, plan::planfile::desired_hash(text.as_bytes()))),
+        Err(diagnostics) => {
+            eprint!(
+                "{}",
+                render_diagnostics(&diagnostics, output.color_stderr())
+            );
+            Err(Status::Failure)
+        }
+    }
+}
+
+/// One problem of a file, rendered with the file's source.
+struct WithSource<'a> {
+    problem: &'a plan::desired::Problem,
+    source: Option<&'a dyn miette::SourceCode>,
+}
+
+impl std::fmt::Debug for WithSource<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        std::fmt::Debug::fmt(self.problem, f)
+    }
+}
+
+impl std::fmt::Display for WithSource<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        std::fmt::Display::fmt(self.problem, f)
+    }
+}
+
+impl std::error::Error for WithSource<'_> {}
+
+impl miette::Diagnostic for WithSource<'_> {
+    fn help<'b>(&'b self) -> Option<Box<dyn std::fmt::Display + 'b>> {
+        self.problem.help()
+    }
+    fn labels(&self) -> Option<Box<dyn Iterator<Item = miette::LabeledSpan> + '_>> {
+        self.problem.labels()
+    }
+    fn source_code(&self) -> Option<&dyn miette::SourceCode> {
+        self.source
+    }
+}
+
+/// Every problem with its snippet, then the list of `file:line:col: error:`
+/// lines (one per problem, unwrapped, for grep and CI annotations).
+pub fn render_diagnostics(diagnostics: &Diagnostics, color: bool) -> String {
+    use miette::Diagnostic as _;
+    let theme = if color {
+        GraphicalTheme::unicode()
+    } else {
+        GraphicalTheme::unicode_nocolor()
+    };
+    let handler = GraphicalReportHandler::new_themed(theme)
+        .with_width(100)
+        .with_links(false);
+    let mut out = String::new();
+    for problem in diagnostics.problems() {
+        let one = WithSource {
+            problem,
+            source: diagnostics.source_code(),
+        };
+        if handler.render_report(&mut out, &one).is_err() {
+            // Rendering into a String cannot fail in practice; the plain
+            // lines below still carry every problem.
+            out.push_str(&format!("{problem}\n"));
+        }
+        out.push('\n');
+    }
+    let n = diagnostics.len() + diagnostics.omitted();
+    out.push_str(&format!(
+        "{n} problem{} in {}:\n{diagnostics}\n",
+        if n == 1 { "" } else { "s" },
+        diagnostics.file()
+    ));
+    out
+}
+
+/// Hash every BGP key the file references, reading each once.
+pub fn secret_hashes(state: &DesiredState) -> anyhow::Result<BTreeMap<SecretRef, String>> {
+    let mut hashes = BTreeMap::new();
+    for gateway in &state.gateways {
+        for route in &gateway.bgp {
+            for peer in &route.peers {
+                let Some(reference) = &peer.key else { continue };
+                if hashes.contains_key(reference) {
+                    continue;
+                }
+                let key = resolve_secret(reference).map_err(|e| {
+                    anyhow::anyhow!(
+                        "gateway {} BGP peer on line {}: key {e}",
+                        gateway.name,
+                        peer.line
+                    )
+                })?;
+                hashes.insert(reference.clone(), plan::secret_hash(&key));
+            }
+        }
+    }
+    Ok(hashes)
+}
+
+pub fn scope(session: &Session, region: &str, account: Option<&str>) -> Scope {
+    Scope {
+        region: region.to_owned(),
+        account: account
+            .map(str::to_owned)
+            .or_else(|| session.account.clone()),
+        concurrency: REFRESH_CONCURRENCY,
+    }
+}
+
+pub async fn read_estate(session: &Session, scope: &Scope) -> anyhow::Result<Inventory> {
+    refresh::refresh(&session.client, scope)
+        .await
+        .context("reading the live estate")
+}
+
+/// Refresh and plan.
+pub async fn make_plan(
+    session: &Session,
+    state: &DesiredState,
+) -> anyhow::Result<(Plan, Inventory)> {
+    let options = PlanOptions {
+        secret_hashes: secret_hashes(state)?,
+    };
+    let inventory = read_estate(
+        session,
+        &scope(session, &state.region, state.account.as_deref()),
+    )
+    .await?;
+    let plan = plan::diff::plan(state, &inventory, &options).context("planning")?;
+    Ok((plan, inventory))
+}
+
+/// Actions that delete or replace something (what `--max-destroy` counts).
+pub fn destroy_count(plan: &Plan) -> usize {
+    plan.actions
+        .iter()
+        .filter(|a| {
+            matches!(
+                a.change,
+                plan::ChangeKind::Delete | plan::ChangeKind::Replace
+            )
+        })
+        .count()
+}
+
+/// Read and verify a saved plan file.
+pub fn load_planfile(path: &Path) -> anyhow::Result<plan::planfile::PlanFile> {
+    let text = std::fs::read_to_string(path)
+        .with_context(|| format!("reading the plan file {}", path.display()))?;
+    plan::planfile::PlanFile::from_json(&text)
+        .with_context(|| format!("reading the plan file {}", path.display()))
+}

@@ -1,0 +1,70 @@
+//! `cda plan -f FILE`: refresh, diff, render; optionally save, JSON, Markdown.
+
+use crate::cli::{GlobalArgs, PlanArgs};
+use crate::commands::common;
+use crate::exit::Status;
+use crate::output::Output;
+use crate::session::Session;
+use anyhow::Context as _;
+use plan::render::{self, HumanOptions};
+
+pub async fn run(args: &PlanArgs, global: &GlobalArgs, output: Output) -> anyhow::Result<Status> {
+    let (state, content_hash) = match common::load_desired(&args.file, output) {
+        Ok(loaded) => loaded,
+        Err(status) => return Ok(status),
+    };
+    let session = Session::connect(global).await?;
+    let (plan, _inventory) = common::make_plan(&session, &state).await?;
+    let human = HumanOptions {
+        color: output.color,
+    };
+
+    if args.refresh_only {
+        // Drift: what the live estate has that the file does not say.
+        if args.json {
+            println!("{}", render::json(&plan));
+        } else {
+            print!("{}", render::drift(&plan, &human));
+        }
+        if let Some(path) = &args.markdown {
+            std::fs::write(path, render::markdown(&plan))
+                .with_context(|| format!("writing {}", path.display()))?;
+        }
+        return Ok(changes_status(args.detailed_exitcode, plan.is_empty()));
+    }
+
+    if args.json {
+        println!("{}", render::json(&plan));
+    } else {
+        print!("{}", render::human(&plan, &human));
+    }
+    if let Some(path) = &args.markdown {
+        std::fs::write(path, render::markdown(&plan))
+            .with_context(|| format!("writing {}", path.display()))?;
+    }
+    if let Some(path) = &args.out {
+        let ttl = args
+            .ttl
+            .map(|d| chrono::TimeDelta::from_std(d).unwrap_or(chrono::TimeDelta::MAX));
+        let saved =
+            plan::planfile::PlanFile::new(plan.clone(), content_hash, chrono::Utc::now(), ttl);
+        std::fs::write(path, saved.to_json())
+            .with_context(|| format!("saving the plan to {}", path.display()))?;
+        if !args.json {
+            println!(
+                "\nSaved the plan to {}. Apply it with: cda apply {}",
+                path.display(),
+                path.display()
+            );
+        }
+    }
+    session.close().await;
+    Ok(changes_status(args.detailed_exitcode, plan.is_empty()))
+}
+
+fn changes_status(detailed: bool, empty: bool) -> Status {
+    match (detailed, empty) {
+        (true, false) => Status::Changes,
+        _ => Status::Success,
+    }
+}

@@ -1,0 +1,76 @@
+//! The `cda` command line: argument parsing, refresh (API → inventory), the
+//! executor, journal, lock and the embedded emulator. Planning logic lives in
+//! the `plan` crate; wire details in `cda-api`.
+
+pub mod calls;
+pub mod cli;
+pub mod commands;
+pub mod executor;
+pub mod exit;
+pub mod journal;
+pub mod lock;
+pub mod output;
+pub mod progress;
+pub mod refresh;
+pub mod session;
+
+use clap::Parser;
+use std::process::ExitCode;
+
+/// Parse the command line, run one command, and turn the result into an exit
+/// code. Every error is printed here, once.
+pub fn run() -> ExitCode {
+    let cli = match cli::Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            let _ = e.print();
+            // clap's own usage-error code is 2, which pipelines read as
+            // "plan has changes"; a usage error is an error: 1.
+            return if e.use_stderr() {
+                exit::Status::Failure
+            } else {
+                exit::Status::Success
+            }
+            .into();
+        }
+    };
+    let output = output::Output::detect(cli.global.color);
+    init_tracing(cli.global.verbose, output.color_stderr());
+
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(rt) => rt,
+        Err(e) => {
+            eprintln!("error: cannot start the async runtime: {e}");
+            return exit::Status::Failure.into();
+        }
+    };
+    let status = runtime.block_on(commands::dispatch(cli, output));
+    match status {
+        Ok(status) => status.into(),
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            exit::Status::Failure.into()
+        }
+    }
+}
+
+/// Logs go to stderr so stdout stays machine-readable (`--json`).
+fn init_tracing(verbose: u8, ansi: bool) {
+    use tracing_subscriber::EnvFilter;
+    let filter = match verbose {
+        0 => EnvFilter::try_from_env("CDA_LOG").unwrap_or_else(|_| EnvFilter::new("warn")),
+        // Our crates only: hyper and friends are noise until -vvv.
+        1 => EnvFilter::new("warn,cda_cli=info,cda_api=info,plan=info,emulator=info"),
+        2 => EnvFilter::new("warn,cda_cli=debug,cda_api=debug,plan=debug,emulator=debug"),
+        _ => EnvFilter::new("trace"),
+    };
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .with_ansi(ansi)
+        .with_target(verbose >= 2)
+        .try_init();
+}

@@ -1,0 +1,138 @@
+//! One apply per directory: a lock file in `.cda/` holding the holder's pid.
+//!
+//! The lock is created with `create_new`, so two processes cannot both take
+//! it. A lock whose pid is no longer alive (checked through `/proc/<pid>`) is
+//! left over from a crash and is taken over with a warning.
+
+use std::fs::{self, OpenOptions};
+use std::io::{self, Write};
+use std::path::{Path, PathBuf};
+
+#[derive(Debug, thiserror::Error)]
+pub enum LockError {
+    #[error("another cda apply is running in this directory (pid {pid}); lock file {}", path.display())]
+    Held { pid: u32, path: PathBuf },
+    #[error("lock file {} exists but does not hold a pid; remove it if no apply is running", path.display())]
+    Unreadable { path: PathBuf },
+    #[error("cannot create lock file {}: {source}", path.display())]
+    Io { path: PathBuf, source: io::Error },
+}
+
+/// Held while an apply runs; the file is removed on drop.
+#[derive(Debug)]
+pub struct Lock {
+    path: PathBuf,
+}
+
+impl Lock {
+    /// Take the lock at `dir/apply.lock`. Returns a warning to show when a
+    /// stale lock was taken over.
+    pub fn acquire(dir: &Path) -> Result<(Lock, Option<String>), LockError> {
+        let path = dir.join("apply.lock");
+        let io_err = |source| LockError::Io {
+            path: path.clone(),
+            source,
+        };
+        fs::create_dir_all(dir).map_err(io_err)?;
+        let mut warning = None;
+        // Two rounds at most: the second after removing a stale lock. If a
+        // third process wins the race in between, we report it as the holder.
+        for _ in 0..2 {
+            match OpenOptions::new().write(true).create_new(true).open(&path) {
+                Ok(mut file) => {
+                    writeln!(file, "{}", std::process::id()).map_err(io_err)?;
+                    file.sync_all().map_err(io_err)?;
+                    return Ok((Lock { path }, warning));
+                }
+                Err(e) if e.kind() == io::ErrorKind::AlreadyExists => {
+                    let holder = fs::read_to_string(&path)
+                        .ok()
+                        .and_then(|s| s.trim().parse::<u32>().ok());
+                    match holder {
+                        Some(pid) if pid_alive(pid) => return Err(LockError::Held { pid, path }),
+                        Some(pid) => {
+                            warning = Some(format!(
+                                "taking over a stale lock {} left by pid {pid}, which is no longer running",
+                                path.display()
+                            ));
+                            fs::remove_file(&path).map_err(io_err)?;
+                        }
+                        None => return Err(LockError::Unreadable { path }),
+                    }
+                }
+                Err(e) => return Err(io_err(e)),
+            }
+        }
+        let pid = fs::read_to_string(&path)
+            .ok()
+            .and_then(|s| s.trim().parse().ok())
+            .unwrap_or(0);
+        Err(LockError::Held { pid, path })
+    }
+}
+
+impl Drop for Lock {
+    fn drop(&mut self) {
+        // Only remove the file if it is still ours.
+        let ours = fs::read_to_string(&self.path)
+            .ok()
+            .and_then(|s| s.trim().parse::<u32>().ok())
+            .is_some_and(|pid| pid == std::process::id());
+        if ours {
+            let _ = fs::remove_file(&self.path);
+        }
+    }
+}
+
+/// Whether a process with this pid exists. Without `/proc` (not Linux) we
+/// cannot tell, so the lock is treated as held and the user removes it.
+fn pid_alive(pid: u32) -> bool {
+    if !Path::new("/proc/self").exists() {
+        return true;
+    }
+    Path::new("/proc").join(pid.to_string()).exists()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn second_acquire_names_the_holder() {
+        let dir = tempfile::tempdir().unwrap();
+        let (lock, warning) = Lock::acquire(dir.path()).unwrap();
+        assert!(warning.is_none());
+        let err = Lock::acquire(dir.path()).unwrap_err();
+        let msg = err.to_string();
+        assert!(
+            msg.contains(&format!("pid {}", std::process::id())),
+            "{msg}"
+        );
+        drop(lock);
+        assert!(!dir.path().join("apply.lock").exists());
+        // Released: can be taken again.
+        let _again = Lock::acquire(dir.path()).unwrap();
+    }
+
+    #[test]
+    fn stale_lock_is_taken_over_with_a_warning() {
+        let dir = tempfile::tempdir().unwrap();
+        // Pids are bounded by pid_max (at most 2^22), so this one cannot exist.
+        fs::write(dir.path().join("apply.lock"), "999999999\n").unwrap();
+        let (_lock, warning) = Lock::acquire(dir.path()).unwrap();
+        let warning = warning.unwrap();
+        assert!(warning.contains("999999999"), "{warning}");
+        let content = fs::read_to_string(dir.path().join("apply.lock")).unwrap();
+        assert_eq!(content.trim(), std::process::id().to_string());
+    }
+
+    #[test]
+    fn garbage_lock_is_not_taken_over() {
+        let dir = tempfile::tempdir().unwrap();
+        fs::write(dir.path().join("apply.lock"), "not a pid").unwrap();
+        assert!(matches!(
+            Lock::acquire(dir.path()),
+            Err(LockError::Unreadable { .. })
+        ));
+    }
+}

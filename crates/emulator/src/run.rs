@@ -1,0 +1,165 @@
+//! `cda emulator serve`: the options the binary's clap layer fills in, and
+//! the function that runs the emulator until Ctrl-C.
+
+use crate::config::{Account, Config, SeedSource, DEMO_ACCESS_KEY, DEMO_ACCOUNT, DEMO_SECRET_KEY};
+use crate::error::Error;
+use crate::faults::FaultConfig;
+use crate::server::{serve_app, App};
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+/// Default `--listen`.
+pub const DEFAULT_LISTEN: &str = "127.0.0.1:8787";
+
+/// Options of `cda emulator serve`.
+#[derive(Debug, Clone)]
+pub struct ServeOptions {
+    /// `--listen` (default 127.0.0.1:8787).
+    pub listen: SocketAddr,
+    /// `--state FILE`.
+    pub state_file: Option<PathBuf>,
+    /// `--seed FILE` (YAML or JSON).
+    pub seed_file: Option<PathBuf>,
+    /// `--account AK:SK:EMAIL`, repeatable (parse with
+    /// [`crate::parse_account`]). Empty = the demo account.
+    pub accounts: Vec<Account>,
+    /// `--latency-ms`.
+    pub latency_ms: u64,
+    /// `--jitter-ms`.
+    pub jitter_ms: u64,
+    /// `--fault-rate P` (0–1), split evenly between 5xx, throttling and
+    /// the two connection drops.
+    pub fault_rate: f64,
+    /// `--fault-seed`.
+    pub fault_seed: u64,
+    /// `--qps` hard limit.
+    pub qps: Option<u32>,
+}
+
+impl Default for ServeOptions {
+    fn default() -> Self {
+        ServeOptions {
+            listen: SocketAddr::from(([127, 0, 0, 1], 8787)),
+            state_file: None,
+            seed_file: None,
+            accounts: Vec::new(),
+            latency_ms: 0,
+            jitter_ms: 0,
+            fault_rate: 0.0,
+            fault_seed: 0,
+            qps: None,
+        }
+    }
+}
+
+impl ServeOptions {
+    /// The library configuration these options describe.
+    pub fn config(&self) -> Result<Config, Error> {
+        if !(0.0..=1.0).contains(&self.fault_rate) {
+            return Err(Error::Config(format!(
+                "--fault-rate {} is not within 0..1",
+                self.fault_rate
+            )));
+        }
+        if self.qps == Some(0) {
+            return Err(Error::Config("--qps must be at least 1".into()));
+        }
+        let mut config = Config::demo();
+        if !self.accounts.is_empty() {
+            config.accounts = self.accounts.clone();
+        }
+        config.state_file = self.state_file.clone();
+        config.seed = self.seed_file.clone().map(SeedSource::File);
+        config.faults = FaultConfig {
+            seed: self.fault_seed,
+            latency_ms: self.latency_ms,
+            jitter_ms: self.jitter_ms,
+            qps: self.qps,
+            ..FaultConfig::default().with_fault_rate(self.fault_rate)
+        };
+        Ok(config)
+    }
+}
+
+/// The lines printed at start: where to connect and which credentials work.
+/// Secret keys of user-supplied accounts are never printed.
+pub fn banner(options: &ServeOptions, addr: SocketAddr) -> String {
+    let mut out = format!("cda emulator listening on http://{addr}\n");
+    if options.accounts.is_empty() {
+        out.push_str("demo credentials (accepted by this emulator only):\n");
+        out.push_str(&format!("  CTYUN_AK={DEMO_ACCESS_KEY}\n"));
+        out.push_str(&format!("  CTYUN_SK={DEMO_SECRET_KEY}\n"));
+        out.push_str(&format!("  account: {DEMO_ACCOUNT}\n"));
+    } else {
+        out.push_str("accounts:\n");
+        for a in &options.accounts {
+            out.push_str(&format!("  {} ({})\n", a.access_key, a.email));
+        }
+    }
+    if let Some(path) = &options.state_file {
+        out.push_str(&format!("state file: {}\n", path.display()));
+    }
+    out.push_str("admin: /_emulator/{state,stats,history,faults,reset,seed} (loopback only)\n");
+    out.push_str("press Ctrl-C to stop");
+    out
+}
+
+/// Runs the emulator until Ctrl-C, then stops cleanly with the state saved.
+pub async fn run(options: ServeOptions) -> Result<(), Error> {
+    let config = options.config()?;
+    let app = App::new(config)?;
+    let listener = tokio::net::TcpListener::bind(options.listen)
+        .await
+        .map_err(|source| Error::Bind {
+            addr: options.listen.to_string(),
+            source,
+        })?;
+    let addr = listener.local_addr().map_err(Error::Serve)?;
+    println!("{}", banner(&options, addr));
+    serve_app(listener, app, async {
+        let _ = tokio::signal::ctrl_c().await;
+    })
+    .await?;
+    println!("cda emulator stopped");
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn banner_shows_demo_credentials_but_never_user_secrets() {
+        let addr: SocketAddr = "127.0.0.1:8787".parse().unwrap();
+        let demo = banner(&ServeOptions::default(), addr);
+        assert!(demo.contains(DEMO_ACCESS_KEY) && demo.contains(DEMO_SECRET_KEY));
+        let custom = ServeOptions {
+            accounts: vec!["AKX:SUPERSECRET:ops@example.com".parse().unwrap()],
+            ..ServeOptions::default()
+        };
+        let text = banner(&custom, addr);
+        assert!(text.contains("AKX") && !text.contains("SUPERSECRET"));
+    }
+
+    #[test]
+    fn options_map_to_config() {
+        let o = ServeOptions {
+            fault_rate: 0.4,
+            fault_seed: 9,
+            qps: Some(3),
+            latency_ms: 5,
+            ..ServeOptions::default()
+        };
+        let c = o.config().unwrap();
+        assert_eq!(c.accounts[0].access_key, DEMO_ACCESS_KEY);
+        assert_eq!(c.faults.seed, 9);
+        assert_eq!(c.faults.qps, Some(3));
+        assert!((c.faults.error_rate - 0.1).abs() < 1e-9);
+        assert!(ServeOptions {
+            fault_rate: 1.5,
+            ..ServeOptions::default()
+        }
+        .config()
+        .is_err());
+    }
+}

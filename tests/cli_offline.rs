@@ -1,0 +1,110 @@
+//! The binary without any API: validate, show, completions, usage errors.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use assert_cmd::Command;
+use std::path::Path;
+
+fn cda() -> Command {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_cda"));
+    cmd.env_remove("CDA_ENDPOINT")
+        .env_remove("CTYUN_AK")
+        .env_remove("CTYUN_SK")
+        .env("NO_COLOR", "1");
+    cmd
+}
+
+fn fixtures() -> &'static Path {
+    Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/../../tests/fixtures"))
+}
+
+#[test]
+fn validate_reports_every_problem_with_file_line_col() {
+    let out = cda()
+        .current_dir(fixtures())
+        .args(["validate", "-f", "invalid.yaml"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert!(out.stdout.is_empty());
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    for place in [
+        "invalid.yaml:3:19:",
+        "invalid.yaml:8:5:",
+        "invalid.yaml:9:11:",
+        "invalid.yaml:14:11:",
+    ] {
+        assert!(stderr.contains(place), "missing {place} in\n{stderr}");
+    }
+    insta::assert_snapshot!("validate_invalid", stderr);
+}
+
+#[test]
+fn validate_accepts_the_quickstart() {
+    let root = fixtures().join("../..");
+    let out = cda()
+        .current_dir(&root)
+        .args(["validate", "-f", "examples/quickstart.yaml"])
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(
+        String::from_utf8(out.stdout).unwrap(),
+        "examples/quickstart.yaml: valid\n"
+    );
+}
+
+#[test]
+fn missing_file_is_an_error_not_a_panic() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = cda()
+        .current_dir(dir.path())
+        .args(["validate", "-f", "nope.yaml"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("nope.yaml"));
+}
+
+#[test]
+fn usage_errors_exit_1_not_2() {
+    // 2 means "plan has changes" to pipelines; a typo must not look like it.
+    let out = cda().args(["plan", "--no-such-flag"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let out = cda().args(["apply"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let out = cda().args(["--help"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(0));
+}
+
+#[test]
+fn completions_are_generated_for_each_shell() {
+    for (shell, marker) in [
+        ("bash", "complete -F"),
+        ("zsh", "#compdef cda"),
+        ("fish", "complete -c cda"),
+    ] {
+        let out = cda().args(["completions", shell]).output().unwrap();
+        assert_eq!(out.status.code(), Some(0));
+        let text = String::from_utf8(out.stdout).unwrap();
+        assert!(text.contains(marker), "{shell}: {text}");
+        assert!(
+            text.contains("auto-approve"),
+            "{shell} completions lack apply flags"
+        );
+    }
+}
+
+#[test]
+fn tampered_plan_file_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("bad.plan");
+    std::fs::write(&path, "{\"version\": 1}").unwrap();
+    let out = cda().args(["show"]).arg(&path).output().unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("plan file"));
+}
