@@ -308,6 +308,26 @@ fn paged(items: Vec<Value>, container: &str, p: &Params, max: i64) -> Result<Val
     Ok(json!({ "totalCount": total, "currentCount": page.len(), container: page }))
 }
 
+/// Like [`paged`], but renders only the requested page (lists of 1,000
+/// gateways stay cheap).
+fn paged_render<T>(
+    items: Vec<&T>,
+    render: impl Fn(&T) -> Value,
+    container: &str,
+    p: &Params,
+    max: i64,
+) -> Result<Value, ApiError> {
+    let (offset, size) = page(p, max)?;
+    let total = items.len();
+    let page: Vec<Value> = items
+        .into_iter()
+        .skip(offset)
+        .take(size)
+        .map(render)
+        .collect();
+    Ok(json!({ "totalCount": total, "currentCount": page.len(), container: page }))
+}
+
 fn unpaged(items: Vec<Value>, container: &str) -> Value {
     json!({ "totalCount": items.len(), "currentCount": items.len(), container: items })
 }
@@ -386,7 +406,7 @@ fn gateway_list(ctx: &mut Ctx, p: &Params) -> Result<Outcome, ApiError> {
     let name = p.str(&["gatewayName"]);
     let search = p.str(&["search"]);
     let st = &*ctx.st;
-    let items = st
+    let matching: Vec<&Gateway> = st
         .gateways
         .iter()
         .filter(|g| g.meta.visible(now))
@@ -396,9 +416,15 @@ fn gateway_list(ctx: &mut Ctx, p: &Params) -> Result<Outcome, ApiError> {
                 .as_ref()
                 .is_none_or(|s| g.name.contains(s.as_str()) || &g.fuid == s)
         })
-        .map(|g| gateway_wire(st, g, ctx.account, now))
         .collect();
-    read(paged(items, "lineGatewayList", p, ctx.max_page_size)?)
+    let render = |g: &Gateway| gateway_wire(st, g, ctx.account, now);
+    read(paged_render(
+        matching,
+        render,
+        "lineGatewayList",
+        p,
+        ctx.max_page_size,
+    )?)
 }
 
 fn gateway_add(ctx: &mut Ctx, p: &Params) -> Result<Outcome, ApiError> {
@@ -432,16 +458,17 @@ fn gateway_add(ctx: &mut Ctx, p: &Params) -> Result<Outcome, ApiError> {
 fn gateway_delete(ctx: &mut Ctx, p: &Params) -> Result<Outcome, ApiError> {
     let name = gateway_name(ctx, p)?;
     let st = &*ctx.st;
-    if st.gateway(&name).is_some_and(|g| !g.lines.is_empty()) {
-        return Err(err(Code::GatewayHasBoundLines, name));
-    }
-    if st.vpcs.iter().any(|v| v.gateway == name) {
-        return Err(err(Code::GatewayHasVpcs, name));
-    }
+    // Checked in the order things must be removed: routes, VPCs, bindings.
     if st.static_routes.iter().any(|r| r.gateway == name)
         || st.bgp_routes.iter().any(|r| r.gateway == name)
     {
         return Err(err(Code::GatewayHasRoutes, name));
+    }
+    if st.vpcs.iter().any(|v| v.gateway == name) {
+        return Err(err(Code::GatewayHasVpcs, name));
+    }
+    if st.gateway(&name).is_some_and(|g| !g.lines.is_empty()) {
+        return Err(err(Code::GatewayHasBoundLines, name));
     }
     ctx.st.gateways.retain(|g| g.name != name);
     ctx.st.link_probes.retain(|l| l.gateway != name);
@@ -477,31 +504,43 @@ fn gateway_line_list(ctx: &mut Ctx, p: &Params) -> Result<Outcome, ApiError> {
 fn line_list(ctx: &mut Ctx, p: &Params) -> Result<Outcome, ApiError> {
     let now = ctx.now_ms();
     let kind = p.str(&["type", "lineType"]);
-    let items = ctx
+    let matching: Vec<&Line> = ctx
         .st
         .lines
         .iter()
         .filter(|l| l.meta.visible(now))
         .filter(|l| kind.as_ref().is_none_or(|k| &l.line_type == k))
-        .map(|l| l.wire(ctx.account))
         .collect();
-    read(paged(items, "physicalLineList", p, ctx.max_page_size)?)
+    let render = |l: &Line| l.wire(ctx.account);
+    read(paged_render(
+        matching,
+        render,
+        "physicalLineList",
+        p,
+        ctx.max_page_size,
+    )?)
 }
 
 fn shared_line_list(ctx: &mut Ctx, p: &Params) -> Result<Outcome, ApiError> {
     let now = ctx.now_ms();
     let kind = p.str(&["type", "lineType"]);
     let code = p.str(&["lineCode", "linecode"]);
-    let items = ctx
+    let matching: Vec<&Line> = ctx
         .st
         .lines
         .iter()
         .filter(|l| l.is_shared == 1 && l.meta.visible(now))
         .filter(|l| kind.as_ref().is_none_or(|k| &l.line_type == k))
         .filter(|l| code.as_ref().is_none_or(|c| &l.line_code == c))
-        .map(|l| l.wire(ctx.account))
         .collect();
-    read(paged(items, "physicalLineList", p, ctx.max_page_size)?)
+    let render = |l: &Line| l.wire(ctx.account);
+    read(paged_render(
+        matching,
+        render,
+        "physicalLineList",
+        p,
+        ctx.max_page_size,
+    )?)
 }
 
 /// Checks that the interconnect addresses present match `version`.

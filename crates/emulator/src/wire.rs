@@ -744,6 +744,16 @@ mod tests {
     }
 
     #[test]
+    fn docs_list_every_code() {
+        let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../../docs/emulator.md");
+        let docs = std::fs::read_to_string(path).unwrap();
+        for code in Code::ALL {
+            let info = code.info();
+            assert!(docs.contains(&format!("`{}`", info.code)), "docs/emulator.md lacks {}", info.code);
+        }
+    }
+
+    #[test]
     fn error_envelope_has_both_messages() {
         let env = ApiError::new(Code::GatewayNameDuplicate, "gw01").envelope();
         assert_eq!(env["statusCode"], 900);
