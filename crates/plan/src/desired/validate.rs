@@ -447,8 +447,9 @@ impl Conv<'_> {
         (v4, v6): (bool, bool),
     ) {
         let Some(l) = lines.get(line) else {
-            let help = did_you_mean(line, g.lines.iter().map(String::as_str))
-                .map(|m| format!("did you mean `{m}`?"));
+            // Not the name itself: it can be bound here yet undeclared.
+            let bound = g.lines.iter().map(String::as_str).filter(|b| *b != line);
+            let help = did_you_mean(line, bound).map(|m| format!("did you mean `{m}`?"));
             self.err(
                 path,
                 "unknown line",
