@@ -451,9 +451,13 @@ impl Conv<'_> {
         (v4, v6): (bool, bool),
     ) {
         let Some(l) = lines.get(line) else {
+            // Not the name itself: it can be bound here yet undeclared.
             let help = self
                 .help_wanted()
-                .then(|| did_you_mean(line, g.lines.iter().map(String::as_str)))
+                .then(|| {
+                    let bound = g.lines.iter().map(String::as_str).filter(|b| *b != line);
+                    did_you_mean(line, bound)
+                })
                 .flatten()
                 .map(|m| format!("did you mean `{m}`?"));
             self.err(
