@@ -98,3 +98,32 @@ fn target_scenario_plans_zero_changes() {
     assert_eq!(f.items, 100);
     assert!(f.note.contains(" 0 actions"), "{}", f.note);
 }
+
+/// Refresh with the top-level lists spread over several pages, the server
+/// clamping `pageSize` below what the client asks: every object once, each
+/// page read once.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn refresh_reads_every_page_once_when_the_server_clamps_page_size() {
+    let estate = Estate::new(45, emulator::DEMO_ACCOUNT);
+    let mut config =
+        emulator::Config::demo().with_seed(emulator::SeedSource::Inline(estate.seed()));
+    config.max_page_size = 20;
+    let handle = emulator::spawn(config).await.unwrap();
+    let client = bench::client(&handle, None).unwrap();
+    let scope = Scope {
+        region: bench::estate::REGION.into(),
+        account: Some(emulator::DEMO_ACCOUNT.into()),
+        concurrency: 6,
+    };
+    let live = refresh::refresh(&client, &scope).await.unwrap();
+    assert_eq!(live, estate.inventory());
+    let stats = handle.app().stats();
+    // 45 gateways / 20 per page, 90 lines / 20 per page.
+    assert_eq!(stats.endpoints["GET /v4/cda/gateway/list"].requests, 3);
+    assert_eq!(
+        stats.endpoints["GET /v4/cda/physical-line/list"].requests,
+        5
+    );
+    assert_eq!(stats.errors, 0);
+    handle.shutdown().await.unwrap();
+}
