@@ -749,7 +749,11 @@ mod tests {
         let docs = std::fs::read_to_string(path).unwrap();
         for code in Code::ALL {
             let info = code.info();
-            assert!(docs.contains(&format!("`{}`", info.code)), "docs/emulator.md lacks {}", info.code);
+            assert!(
+                docs.contains(&format!("`{}`", info.code)),
+                "docs/emulator.md lacks {}",
+                info.code
+            );
         }
     }
 
