@@ -42,11 +42,11 @@ pub fn estate(new_gateways: u32) -> Estate {
     let mut seed =
         String::from("accounts:\n  - account: demo@cda.local\n    region: nm8\n    lines:\n");
     let mut seed_line = |name: &str, k: u32, bw: u32| {
-        let _ = write!(
+        let _ = writeln!(
             seed,
             "      - {{name: {name}, hostname: nm8-cda-sw01, port: GigabitEthernet2/0/{k}, portType: 1G, \
              lineType: PON, bandwidth: {bw}, vlan: {vlan}, ipVersion: IPV4, localIp: {l}, remoteIp: {r}, \
-             accessPoint: AP1, description: seeded line {name}}}\n",
+             accessPoint: AP1, description: seeded line {name}}}",
             vlan = 300 + k,
             l = line_ip(202, k, 1),
             r = line_ip(202, k, 2),
@@ -94,7 +94,7 @@ pub fn estate(new_gateways: u32) -> Estate {
         "region: nm8\nprune: [gateways, bindings, vpcs, health_checks, routes]\nphysical_lines:\n",
     );
     let mut line = |name: &str, block: u32, k: u32, bw: u32| {
-        let host = if k % 2 == 0 {
+        let host = if k.is_multiple_of(2) {
             "nm8-cda-sw02"
         } else {
             "nm8-cda-sw01"
@@ -105,11 +105,11 @@ pub fn estate(new_gateways: u32) -> Estate {
             format!("GigabitEthernet3/0/{k}")
         };
         let host = if block == 202 { "nm8-cda-sw01" } else { host };
-        let _ = write!(
+        let _ = writeln!(
             desired,
             "  - {{name: {name}, switch: {{hostname: {host}, port: {port}, port_type: 1G}}, line_type: PON, \
              bandwidth: {bw}, vlan: {vlan}, ip_version: IPV4, local_ip: {l}, remote_ip: {r}, access_point: AP1, \
-             description: {desc}}}\n",
+             description: {desc}}}",
             vlan = if block == 202 { 300 + k } else { 1000 + k },
             l = line_ip(block, k, 1),
             r = line_ip(block, k, 2),
@@ -152,7 +152,7 @@ pub fn estate(new_gateways: u32) -> Estate {
     for g in 1..=new_gateways {
         let a = format!("new-{g:02}-a");
         let b = format!("new-{g:02}-b");
-        let _ = write!(
+        let _ = writeln!(
             desired,
             "  - name: gwnew{g:02}
     access_point: AP1
@@ -160,32 +160,29 @@ pub fn estate(new_gateways: u32) -> Estate {
     lines: [{a}, {b}]
     vpcs:
       - {{ id: vpc-n{g:02}a, name: app{g}, bandwidth: 100, dc_type: CNP, network_segment: 10.{sa}.0.0/16, subnets: [10.{sa}.1.0/24],
-          health_check: {{ src_ip: 10.{sa}.1.250, dst_ip: {ra}, interval: 3, packets: 5, auto_switch: true }} }}
-      - {{ id: vpc-n{g:02}b, name: db{g}, bandwidth: 100, dc_type: CNP, network_segment: 10.{sb}.0.0/16, subnets: [10.{sb}.1.0/24] }}
-",
+          health_check: {{ src_ip: 10.{sa}.1.250, dst_ip: 10.201.{ra}.2, interval: 3, packets: 5, auto_switch: true }} }}
+      - {{ id: vpc-n{g:02}b, name: db{g}, bandwidth: 100, dc_type: CNP, network_segment: 10.{sb}.0.0/16, subnets: [10.{sb}.1.0/24] }}",
             sa = 100 + g,
             sb = 150 + g,
-            ra = format!("10.201.{}.2", 2 * g - 1),
+            ra = 2 * g - 1,
         );
         if g % 3 == 0 {
-            let _ = write!(
+            let _ = writeln!(
                 desired,
                 "    bgp:
       - networks: [192.168.{g}.0/24]
         peers:
-          - {{ line: {a}, neighbor: ce{g:02}, peer_as: {asn}, bfd: true }}
-",
+          - {{ line: {a}, neighbor: ce{g:02}, peer_as: {asn}, bfd: true }}",
                 asn = 65000 + g,
             );
         } else {
-            let _ = write!(
+            let _ = writeln!(
                 desired,
                 "    static_routes:
       - dst: [172.{d}.0.0/16]
         next_hops:
           - {{ line: {a}, priority: 1, track: true }}
-          - {{ line: {b}, priority: 2, track: true }}
-",
+          - {{ line: {b}, priority: 2, track: true }}",
                 d = 16 + g,
             );
         }
