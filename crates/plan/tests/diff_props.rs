@@ -203,8 +203,15 @@ fn gen_estate(seed: u64) -> DesiredState {
         if !names.is_empty() {
             if rng.chance(70) {
                 let mut seen = BTreeSet::new();
+                // A prefix sits in at most one static route of a gateway.
+                let mut used: BTreeSet<IpNet> = BTreeSet::new();
                 for _ in 0..rng.below(4) {
-                    let dst: Vec<IpNet> = rng.subset(&dsts, 40).into_iter().map(net).collect();
+                    let dst: Vec<IpNet> = rng
+                        .subset(&dsts, 40)
+                        .into_iter()
+                        .map(net)
+                        .filter(|n| !used.contains(n))
+                        .collect();
                     let hops: Vec<NextHop> = rng
                         .subset(&names, 60)
                         .into_iter()
@@ -218,6 +225,7 @@ fn gen_estate(seed: u64) -> DesiredState {
                     if dst.is_empty() || hops.is_empty() || !seen.insert(dst.clone()) {
                         continue;
                     }
+                    used.extend(dst.iter().copied());
                     gw.static_routes.push(StaticRoute {
                         dst,
                         next_hops: hops,
@@ -364,9 +372,8 @@ fn mutate(d: &DesiredState, seed: u64) -> DesiredState {
             }
             if rng.chance(15) {
                 let extra = net(DSTS[rng.below(DSTS.len() as u64) as usize]);
-                let r = &mut gw.static_routes[0];
-                if !r.dst.contains(&extra) {
-                    r.dst.push(extra);
+                if !gw.static_routes.iter().any(|r| r.dst.contains(&extra)) {
+                    gw.static_routes[0].dst.push(extra);
                 }
             }
             if rng.chance(10) {
@@ -538,6 +545,26 @@ impl Api {
                     "next hop {} is not a bound line's remote IP on {gw}",
                     h.remote_ip
                 ));
+            }
+        }
+        Ok(())
+    }
+
+    /// The API holds a prefix in at most one static route per gateway (the
+    /// emulator refuses a second with `CDA.StaticRoute.DuplicateDestination`).
+    fn check_unique_destinations(
+        &self,
+        g: usize,
+        updating: Option<&String>,
+        r: &StaticRouteBody,
+    ) -> Rule {
+        let mine: Vec<&IpNet> = r.dst_v4.iter().chain(&r.dst_v6).collect();
+        for other in &self.gateways[g].static_routes {
+            if Some(&other.id) == updating {
+                continue;
+            }
+            if let Some(dup) = other.dst.iter().find(|d| mine.contains(d)) {
+                return fail(format!("{dup} is already routed by {}", other.id));
             }
         }
         Ok(())
@@ -842,12 +869,14 @@ impl Api {
                     return fail("static route add on a gateway with BGP");
                 }
                 self.check_static(gateway, route)?;
+                self.check_unique_destinations(g, None, route)?;
                 let id = self.id("sr");
                 self.gateways[g].static_routes.push(live_static(id, route));
             }
             Operation::UpdateStaticRoute { gateway, id, route } => {
                 let g = self.gw(gateway)?;
                 self.check_static(gateway, route)?;
+                self.check_unique_destinations(g, Some(id), route)?;
                 let r = self.gateways[g]
                     .static_routes
                     .iter_mut()

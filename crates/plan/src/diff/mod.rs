@@ -31,7 +31,9 @@
 //!   after the rebind) or, when no line stays, deleted and re-created.
 //! - Static and BGP never coexist on a gateway: creates of one wait for all
 //!   deletes of the other. A new destination set overlapping an old one is
-//!   created before the old one is deleted, unless that would need a cycle.
+//!   created before the old one is deleted, unless that would need a cycle
+//!   or the two share an identical prefix (which the API refuses to hold
+//!   twice on one gateway): then the old one is deleted first.
 //! - Unmanaged objects that block a required change (an undeclared route
 //!   using a line that must be unbound, children of a gateway that must be
 //!   replaced) fail the plan with [`PlanError::BlockedByUnmanaged`].
@@ -2488,10 +2490,15 @@ impl<'a> Planner<'a> {
             }
         }
         // Make-before-break: a new destination set goes in before an
-        // overlapping old one comes out.
+        // overlapping old one comes out. Two routes of one gateway cannot
+        // hold the very same prefix at once (the API refuses the second), so
+        // where the sets share a prefix the old route must go first: the
+        // delete's impact then says which prefixes are withdrawn meanwhile.
         for (d, old) in &static_deletes {
             for (c, new) in &static_creates {
-                if old
+                if old.iter().any(|o| new.contains(o)) {
+                    self.graph.edge(*c, *d);
+                } else if old
                     .iter()
                     .any(|o| new.iter().any(|n| o.contains(n) || n.contains(o)))
                 {
