@@ -30,10 +30,12 @@
 //!   is moved onto lines that stay (interim update, then the final update
 //!   after the rebind) or, when no line stays, deleted and re-created.
 //! - Static and BGP never coexist on a gateway: creates of one wait for all
-//!   deletes of the other. A new destination set overlapping an old one is
-//!   created before the old one is deleted, unless that would need a cycle
-//!   or the two share an identical prefix (which the API refuses to hold
-//!   twice on one gateway): then the old one is deleted first.
+//!   deletes of the other. A new destination set sharing a prefix with an
+//!   old one that goes away retargets the old route in place (one update
+//!   call; the API holds a prefix once per gateway, so the two cannot
+//!   coexist). Otherwise a new set overlapping an old one is created before
+//!   the old one is deleted, unless that would need a cycle; where a shared
+//!   prefix cannot be retargeted, the old route is deleted first.
 //! - Unmanaged objects that block a required change (an undeclared route
 //!   using a line that must be unbound, children of a gateway that must be
 //!   replaced) fail the plan with [`PlanError::BlockedByUnmanaged`].
@@ -2191,9 +2193,55 @@ impl<'a> Planner<'a> {
         let mut bgp_deletes: Vec<usize> = Vec::new();
         let mut pending_static_creates: Vec<usize> = Vec::new();
 
+        // A new destination set sharing a prefix with an old one that goes
+        // away: the API holds a prefix once per gateway, so the two cannot
+        // coexist. Rather than withdraw the shared prefixes (delete, then
+        // create), the old route is retargeted in place: `static-route/update`
+        // replaces destinations and next hops in one call.
+        let may_delete_routes = fate == Fate::Delete || self.prune.contains(&Kind::Routes);
+        let mut retargets: Vec<((IpVersion, Vec<IpNet>), (IpVersion, Vec<IpNet>))> = Vec::new();
+        if may_delete_routes && !gw_gone {
+            let mut taken: BTreeSet<(IpVersion, Vec<IpNet>)> = BTreeSet::new();
+            for dk in desired_static
+                .keys()
+                .filter(|k| !live_static.contains_key(*k))
+            {
+                let old = live_static.iter().find(|(lk, l)| {
+                    lk.0 == dk.0
+                        && !desired_static.contains_key(*lk)
+                        && !taken.contains(*lk)
+                        && lk.1.iter().any(|p| dk.1.contains(p))
+                        && !live_static_hops(l, &table)
+                            .iter()
+                            .any(|h| h.line.as_ref().is_some_and(|x| lost.contains(x)))
+                });
+                if let Some((lk, _)) = old {
+                    taken.insert(lk.clone());
+                    retargets.push((lk.clone(), dk.clone()));
+                }
+            }
+        }
+        let retargeted: BTreeSet<&(IpVersion, Vec<IpNet>)> =
+            retargets.iter().flat_map(|(l, d)| [l, d]).collect();
+        for (lk, dk) in &retargets {
+            let (Some(l), Some(r), Some(gw)) =
+                (live_static.get(lk), desired_static.get(dk), desired)
+            else {
+                continue;
+            };
+            let addr = address::static_route(gw_name, dk.0, &dk.1);
+            let hops = self.desired_hops(gw, &addr, r, dk.0)?;
+            let live_hops = live_static_hops(l, &table);
+            let n = self.static_retarget(&addr, gw_name, l, &live_hops, dk, &hops);
+            for b in self.binds_for(gw_name, hops.iter().filter_map(|h| h.line.clone())) {
+                self.graph.edge(n, b);
+            }
+        }
+
         let keys: BTreeSet<(IpVersion, Vec<IpNet>)> = live_static
             .keys()
             .chain(desired_static.keys())
+            .filter(|k| !retargeted.contains(k))
             .cloned()
             .collect();
         for k in keys {
@@ -2548,6 +2596,40 @@ impl<'a> Planner<'a> {
             }],
         );
         self.push(a, self.static_effect(gw, (&[], &[]), (&k.1, hops)))
+    }
+
+    /// An old route moved onto a new destination set in one update call
+    /// (see the retarget note in the static-route pass).
+    fn static_retarget(
+        &mut self,
+        addr: &str,
+        gw: &str,
+        l: &LiveStaticRoute,
+        before: &[Hop],
+        k: &(IpVersion, Vec<IpNet>),
+        after: &[Hop],
+    ) -> usize {
+        let body = static_body(k.0, &k.1, after);
+        let mut attributes = vec![attr("dst", &l.dst, &k.1, false)];
+        let (was, now) = (hop_labels(before), hop_labels(after));
+        if was != now {
+            attributes.push(attr("next_hops", &was, &now, false));
+        }
+        let a = new_action(
+            addr.to_string(),
+            ResourceKind::StaticRoute,
+            ChangeKind::Update,
+            Some(gw.to_string()),
+            attributes,
+            Some(with_id(route_display(l.ip_version, &l.dst, before), &l.id)),
+            Some(with_id(route_display(k.0, &k.1, after), &l.id)),
+            vec![Operation::UpdateStaticRoute {
+                gateway: gw.to_string(),
+                id: l.id.clone(),
+                route: body,
+            }],
+        );
+        self.push(a, self.static_effect(gw, (&l.dst, before), (&k.1, after)))
     }
 
     fn static_update(

@@ -612,17 +612,49 @@ fn switching_static_to_bgp_deletes_static_routes_first() {
 }
 
 #[test]
-fn new_destination_set_is_made_before_the_old_one_is_broken() {
+fn new_destination_set_sharing_a_prefix_retargets_the_old_route() {
     let d = estate();
     let live = live_of(&d);
+    let old_id = live.gateways[0]
+        .static_routes
+        .iter()
+        .find(|r| r.dst == vec![net("10.10.0.0/16")])
+        .map(|r| r.id.clone())
+        .unwrap();
     let mut d2 = d.clone();
     d2.gateways[0].static_routes[0]
         .dst
         .push(net("10.11.0.0/16"));
     let p = plan(&d2, &live, &opts()).unwrap();
-    let add = find(
+    // The API holds 10.10.0.0/16 once per gateway: no create beside the old
+    // route, no delete that withdraws it, but one update of the old SRID.
+    let up = find(
         &p,
         "static_route.gw1.IPV4[10.10.0.0/16,10.11.0.0/16]",
+        ChangeKind::Update,
+    );
+    assert_eq!(p.actions.len(), 1, "{:#?}", p.actions);
+    match &up.calls[..] {
+        [Operation::UpdateStaticRoute { id, route, .. }] => {
+            assert_eq!(id, &old_id);
+            assert_eq!(route.dst_v4, vec![net("10.10.0.0/16"), net("10.11.0.0/16")]);
+        }
+        other => panic!("unexpected calls {other:?}"),
+    }
+    assert!(up.impact.is_empty(), "{:?}", up.impact);
+    assert!(up.attributes.iter().any(|a| a.name == "dst"));
+}
+
+#[test]
+fn new_destination_set_without_a_shared_prefix_is_made_before_the_old_one_is_broken() {
+    let d = estate();
+    let live = live_of(&d);
+    let mut d2 = d.clone();
+    d2.gateways[0].static_routes[0].dst = vec![net("10.10.0.0/17"), net("10.10.128.0/17")];
+    let p = plan(&d2, &live, &opts()).unwrap();
+    let add = find(
+        &p,
+        "static_route.gw1.IPV4[10.10.0.0/17,10.10.128.0/17]",
         ChangeKind::Create,
     );
     let del = find(
@@ -631,8 +663,6 @@ fn new_destination_set_is_made_before_the_old_one_is_broken() {
         ChangeKind::Delete,
     );
     assert!(before(&p, add, del));
-    // Paths stay: the old route's prefix is still carried by the new one.
-    assert!(del.impact.is_empty(), "{:?}", del.impact);
 }
 
 #[test]
