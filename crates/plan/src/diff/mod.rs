@@ -2224,6 +2224,23 @@ impl<'a> Planner<'a> {
                 }
             }
         }
+        // An undeclared route outside `prune` stays; if it holds a prefix the
+        // file routes elsewhere, the API would refuse the new route.
+        if !may_delete_routes {
+            for dk in desired_static
+                .keys()
+                .filter(|k| !live_static.contains_key(*k))
+            {
+                if let Some(lk) = live_static.keys().find(|lk| {
+                    !desired_static.contains_key(*lk) && lk.1.iter().any(|p| dk.1.contains(p))
+                }) {
+                    return Err(PlanError::BlockedByUnmanaged {
+                        address: address::static_route(gw_name, dk.0, &dk.1),
+                        blocker: address::static_route(gw_name, lk.0, &lk.1),
+                    });
+                }
+            }
+        }
         let retargeted: BTreeSet<&RouteKey> = retargets.iter().flat_map(|(l, d)| [l, d]).collect();
         for (lk, dk) in &retargets {
             let (Some(l), Some(r), Some(gw)) =
