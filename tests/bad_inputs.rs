@@ -374,7 +374,7 @@ const CORPUS: &[(&str, &str, &str)] = &[
     (
         "yaml-second-document.yaml",
         "38:1",
-        "the file is refused: the file holds more",
+        "the file holds more than one YAML document",
     ),
     (
         "yaml-tab-indentation.yaml",

@@ -32,6 +32,18 @@ pub struct GlobalArgs {
     #[arg(long, global = true, value_name = "FILE")]
     pub credentials: Option<PathBuf>,
 
+    /// Client-side pacing of API calls per second (0 = none). The default
+    /// keeps well under CTyun's throttling; tests against a local emulator
+    /// turn it off.
+    #[arg(
+        long,
+        global = true,
+        env = "CDA_RATE_LIMIT",
+        default_value_t = 10,
+        value_name = "N"
+    )]
+    pub rate_limit: u32,
+
     /// Use the embedded emulator (state in .cda/emulator-state.json) instead of CTyun.
     #[arg(long, global = true)]
     pub emulator: bool,
@@ -170,8 +182,8 @@ pub struct ServeArgs {
     #[arg(long, value_name = "FILE")]
     pub seed: Option<PathBuf>,
     /// Accepted account (repeatable); default: the demo account, printed at start.
-    #[arg(long = "account", value_name = "AK:SK:EMAIL", value_parser = parse_account)]
-    pub accounts: Vec<AccountSpec>,
+    #[arg(long = "account", value_name = "AK:SK:EMAIL", value_parser = emulator::parse_account)]
+    pub accounts: Vec<emulator::Account>,
     /// Fixed latency added to every API response.
     #[arg(long, value_name = "N")]
     pub latency_ms: Option<u64>,
@@ -187,29 +199,6 @@ pub struct ServeArgs {
     /// Hard request-rate limit per second (excess gets a throttling error).
     #[arg(long, value_name = "N")]
     pub qps: Option<u32>,
-}
-
-/// One `--account AK:SK:EMAIL`.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct AccountSpec {
-    pub access_key: String,
-    pub secret_key: String,
-    pub email: String,
-}
-
-/// AK is up to the first `:`, the e-mail after the last one, the secret in
-/// between (so a secret may itself contain `:`).
-fn parse_account(s: &str) -> Result<AccountSpec, String> {
-    let (ak, rest) = s.split_once(':').ok_or("expected AK:SK:EMAIL")?;
-    let (sk, email) = rest.rsplit_once(':').ok_or("expected AK:SK:EMAIL")?;
-    if ak.is_empty() || sk.is_empty() || email.is_empty() {
-        return Err("expected AK:SK:EMAIL with all three parts non-empty".into());
-    }
-    Ok(AccountSpec {
-        access_key: ak.into(),
-        secret_key: sk.into(),
-        email: email.into(),
-    })
 }
 
 /// `90s`, `30m`, `4h`, `2d`.
@@ -261,16 +250,6 @@ mod tests {
     #[test]
     fn definitions_are_consistent() {
         Cli::command().debug_assert();
-    }
-
-    #[test]
-    fn account_spec_splits_on_first_and_last_colon() {
-        let a = parse_account("AK1:s:e:cret:ops@example.com").unwrap();
-        assert_eq!(a.access_key, "AK1");
-        assert_eq!(a.secret_key, "s:e:cret");
-        assert_eq!(a.email, "ops@example.com");
-        assert!(parse_account("AK1:ops@example.com").is_err());
-        assert!(parse_account(":s:e").is_err());
     }
 
     #[test]

@@ -62,8 +62,9 @@ fn init_tracing(verbose: u8, ansi: bool) {
     use tracing_subscriber::EnvFilter;
     let filter = match verbose {
         0 => EnvFilter::try_from_env("CDA_LOG").unwrap_or_else(|_| EnvFilter::new("warn")),
-        1 => EnvFilter::new("info"),
-        2 => EnvFilter::new("debug"),
+        // Our crates only: hyper and friends are noise until -vvv.
+        1 => EnvFilter::new("warn,cda_cli=info,cda_api=info,plan=info,emulator=info"),
+        2 => EnvFilter::new("warn,cda_cli=debug,cda_api=debug,plan=debug,emulator=debug"),
         _ => EnvFilter::new("trace"),
     };
     let _ = tracing_subscriber::fmt()

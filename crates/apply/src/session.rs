@@ -4,7 +4,17 @@
 use crate::cli::GlobalArgs;
 use anyhow::Context as _;
 use cda_api::{Client, ClientConfig, Credentials};
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
+
+/// The seed used when `examples/emulator-seed.yaml` is not in the current
+/// directory, so `--emulator` works from anywhere.
+pub const BUILT_IN_SEED: &str = include_str!("../../../examples/emulator-seed.yaml");
+
+/// Where `--emulator` keeps its state, relative to the current directory.
+pub const EMULATOR_STATE: &str = ".cda/emulator-state.json";
+/// The seed `--emulator` looks for first, relative to the current directory.
+pub const EMULATOR_SEED: &str = "examples/emulator-seed.yaml";
 
 pub struct Session {
     pub client: Arc<Client>,
@@ -13,27 +23,88 @@ pub struct Session {
     pub account: Option<String>,
     /// Region to export when none is given (the emulator's).
     pub default_region: Option<String>,
+    emulator: Option<emulator::Handle>,
 }
 
 impl Session {
     pub async fn connect(global: &GlobalArgs) -> anyhow::Result<Session> {
         if global.emulator {
-            anyhow::bail!("--emulator is not available in this build yet");
+            return Self::embedded(Path::new(".")).await;
         }
         let credentials = match &global.credentials {
             Some(path) => Credentials::from_file(path)?,
             None => Credentials::from_env()?,
         };
         let account = credentials.account.clone();
-        let config = ClientConfig::new(credentials).with_endpoint(global.endpoint.clone());
+        let mut config = ClientConfig::new(credentials).with_endpoint(global.endpoint.clone());
+        config.rate_limit_per_sec = (global.rate_limit > 0).then_some(global.rate_limit);
         let client = Client::new(config).context("configuring the API client")?;
         Ok(Session {
             client: Arc::new(client),
             account,
             default_region: None,
+            emulator: None,
         })
     }
 
-    /// Release the session (stops the embedded emulator, saving its state).
-    pub async fn close(self) {}
+    /// Start the emulator in this process on 127.0.0.1:0 with its demo
+    /// account; its state lives under `dir`.
+    async fn embedded(dir: &Path) -> anyhow::Result<Session> {
+        let state = dir.join(EMULATOR_STATE);
+        if let Some(parent) = state.parent() {
+            std::fs::create_dir_all(parent)
+                .with_context(|| format!("creating {}", parent.display()))?;
+        }
+        let seed_path = dir.join(EMULATOR_SEED);
+        let seed = if seed_path.exists() {
+            emulator::Seed::load(&seed_path)?
+        } else {
+            emulator::Seed::parse(BUILT_IN_SEED, "built-in seed")?
+        };
+        let default_region = seed
+            .accounts
+            .iter()
+            .find(|a| a.account == emulator::DEMO_ACCOUNT)
+            .or(seed.accounts.first())
+            .map(|a| a.region.clone());
+        let first_use = !state.exists();
+        let config = emulator::Config::demo()
+            .with_state_file(PathBuf::from(&state))
+            .with_seed(emulator::SeedSource::Inline(seed));
+        let handle = emulator::spawn(config)
+            .await
+            .context("starting the embedded emulator")?;
+        if first_use {
+            // Created on first use, so the next invocation sees the same
+            // estate even if the seed file changes meanwhile.
+            handle
+                .app()
+                .persist()
+                .await
+                .context("saving the embedded emulator's state")?;
+        }
+        let mut credentials =
+            Credentials::new(emulator::DEMO_ACCESS_KEY, emulator::DEMO_SECRET_KEY);
+        credentials.account = Some(emulator::DEMO_ACCOUNT.to_owned());
+        let mut config = ClientConfig::new(credentials).with_endpoint(handle.base_url());
+        // Local calls: no reason to pace them.
+        config.rate_limit_per_sec = None;
+        let client = Client::new(config).context("configuring the API client")?;
+        Ok(Session {
+            client: Arc::new(client),
+            account: Some(emulator::DEMO_ACCOUNT.to_owned()),
+            default_region,
+            emulator: Some(handle),
+        })
+    }
+
+    /// Release the session: stops the embedded emulator cleanly (its state
+    /// is saved after every write already).
+    pub async fn close(self) {
+        if let Some(handle) = self.emulator {
+            if let Err(e) = handle.shutdown().await {
+                tracing::warn!("stopping the embedded emulator: {e}");
+            }
+        }
+    }
 }

@@ -15,15 +15,16 @@ fn scalar_to_string(v: Value) -> Option<String> {
     }
 }
 
-/// String, number or bool → `Some(String)`; `null` → `None`. A list or an
-/// object is an error: taking its JSON text as, say, a gateway name would
-/// turn a broken answer into a plausible object.
+/// String, number or bool → `Some(String)`; `null` and `""` → `None` (the
+/// API sends `""` for unset fields, and callers should not have to tell the
+/// two apart). A list or an object is an error: taking its JSON text as,
+/// say, a gateway name would turn a broken answer into a plausible object.
 pub fn opt_string<'de, D: Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
     use serde::de::Error;
     match Value::deserialize(d)? {
         Value::Array(_) => Err(D::Error::custom("expected a string, got a list")),
         Value::Object(_) => Err(D::Error::custom("expected a string, got an object")),
-        v => Ok(scalar_to_string(v)),
+        v => Ok(scalar_to_string(v).filter(|s| !s.is_empty())),
     }
 }
 
@@ -174,6 +175,7 @@ mod tests {
         assert_eq!(p.n, Some(1000));
         assert_eq!(p.b, Some(true));
         assert_eq!(p.l, vec!["10.0.0.0/24", "10.1.0.0/24"]);
+        assert_eq!(probe(r#"{"s": ""}"#).s, None);
         let p = probe(r#"{"s": null, "n": "", "b": "false", "l": null}"#);
         assert_eq!(p.s, None);
         assert_eq!(p.n, None);

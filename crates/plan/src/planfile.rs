@@ -149,3 +149,97 @@ pub fn stale(plan: &Plan, now_live: &Inventory) -> Vec<String> {
     out.dedup();
     out
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::action::{Action, ChangeKind, ResourceKind, FORMAT_VERSION};
+    use chrono::TimeZone;
+    use std::collections::BTreeMap;
+
+    fn sample() -> PlanFile {
+        let plan = Plan {
+            format_version: FORMAT_VERSION.into(),
+            region: "nm8".into(),
+            account: None,
+            actions: vec![Action {
+                id: 0,
+                address: "gateway.gw1".into(),
+                kind: ResourceKind::Gateway,
+                change: ChangeKind::Delete,
+                gateway: Some("gw1".into()),
+                attributes: vec![],
+                before: None,
+                after: None,
+                impact: vec![],
+                depends_on: vec![],
+                calls: vec![crate::action::Operation::DeleteGateway { name: "gw1".into() }],
+            }],
+            unmanaged: vec![],
+            fingerprints: BTreeMap::from([("gateway.gw1".to_string(), "sha256:00".to_string())]),
+        };
+        let at = Utc.with_ymd_and_hms(2026, 11, 29, 12, 0, 0).unwrap();
+        PlanFile::new(
+            plan,
+            desired_hash(b"region: nm8\n"),
+            at,
+            Some(TimeDelta::hours(1)),
+        )
+    }
+
+    #[test]
+    fn round_trips_and_verifies() {
+        let file = sample();
+        let back = PlanFile::from_json(&file.to_json()).unwrap();
+        assert_eq!(back, file);
+    }
+
+    #[test]
+    fn any_edit_is_detected() {
+        let text = sample().to_json().replace("gateway.gw1", "gateway.gw2");
+        assert!(matches!(
+            PlanFile::from_json(&text),
+            Err(PlanFileError::Tampered { .. })
+        ));
+        let text = sample()
+            .to_json()
+            .replace("2026-11-29T13:00:00Z", "2027-11-29T13:00:00Z");
+        assert!(matches!(
+            PlanFile::from_json(&text),
+            Err(PlanFileError::Tampered { .. })
+        ));
+    }
+
+    #[test]
+    fn other_versions_and_garbage_are_refused() {
+        let text = sample()
+            .to_json()
+            .replace("\"version\": 1", "\"version\": 2");
+        assert_eq!(
+            PlanFile::from_json(&text),
+            Err(PlanFileError::UnsupportedVersion { found: "2".into() })
+        );
+        assert!(matches!(
+            PlanFile::from_json("{}"),
+            Err(PlanFileError::Malformed(_))
+        ));
+        assert!(matches!(
+            PlanFile::from_json("not json"),
+            Err(PlanFileError::Malformed(_))
+        ));
+    }
+
+    #[test]
+    fn expiry_is_creation_plus_ttl() {
+        let file = sample();
+        assert!(!file.is_expired(file.created_at + TimeDelta::minutes(59)));
+        assert!(file.is_expired(file.created_at + TimeDelta::minutes(60)));
+        let forever = PlanFile::new(
+            file.plan.clone(),
+            file.desired_hash.clone(),
+            file.created_at,
+            None,
+        );
+        assert!(!forever.is_expired(file.created_at + TimeDelta::days(3650)));
+    }
+}

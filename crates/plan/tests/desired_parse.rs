@@ -344,6 +344,7 @@ fn oversized_input_is_refused() {
         d.to_string().contains("larger than the 10 MiB limit"),
         "{d}"
     );
+    assert!(graphical(&d).contains("larger than the 10 MiB limit"));
 
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("big.yaml");
@@ -426,6 +427,7 @@ fn missing_file_is_diagnosed_by_load() {
             .starts_with("/nonexistent/cda/desired.yaml:1:1: error: cannot read the file:"),
         "{d}"
     );
+    assert!(graphical(&d).contains("cannot read the file"));
 }
 
 #[test]
@@ -541,4 +543,46 @@ fn serialised_model_parses_back() {
     let yaml = serde_saphyr::to_string(&s).unwrap();
     let back = desired::parse("export.yaml", &yaml).unwrap_or_else(|d| panic!("{d}\n{yaml}"));
     assert_eq!(back, s);
+}
+
+#[test]
+fn a_flood_of_problems_is_capped() {
+    let mut text = String::from("region: nm8\n");
+    for i in 0..20_000 {
+        text.push_str(&format!("k{i}: 1\n"));
+    }
+    let d = parse_err(&text);
+    assert_eq!(d.len(), 500);
+    assert_eq!(d.omitted(), 19_500);
+    assert!(d
+        .to_string()
+        .ends_with("t.yaml: error: 19500 more problems not shown"));
+}
+
+#[test]
+fn byte_order_mark_and_crlf_are_accepted() {
+    let s = desired::parse("t.yaml", "\u{feff}region: nm8\r\nprune: [routes]\r\n").unwrap();
+    assert_eq!(s.region, "nm8");
+    assert_eq!(s.prune, vec![Kind::Routes]);
+    let d = parse_err("\u{feff}region: [x]\n");
+    assert_eq!(
+        d.to_string(),
+        "t.yaml:1:9: error: region: expected a string, found a list"
+    );
+    assert_eq!(d.problems()[0].span, (8, 1).into());
+    // Positions after CRLF line ends are still right.
+    let d = parse_err("region: nm8\r\nprune: [route]\r\n");
+    assert_eq!(d.to_string(), "t.yaml:2:9: error: prune[0]: unknown value `route`, expected one of physical_lines, gateways, bindings, vpcs, health_checks, routes (did you mean `routes`?)");
+}
+
+#[test]
+fn many_problems_on_one_long_line_stay_cheap() {
+    // Columns are counted in one pass, not once per problem per line.
+    let keys: Vec<String> = (0..50_000).map(|i| format!("é{i}: 1")).collect();
+    let text = format!("{{region: nm8, {}}}\n", keys.join(", "));
+    let d = parse_err(&text);
+    assert_eq!(d.len() + d.omitted(), 50_000);
+    let last = d.problems().last().unwrap();
+    let col = text[..last.span.offset()].chars().count() + 1;
+    assert_eq!((last.line, last.column), (1, col));
 }

@@ -139,6 +139,24 @@ fn wrong_type_is_named() {
 }
 
 #[test]
+fn booleans_are_true_or_false_only() {
+    let t = edit(
+        "    remote_ip: 10.0.0.2/30\n",
+        "    remote_ip: 10.0.0.2/30\n    protect: yes\n",
+    );
+    only(
+        &t,
+        "physical_lines[0].protect",
+        "expected `true` or `false`, found a string",
+    );
+    let t = edit(
+        "    remote_ip: 10.0.0.2/30\n",
+        "    remote_ip: 10.0.0.2/30\n    protect: true\n",
+    );
+    assert!(parse("t.yaml", &t).unwrap().physical_lines[0].protect);
+}
+
+#[test]
 fn quoted_number_gets_a_hint() {
     let p = only(
         &edit(
@@ -155,6 +173,10 @@ fn quoted_number_gets_a_hint() {
 fn unquoted_number_is_accepted_as_a_string_as_written() {
     let s = parse("t.yaml", &edit("region: nm8", "region: 007")).unwrap();
     assert_eq!(s.region, "007");
+    let s = parse("t.yaml", &edit("region: nm8", "region: 1.10   # a comment")).unwrap();
+    assert_eq!(s.region, "1.10");
+    let s = parse("t.yaml", &edit("region: nm8", "region: true")).unwrap();
+    assert_eq!(s.region, "true");
 }
 
 #[test]
@@ -828,6 +850,19 @@ fn duplicate_static_route_destination_sets() {
         "gateways[0].static_routes[0].dst[1]",
         "listed twice",
     );
+}
+
+#[test]
+fn a_prefix_is_in_one_static_route_per_gateway() {
+    let t = edit("dst: [10.10.0.0/16]", "dst: [10.10.0.0/16, 10.11.0.0/16]")
+        .replace("dst: [fd10::/48]", "dst: [10.11.0.0/16, 10.12.0.0/16]");
+    only(
+        &t,
+        "gateways[0].static_routes[1].dst[0]",
+        "10.11.0.0/16 is already routed by gateways[0].static_routes[0]",
+    );
+    // A more specific prefix in another route is fine.
+    ok(&BASE.replace("dst: [fd10::/48]", "dst: [10.10.1.0/24]"));
 }
 
 #[test]

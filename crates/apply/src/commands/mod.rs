@@ -3,6 +3,7 @@
 pub mod apply;
 pub mod common;
 pub mod completions;
+pub mod emulator;
 pub mod export;
 pub mod plan;
 pub mod show;
@@ -20,7 +21,7 @@ pub async fn dispatch(cli: Cli, output: Output) -> anyhow::Result<Status> {
         Command::Apply(args) => apply::run(args, global, output).await,
         Command::Show(args) => show::run(args, output),
         Command::Export(args) => export::run(args, global).await,
-        Command::Emulator(_) => anyhow::bail!("the emulator is not available in this build yet"),
+        Command::Emulator(command) => emulator::run(command).await,
         Command::Completions(args) => Ok(completions::run(args)),
     }
 }

@@ -105,9 +105,14 @@ pub(crate) fn did_you_mean<'c>(
     word: &str,
     candidates: impl IntoIterator<Item = &'c str>,
 ) -> Option<&'c str> {
+    // Typos are short; similarity of long strings costs length squared.
+    const LONGEST: usize = 64;
+    if word.len() > LONGEST {
+        return None;
+    }
     let lower = word.to_lowercase();
     let mut best: Option<(f64, &str)> = None;
-    for c in candidates {
+    for c in candidates.into_iter().filter(|c| c.len() <= LONGEST) {
         let score = if c.to_lowercase() == lower {
             2.0
         } else {
@@ -175,7 +180,8 @@ fn placeholder_switch() -> SwitchPort {
 /// Conversion state: the problem collector and the location of every path.
 pub(crate) struct Conv<'t> {
     pub(crate) c: Collector<'t>,
-    pub(crate) locs: HashMap<String, Loc>,
+    /// The file's node tree, where locations are looked up.
+    root: &'t Node,
     /// Names of lines whose IP version could not be read: the rules about
     /// IP families skip them rather than report follow-on problems.
     pub(crate) broken_lines: HashSet<String>,
@@ -190,28 +196,25 @@ pub(crate) struct Conv<'t> {
 }
 
 impl<'t> Conv<'t> {
-    pub(crate) fn new(c: Collector<'t>) -> Self {
+    pub(crate) fn new(c: Collector<'t>, root: &'t Node) -> Self {
         Conv {
             c,
-            locs: HashMap::new(),
+            root,
             broken_lines: HashSet::new(),
             shifted: HashMap::new(),
             failed: HashSet::new(),
         }
     }
 
-    /// Location of `path`, or of its nearest recorded parent.
+    /// Whether a problem reported now is still kept, so an expensive hint
+    /// is worth computing.
+    pub(crate) fn help_wanted(&self) -> bool {
+        !self.c.is_full()
+    }
+
+    /// Location of `path`, or of its nearest parent written in the file.
     pub(crate) fn loc(&self, path: &str) -> Loc {
-        let mut p = path;
-        loop {
-            if let Some(l) = self.locs.get(p) {
-                return *l;
-            }
-            match p.rfind(['.', '[']) {
-                Some(i) => p = &p[..i],
-                None => return self.locs.get("").copied().unwrap_or_default(),
-            }
-        }
+        self.root.lookup(path).0.loc
     }
 
     /// Reports a value that could not be read (it is left out of the
@@ -253,10 +256,6 @@ impl<'t> Conv<'t> {
         item(list, i)
     }
 
-    fn mark(&mut self, path: &str, n: &Node) {
-        self.locs.insert(path.to_owned(), n.loc);
-    }
-
     fn type_error(&mut self, n: &Node, path: &str, expected: &str) {
         let found = n.value.kind_name();
         self.fail(
@@ -275,7 +274,6 @@ impl<'t> Conv<'t> {
         what: &'static str,
         allowed: &[&'static str],
     ) -> Option<Obj<'n>> {
-        self.mark(path, n);
         let Value::Map(pairs) = &n.value else {
             self.type_error(n, path, &format!("a mapping ({what})"));
             return None;
@@ -305,8 +303,6 @@ impl<'t> Conv<'t> {
             first_seen.insert(key.clone(), k.loc);
             match allowed.iter().find(|a| **a == key) {
                 Some(a) => {
-                    let p = join(path, a);
-                    self.mark(&p, v);
                     fields.push((a, v));
                 }
                 None => {
@@ -569,7 +565,6 @@ impl<'t> Conv<'t> {
                 let mut out = Vec::with_capacity(items.len());
                 for (i, it) in items.iter().enumerate() {
                     let p = item(path, i);
-                    self.mark(&p, it);
                     if let Some(v) = f(self, it, &p) {
                         if out.len() != i {
                             self.shifted.insert((path.to_owned(), out.len()), i);
@@ -615,7 +610,6 @@ impl<'t> Conv<'t> {
             gateways: Vec::new(),
         };
         if root.value == Value::Null {
-            self.locs.insert(String::new(), root.loc);
             self.fail(
                 root.loc,
                 "",
@@ -882,7 +876,6 @@ impl<'t> Conv<'t> {
 
     fn secret_ref(&mut self, n: &Node, path: &str) -> Option<SecretRef> {
         if !matches!(n.value, Value::Map(_)) {
-            self.mark(path, n);
             // Deliberately not echoing the value: it is probably the key.
             self.fail(
                 n.loc,

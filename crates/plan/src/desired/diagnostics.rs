@@ -64,6 +64,14 @@ impl Diagnostic for Problem {
 }
 
 /// Every problem found in one desired-state file.
+///
+/// - `to_string()` gives one `file:line:col: error: path: message (help)`
+///   line per problem: what CI logs and `grep` want.
+/// - As a `miette::Diagnostic` (e.g. `miette::Report::new(d)` or
+///   `GraphicalReportHandler::render_report`), the header is that same
+///   list, as an overview (miette uses `Display` for the header), followed
+///   by every problem with its own source snippet, label and help. The
+///   snippets come from a copy of the file with literal secrets masked.
 #[derive(Debug, Clone)]
 pub struct Diagnostics {
     file: String,
@@ -170,6 +178,32 @@ impl Diagnostic for Diagnostics {
     }
 }
 
+/// Longest message, help or path kept, in characters: values from the
+/// file are quoted in messages, and a hostile file can hold a megabyte-long
+/// name.
+const MAX_TEXT: usize = 300;
+
+/// `s` cut to [`MAX_TEXT`] with control characters escaped, so quoting a
+/// value from the file cannot flood a log or drive a terminal.
+fn printable(s: String) -> String {
+    if s.chars().count() <= MAX_TEXT && !s.chars().any(char::is_control) {
+        return s;
+    }
+    let mut out = String::new();
+    for (n, c) in s.chars().enumerate() {
+        if n >= MAX_TEXT {
+            out.push('…');
+            break;
+        }
+        if c.is_control() {
+            out.extend(c.escape_default());
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
 /// Converts serde-saphyr's positions to byte ranges for miette.
 ///
 /// serde-saphyr documents line, column, offset and length as counted in
@@ -207,13 +241,13 @@ impl LineIndex {
             .copied()
             .unwrap_or(text.len());
         let col = (loc.col as usize).saturating_sub(1);
-        let off = loc.char_offset;
+        let off = loc.offset as usize;
         let bytes = off >= line_start
             && off <= line_end
             && off - line_start == col
             && text.is_char_boundary(off);
         if bytes {
-            let mut end = off.saturating_add(loc.char_len).min(text.len());
+            let mut end = off.saturating_add(loc.len as usize).min(text.len());
             while !text.is_char_boundary(end) {
                 end += 1;
             }
@@ -228,9 +262,29 @@ impl LineIndex {
         let rest = text.get(start..).unwrap_or("");
         let len = rest
             .char_indices()
-            .nth(loc.char_len)
+            .nth(loc.len as usize)
             .map_or(rest.len(), |(i, _)| i);
         start..start + len
+    }
+
+    /// Sets line and character column of problems sorted by offset, in
+    /// one pass over the text: counting characters from the line start for
+    /// each problem would be quadratic on a hostile one-line file.
+    fn fill_line_col(&self, text: &str, problems: &mut [Problem]) {
+        let (mut line, mut at, mut col) = (0, 0, 1);
+        for p in problems {
+            let off = p.span.offset().min(text.len());
+            let l = self.line_starts.partition_point(|&s| s <= off).max(1);
+            if l != line || off < at {
+                line = l;
+                at = self.line_starts[l - 1];
+                col = 1;
+            }
+            col += text.get(at..off).map_or(0, |s| s.chars().count());
+            at = off;
+            p.line = line;
+            p.column = col;
+        }
     }
 
     /// 1-based line and character column of a byte offset.
@@ -274,6 +328,11 @@ impl<'t> Collector<'t> {
         &self.index
     }
 
+    /// Whether further problems are only counted, not kept.
+    pub(crate) fn is_full(&self) -> bool {
+        self.problems.len() >= MAX_PROBLEMS
+    }
+
     pub(crate) fn has_errors(&self) -> bool {
         !self.problems.is_empty()
     }
@@ -293,16 +352,16 @@ impl<'t> Collector<'t> {
             return;
         }
         let range = self.index.byte_range(self.text, loc);
-        // Lines and columns shown to people count characters.
-        let (line, column) = self.index.line_col(self.text, range.start);
+        // Line and column are filled in by `finish`, in one pass.
+        let (line, column) = (0, 0);
         self.problems.push(Problem {
-            message,
-            path: path.to_owned(),
+            message: printable(message),
+            path: printable(path.to_owned()),
             line,
             column,
             span: (range.start, range.end - range.start).into(),
             label: label.to_owned(),
-            help,
+            help: help.map(printable),
         });
     }
 
@@ -315,7 +374,8 @@ impl<'t> Collector<'t> {
     pub(crate) fn finish(mut self) -> Diagnostics {
         // Stable order for humans and snapshots: by position, then by path.
         self.problems
-            .sort_by(|a, b| (a.line, a.column, &a.path).cmp(&(b.line, b.column, &b.path)));
+            .sort_by(|a, b| (a.span.offset(), &a.path).cmp(&(b.span.offset(), &b.path)));
+        self.index.fill_line_col(self.text, &mut self.problems);
         let mut masked = self.text.as_bytes().to_vec();
         for r in &self.redactions {
             let end = r.end.min(masked.len());
@@ -328,6 +388,23 @@ impl<'t> Collector<'t> {
         }
         let masked =
             String::from_utf8(masked).unwrap_or_else(|_| "<source unavailable>".to_owned());
+        // A terminal must not receive the file's control characters
+        // (escape sequences); each becomes `?`s of the same byte length.
+        let masked = if masked
+            .chars()
+            .any(|c| c.is_control() && !matches!(c, '\n' | '\r' | '\t'))
+        {
+            masked
+                .chars()
+                .flat_map(|c| {
+                    let keep = !c.is_control() || matches!(c, '\n' | '\r' | '\t');
+                    let n = if keep { 0 } else { c.len_utf8() };
+                    std::iter::repeat_n('?', n).chain(keep.then_some(c))
+                })
+                .collect()
+        } else {
+            masked
+        };
         Diagnostics {
             file: self.file.to_owned(),
             source: Arc::new(NamedSource::new(self.file, masked)),
@@ -341,21 +418,21 @@ impl<'t> Collector<'t> {
 mod tests {
     use super::*;
 
-    fn loc(line: u32, col: u32, len: usize) -> Loc {
+    fn loc(line: u32, col: u32, len: u32) -> Loc {
         Loc {
             line,
             col,
-            char_offset: 0,
-            char_len: len,
+            offset: 0,
+            len,
         }
     }
 
-    fn byte_loc(line: u32, col: u32, offset: usize, len: usize) -> Loc {
+    fn byte_loc(line: u32, col: u32, offset: u32, len: u32) -> Loc {
         Loc {
             line,
             col,
-            char_offset: offset,
-            char_len: len,
+            offset,
+            len,
         }
     }
 
@@ -419,6 +496,25 @@ mod tests {
         let src = d.source.inner().as_str();
         assert_eq!(src, "key: *******\n");
         assert_eq!(d.problems[0].span, SourceSpan::from((5, 7)));
+    }
+
+    #[test]
+    fn quoted_values_are_cut_and_escaped() {
+        let text = "a: \u{1b}[31mx\n";
+        let mut c = Collector::new("f.yaml", text);
+        c.error(
+            loc(1, 4, 3),
+            "a",
+            "x",
+            format!("bad `{}`", "\u{1b}[31m"),
+            None,
+        );
+        c.error(loc(1, 4, 3), "a", "x", "n".repeat(1000), None);
+        let d = c.finish();
+        assert_eq!(d.problems[0].message, "bad `\\u{1b}[31m`");
+        assert_eq!(d.problems[1].message.chars().count(), MAX_TEXT + 1);
+        assert!(d.problems[1].message.ends_with('…'));
+        assert_eq!(d.source.inner().as_str(), "a: ?[31mx\n");
     }
 
     #[test]

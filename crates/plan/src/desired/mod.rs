@@ -26,7 +26,6 @@ use node::{Loc, Node, Value};
 use serde_saphyr::budget::BudgetBreach;
 use serde_saphyr::{Budget, DuplicateKeyPolicy, Options};
 use sha2::{Digest, Sha256};
-use std::collections::HashMap;
 use std::io::Read;
 use std::path::Path;
 use std::sync::Arc;
@@ -58,11 +57,11 @@ pub fn parse_with_source_map(
     if text.len() > MAX_FILE_BYTES {
         return Err(too_large(file_name, text.len()));
     }
-    let root = match read_tree(text) {
-        Ok(root) => root,
-        Err(e) => return Err(syntax_error(file_name, text, &e)),
-    };
-    let mut cv = Conv::new(Collector::new(file_name, text));
+    // The parser skips a byte-order mark and counts positions after it;
+    // so do we.
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    let root = read_tree(file_name, text)?;
+    let mut cv = Conv::new(Collector::new(file_name, text), &root);
     let state = cv.desired_state(&root);
     cv.validate(&state);
     if cv.c.has_errors() {
@@ -72,7 +71,7 @@ pub fn parse_with_source_map(
         file: file_name.to_owned(),
         text: Arc::from(text),
         index: LineIndex::new(text),
-        locs: cv.locs,
+        root,
     };
     Ok((state, map))
 }
@@ -167,7 +166,7 @@ fn options() -> Options {
             max_documents: 1,
             // Bounded by the size cap anyway; these stop pathological
             // shapes early.
-            max_events: 4 * MAX_FILE_BYTES / 2,
+            max_events: 2 * MAX_FILE_BYTES,
             max_nodes: MAX_FILE_BYTES / 2,
             max_aliases: 10_000,
             max_anchors: 10_000,
@@ -189,85 +188,49 @@ fn options() -> Options {
     }
 }
 
-fn read_tree(text: &str) -> Result<Node, serde_saphyr::Error> {
+fn null_root() -> Node {
+    let start = Loc {
+        line: 1,
+        col: 1,
+        offset: 0,
+        len: 0,
+    };
+    Node {
+        value: Value::Null,
+        loc: start,
+        def: start,
+    }
+}
+
+fn read_tree(file: &str, text: &str) -> Result<Node, Diagnostics> {
     // A file with nothing but comments or whitespace is an empty document.
     let blank = text
-        .trim_start_matches('\u{feff}')
         .lines()
         .all(|l| l.trim().is_empty() || l.trim_start().starts_with('#'));
     if blank {
-        return Ok(Node {
-            value: Value::Null,
-            loc: Loc {
-                line: 1,
-                col: 1,
-                char_offset: 0,
-                char_len: 0,
-            },
-            def: Loc::default(),
-        });
+        return Ok(null_root());
     }
+    let one = |loc: Loc, message: String| {
+        let mut c = Collector::new(file, text);
+        c.error(loc, "", "here", message, None);
+        c.finish()
+    };
     // Read every document so a second one is refused, not silently ignored.
-    let mut docs = serde_saphyr::from_multiple_with_options::<Node>(text, options())?.into_iter();
+    let docs = serde_saphyr::from_multiple_with_options::<Node>(text, options()).map_err(|e| {
+        let loc = e
+            .location()
+            .map_or(null_root().loc, |l| Loc::from_error(&l));
+        one(loc, syntax_message(&e))
+    })?;
+    let mut docs = docs.into_iter();
     let first = docs.next();
     if let Some(second) = docs.next() {
-        return Err(serde_saphyr::Error::Message {
-            msg: "the file holds more than one YAML document (`---`); cda reads one".to_owned(),
-            location: second_location(&second),
-        });
+        return Err(one(second.loc, DOCUMENTS.to_owned()));
     }
-    Ok(first.unwrap_or(Node {
-        value: Value::Null,
-        loc: Loc {
-            line: 1,
-            col: 1,
-            char_offset: 0,
-            char_len: 0,
-        },
-        def: Loc::default(),
-    }))
+    Ok(first.unwrap_or_else(null_root))
 }
 
-/// The location of a node, in the parser's terms, for an error about it.
-fn second_location(n: &Node) -> serde_saphyr::Location {
-    // serde-saphyr has no public constructor for `Location`; it
-    // deserialises one, which is what its own `Spanned` does.
-    #[derive(serde::Serialize)]
-    struct L {
-        line: u32,
-        column: u32,
-        span: S,
-    }
-    #[derive(serde::Serialize)]
-    struct S {
-        offset: usize,
-        len: u32,
-    }
-    let l = L {
-        line: n.loc.line,
-        column: n.loc.col,
-        span: S {
-            offset: n.loc.char_offset,
-            len: 0,
-        },
-    };
-    serde_json::to_value(&l)
-        .ok()
-        .and_then(|v| serde_json::from_value(v).ok())
-        .unwrap_or(serde_saphyr::Location::UNKNOWN)
-}
-
-fn syntax_error(file: &str, text: &str, e: &serde_saphyr::Error) -> Diagnostics {
-    let mut c = Collector::new(file, text);
-    let loc = e.location().map(|l| Loc::from_error(&l)).unwrap_or(Loc {
-        line: 1,
-        col: 1,
-        char_offset: 0,
-        char_len: 0,
-    });
-    c.error(loc, "", "here", syntax_message(e), None);
-    c.finish()
-}
+const DOCUMENTS: &str = "the file holds more than one YAML document (`---`); cda reads one";
 
 fn syntax_message(e: &serde_saphyr::Error) -> String {
     use serde_saphyr::Error as E;
@@ -276,7 +239,6 @@ fn syntax_message(e: &serde_saphyr::Error) -> String {
         E::Message { msg, .. } if msg.contains("recursion limit") => {
             "the file is refused: nesting is too deep".to_owned()
         }
-        E::Message { msg, .. } if msg.contains("more than one YAML document") => msg.clone(),
         E::Message { msg, .. } | E::HookError { msg, .. } => format!("invalid YAML: {msg}"),
         E::Eof { .. } => "invalid YAML: unexpected end of input".to_owned(),
         E::Unexpected { expected, .. } => format!("invalid YAML: expected {expected}"),
@@ -297,9 +259,7 @@ fn syntax_message(e: &serde_saphyr::Error) -> String {
 fn budget_message(b: &BudgetBreach) -> String {
     let what = match b {
         BudgetBreach::Depth { .. } => format!("nesting is deeper than {MAX_DEPTH} levels"),
-        BudgetBreach::Documents { .. } => {
-            "the file holds more than one YAML document (`---`)".to_owned()
-        }
+        BudgetBreach::Documents { .. } => return DOCUMENTS.to_owned(),
         BudgetBreach::Aliases { .. } | BudgetBreach::AliasAnchorRatio { .. } => {
             "too many aliases (`*name`)".to_owned()
         }
@@ -324,7 +284,7 @@ pub struct SourceMap {
     file: String,
     text: Arc<str>,
     index: LineIndex,
-    locs: HashMap<String, Loc>,
+    root: Node,
 }
 
 /// A place in the desired-state file.
@@ -346,7 +306,10 @@ impl SourceMap {
 
     /// Where `path` is, if it was written in the file.
     pub fn location(&self, path: &str) -> Option<SourceLocation> {
-        self.locs.get(path).map(|l| self.to_location(*l))
+        match self.root.lookup(path) {
+            (n, true) => Some(self.to_location(n.loc)),
+            _ => None,
+        }
     }
 
     fn to_location(&self, l: Loc) -> SourceLocation {
@@ -367,16 +330,7 @@ impl SourceMap {
     ) -> Diagnostics {
         let mut c = Collector::new(&self.file, &self.text);
         for (path, message) in problems {
-            let mut p = path;
-            let loc = loop {
-                if let Some(l) = self.locs.get(p) {
-                    break *l;
-                }
-                match p.rfind(['.', '[']) {
-                    Some(i) => p = &p[..i],
-                    None => break Loc::default(),
-                }
-            };
+            let loc = self.root.lookup(path).0.loc;
             c.error(loc, path, "here", message, None);
         }
         c.finish()

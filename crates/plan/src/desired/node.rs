@@ -18,9 +18,9 @@ pub(crate) struct Loc {
     pub line: u32,
     pub col: u32,
     /// Offset of the node's first character (bytes or characters).
-    pub char_offset: usize,
+    pub offset: u32,
     /// Length (bytes or characters; 0 when unknown).
-    pub char_len: usize,
+    pub len: u32,
 }
 
 impl Loc {
@@ -28,8 +28,9 @@ impl Loc {
         Loc {
             line: u32::try_from(l.line()).unwrap_or(u32::MAX),
             col: u32::try_from(l.column()).unwrap_or(u32::MAX),
-            char_offset: l.span().offset(),
-            char_len: l.span().len(),
+            // Files are capped far below 4 GiB.
+            offset: u32::try_from(l.span().offset()).unwrap_or(u32::MAX),
+            len: u32::try_from(l.span().len()).unwrap_or(u32::MAX),
         }
     }
 
@@ -154,5 +155,97 @@ impl<'de> Visitor<'de> for ValueVisitor {
             pairs.push((k, v));
         }
         Ok(Value::Map(pairs))
+    }
+}
+
+impl Node {
+    /// The node at a field path (`gateways[0].lines[1]`), or the deepest
+    /// node on the way there, and whether the whole path was found.
+    ///
+    /// Locations are looked up on demand instead of being recorded for
+    /// every path while reading: a map of a million paths would cost more
+    /// memory than the file.
+    pub(crate) fn lookup(&self, path: &str) -> (&Node, bool) {
+        let mut node = self;
+        for seg in path.split('.').filter(|s| !s.is_empty()) {
+            let (name, mut rest) = match seg.find('[') {
+                Some(i) => (&seg[..i], &seg[i..]),
+                None => (seg, ""),
+            };
+            if !name.is_empty() {
+                match node.field(name) {
+                    Some(n) => node = n,
+                    None => return (node, false),
+                }
+            }
+            while let Some(r) = rest.strip_prefix('[') {
+                let Some((idx, after)) = r.split_once(']') else {
+                    return (node, false);
+                };
+                rest = after;
+                match (&node.value, idx.parse::<usize>()) {
+                    (Value::Seq(items), Ok(i)) if i < items.len() => node = &items[i],
+                    _ => return (node, false),
+                }
+            }
+        }
+        (node, true)
+    }
+
+    /// The value of the first key `name` of a mapping.
+    fn field(&self, name: &str) -> Option<&Node> {
+        match &self.value {
+            Value::Map(pairs) => pairs
+                .iter()
+                .find(|(k, _)| matches!(&k.value, Value::Str(s) if s == name))
+                .map(|(_, v)| v),
+            _ => None,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+    use super::*;
+
+    fn tree(text: &str) -> Node {
+        serde_saphyr::from_str_with_options(text, crate::desired::options()).unwrap()
+    }
+
+    #[test]
+    fn duplicate_keys_are_kept_in_order() {
+        let n = tree("a: 1\nb: 2\na: 3\n");
+        let Value::Map(pairs) = &n.value else {
+            panic!()
+        };
+        let keys: Vec<_> = pairs
+            .iter()
+            .map(|(k, v)| (k.value.clone(), v.value.clone()))
+            .collect();
+        assert_eq!(
+            keys,
+            [
+                (Value::Str("a".into()), Value::Int(1)),
+                (Value::Str("b".into()), Value::Int(2)),
+                (Value::Str("a".into()), Value::Int(3)),
+            ]
+        );
+    }
+
+    #[test]
+    fn lookup_follows_fields_and_indices() {
+        let n = tree("g:\n  - name: x\n    l: [a, b]\n");
+        let (b, found) = n.lookup("g[0].l[1]");
+        assert!(found);
+        assert_eq!(b.value, Value::Str("b".into()));
+        assert_eq!((b.loc.line, b.loc.col), (3, 12));
+        // Missing parts stop at the deepest node found.
+        let (item, found) = n.lookup("g[0].nope");
+        assert!(!found);
+        assert_eq!((item.loc.line, item.loc.col), (2, 5));
+        assert!(!n.lookup("g[7]").1);
+        assert!(!n.lookup("g[x]").1);
+        assert!(n.lookup("").1);
     }
 }

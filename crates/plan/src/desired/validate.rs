@@ -5,7 +5,7 @@
 use super::convert::{did_you_mean, join, Conv};
 use crate::model::{DesiredState, Gateway, IpVersion, PhysicalLine, VpcAttachment};
 use ipnet::IpNet;
-use std::collections::{BTreeSet, HashMap};
+use std::collections::{BTreeSet, HashMap, HashSet};
 use std::net::IpAddr;
 
 /// Chinese characters and Chinese punctuation, which the API refuses in
@@ -282,13 +282,17 @@ impl Conv<'_> {
                     None,
                 );
             }
-            self.validate_static_routes(&path, g, lines);
-            self.validate_bgp(&path, g, lines);
+            let here: HashSet<&str> = g.lines.iter().map(String::as_str).collect();
+            self.validate_static_routes((&path, g, &here), lines);
+            self.validate_bgp((&path, g, &here), lines);
         }
     }
 
     fn unknown_line(&mut self, path: &str, line: &str, s: &DesiredState) {
-        let help = did_you_mean(line, s.physical_lines.iter().map(|l| l.name.as_str()))
+        let help = self
+            .help_wanted()
+            .then(|| did_you_mean(line, s.physical_lines.iter().map(|l| l.name.as_str())))
+            .flatten()
             .map(|m| format!("did you mean `{m}`?"));
         self.err(
             path,
@@ -441,15 +445,21 @@ impl Conv<'_> {
     fn route_line(
         &mut self,
         path: &str,
-        (gpath, g): (&str, &Gateway),
+        (gpath, g, here): (&str, &Gateway, &HashSet<&str>),
         line: &str,
         lines: &HashMap<&str, &PhysicalLine>,
         (v4, v6): (bool, bool),
     ) {
         let Some(l) = lines.get(line) else {
             // Not the name itself: it can be bound here yet undeclared.
-            let bound = g.lines.iter().map(String::as_str).filter(|b| *b != line);
-            let help = did_you_mean(line, bound).map(|m| format!("did you mean `{m}`?"));
+            let help = self
+                .help_wanted()
+                .then(|| {
+                    let bound = g.lines.iter().map(String::as_str).filter(|b| *b != line);
+                    did_you_mean(line, bound)
+                })
+                .flatten()
+                .map(|m| format!("did you mean `{m}`?"));
             self.err(
                 path,
                 "unknown line",
@@ -458,7 +468,7 @@ impl Conv<'_> {
             );
             return;
         };
-        if !g.lines.iter().any(|b| b == line) {
+        if !here.contains(line) {
             if self.failed_under(&join(gpath, "lines")) {
                 return;
             }
@@ -493,11 +503,12 @@ impl Conv<'_> {
 
     fn validate_static_routes(
         &mut self,
-        gpath: &str,
-        g: &Gateway,
+        (gpath, g, here): (&str, &Gateway, &HashSet<&str>),
         lines: &HashMap<&str, &PhysicalLine>,
     ) {
         let mut sets: HashMap<(IpVersion, BTreeSet<IpNet>), String> = HashMap::new();
+        // The API holds a prefix in at most one static route per gateway.
+        let mut routed: HashMap<IpNet, String> = HashMap::new();
         for (ri, r) in g.static_routes.iter().enumerate() {
             let path = self.src(&format!("{gpath}.static_routes"), ri);
             if r.dst.is_empty() && !self.failed_under(&join(&path, "dst")) {
@@ -542,6 +553,25 @@ impl Conv<'_> {
                     );
                 } else {
                     sets.insert((r.ip_version(), set), path.clone());
+                    for (di, d) in r.dst.iter().enumerate() {
+                        match routed.get(d) {
+                            Some(first) if *first != path => {
+                                let dp = self.src(&format!("{path}.dst"), di);
+                                self.err(
+                                    &dp,
+                                    "duplicate destination",
+                                    format!(
+                                        "destination {d} is already routed by {first}; a prefix can be in only one static route of a gateway"
+                                    ),
+                                    Some("move the next hops into the route that already has this prefix".to_owned()),
+                                );
+                            }
+                            Some(_) => {}
+                            None => {
+                                routed.insert(*d, path.clone());
+                            }
+                        }
+                    }
                 }
             }
             let v4 = r.dst.iter().any(|d| matches!(d, IpNet::V4(_)));
@@ -559,12 +589,16 @@ impl Conv<'_> {
                     );
                     continue;
                 }
-                self.route_line(&hp, (gpath, g), &h.line, lines, (v4, v6));
+                self.route_line(&hp, (gpath, g, here), &h.line, lines, (v4, v6));
             }
         }
     }
 
-    fn validate_bgp(&mut self, gpath: &str, g: &Gateway, lines: &HashMap<&str, &PhysicalLine>) {
+    fn validate_bgp(
+        &mut self,
+        (gpath, g, here): (&str, &Gateway, &HashSet<&str>),
+        lines: &HashMap<&str, &PhysicalLine>,
+    ) {
         let mut versions: HashMap<IpVersion, String> = HashMap::new();
         for (bi, b) in g.bgp.iter().enumerate() {
             let path = self.src(&format!("{gpath}.bgp"), bi);
@@ -621,7 +655,7 @@ impl Conv<'_> {
                     continue;
                 }
                 let families = (b.ip_version.has_v4(), b.ip_version.has_v6());
-                self.route_line(&pp, (gpath, g), &peer.line, lines, families);
+                self.route_line(&pp, (gpath, g, here), &peer.line, lines, families);
             }
         }
     }

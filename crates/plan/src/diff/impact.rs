@@ -7,129 +7,122 @@ use crate::action::Impact;
 use ipnet::IpNet;
 use std::collections::{BTreeSet, HashMap, HashSet};
 
-/// What one action does to the forwarding table.
+/// What one action does to the forwarding table. Gateways and lines are the
+/// planner's indices: a plan can hold hundreds of thousands of these.
 #[derive(Debug, Clone, Default)]
 pub(crate) enum Effect {
     #[default]
     None,
     /// A route changes: these (prefix, line) paths go, these come.
     Routes {
-        gateway: String,
-        remove: Vec<(IpNet, String)>,
-        add: Vec<(IpNet, String)>,
+        gateway: u32,
+        remove: Vec<(IpNet, u32)>,
+        add: Vec<(IpNet, u32)>,
     },
     /// A line is bound to (`true`) or unbound from a gateway.
     Binding {
-        gateway: String,
-        line: String,
+        gateway: u32,
+        line: u32,
         bound: bool,
     },
 }
 
 #[derive(Debug, Default)]
 pub(crate) struct Simulator {
-    paths: HashMap<String, HashMap<IpNet, HashMap<String, u32>>>,
-    bound: HashSet<(String, String)>,
+    /// gateway → prefix → (line, number of routes naming it).
+    paths: HashMap<u32, HashMap<IpNet, Vec<(u32, u32)>>>,
+    bound: HashSet<(u32, u32)>,
 }
 
 impl Simulator {
-    pub fn add_path(&mut self, gateway: &str, prefix: IpNet, line: &str) {
-        *self
-            .paths
-            .entry(gateway.to_string())
-            .or_default()
-            .entry(prefix)
-            .or_default()
-            .entry(line.to_string())
-            .or_default() += 1;
+    pub fn add_path(&mut self, gateway: u32, prefix: IpNet, line: u32) {
+        add(
+            self.paths
+                .entry(gateway)
+                .or_default()
+                .entry(prefix)
+                .or_default(),
+            line,
+        );
     }
 
-    pub fn bind(&mut self, gateway: &str, line: &str) {
-        self.bound.insert((gateway.to_string(), line.to_string()));
+    pub fn bind(&mut self, gateway: u32, line: u32) {
+        self.bound.insert((gateway, line));
     }
 
-    fn effective(&self, gateway: &str, prefix: &IpNet) -> BTreeSet<String> {
-        let Some(lines) = self.paths.get(gateway).and_then(|g| g.get(prefix)) else {
-            return BTreeSet::new();
+    fn effective(&self, g: u32, prefix: &IpNet) -> Vec<u32> {
+        let Some(lines) = self.paths.get(&g).and_then(|t| t.get(prefix)) else {
+            return Vec::new();
         };
-        lines
+        let mut out: Vec<u32> = lines
             .iter()
-            .filter(|(line, n)| {
-                **n > 0 && self.bound.contains(&(gateway.to_string(), (*line).clone()))
-            })
-            .map(|(line, _)| line.clone())
-            .collect()
+            .filter(|(l, n)| *n > 0 && self.bound.contains(&(g, *l)))
+            .map(|(l, _)| *l)
+            .collect();
+        out.sort_unstable();
+        out
     }
 
     /// Applies one action's effect and returns its route-level impact.
     pub fn apply(&mut self, effect: &Effect) -> Vec<Impact> {
-        let (gateway, touched): (&str, BTreeSet<IpNet>) = match effect {
+        let (g, touched): (u32, BTreeSet<IpNet>) = match effect {
             Effect::None => return Vec::new(),
             Effect::Routes {
                 gateway,
                 remove,
                 add,
             } => (
-                gateway,
+                *gateway,
                 remove.iter().chain(add.iter()).map(|(p, _)| *p).collect(),
             ),
             Effect::Binding { gateway, line, .. } => {
                 let touched = self
                     .paths
-                    .get(gateway.as_str())
-                    .map(|g| {
-                        g.iter()
-                            .filter(|(_, lines)| lines.get(line).is_some_and(|n| *n > 0))
+                    .get(gateway)
+                    .map(|t| {
+                        t.iter()
+                            .filter(|(_, lines)| lines.iter().any(|(x, n)| x == line && *n > 0))
                             .map(|(p, _)| *p)
                             .collect()
                     })
                     .unwrap_or_default();
-                (gateway, touched)
+                (*gateway, touched)
             }
         };
-        let before: Vec<BTreeSet<String>> =
-            touched.iter().map(|p| self.effective(gateway, p)).collect();
+        let before: Vec<Vec<u32>> = touched.iter().map(|p| self.effective(g, p)).collect();
         match effect {
             Effect::None => {}
             Effect::Routes {
-                gateway,
-                remove,
-                add,
+                remove, add: added, ..
             } => {
-                let table = self.paths.entry(gateway.clone()).or_default();
-                for (prefix, line) in remove {
-                    if let Some(n) = table.get_mut(prefix).and_then(|l| l.get_mut(line)) {
-                        *n = n.saturating_sub(1);
+                let table = self.paths.entry(g).or_default();
+                for (prefix, l) in remove {
+                    if let Some(entry) = table
+                        .get_mut(prefix)
+                        .and_then(|v| v.iter_mut().find(|(x, _)| x == l))
+                    {
+                        entry.1 = entry.1.saturating_sub(1);
                     }
                 }
-                for (prefix, line) in add {
-                    *table
-                        .entry(*prefix)
-                        .or_default()
-                        .entry(line.clone())
-                        .or_default() += 1;
+                for (prefix, l) in added {
+                    add(table.entry(*prefix).or_default(), *l);
                 }
             }
-            Effect::Binding {
-                gateway,
-                line,
-                bound,
-            } => {
-                let key = (gateway.clone(), line.clone());
+            Effect::Binding { line, bound, .. } => {
                 if *bound {
-                    self.bound.insert(key);
+                    self.bound.insert((g, *line));
                 } else {
-                    self.bound.remove(&key);
+                    self.bound.remove(&(g, *line));
                 }
             }
         }
         let mut withdrawn = Vec::new();
         let mut reduced = Vec::new();
         for (prefix, before) in touched.iter().zip(before) {
-            let after = self.effective(gateway, prefix);
             if before.is_empty() {
                 continue;
             }
+            let after = self.effective(g, prefix);
             if after.is_empty() {
                 withdrawn.push(*prefix);
             } else if before.iter().any(|l| !after.contains(l)) {
@@ -149,6 +142,13 @@ impl Simulator {
     }
 }
 
+fn add(lines: &mut Vec<(u32, u32)>, line: u32) {
+    match lines.iter_mut().find(|(x, _)| *x == line) {
+        Some(entry) => entry.1 += 1,
+        None => lines.push((line, 1)),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -157,13 +157,18 @@ mod tests {
         s.parse().unwrap()
     }
 
+    const GW: u32 = 0;
+    const A: u32 = 1;
+    const B: u32 = 2;
+    const C: u32 = 3;
+
     fn sim() -> Simulator {
         let mut s = Simulator::default();
-        s.bind("gw", "a");
-        s.bind("gw", "b");
-        s.add_path("gw", net("10.0.0.0/16"), "a");
-        s.add_path("gw", net("10.0.0.0/16"), "b");
-        s.add_path("gw", net("10.1.0.0/16"), "a");
+        s.bind(GW, A);
+        s.bind(GW, B);
+        s.add_path(GW, net("10.0.0.0/16"), A);
+        s.add_path(GW, net("10.0.0.0/16"), B);
+        s.add_path(GW, net("10.1.0.0/16"), A);
         s
     }
 
@@ -171,8 +176,8 @@ mod tests {
     fn unbinding_a_line_reduces_or_withdraws_per_prefix() {
         let mut s = sim();
         let impact = s.apply(&Effect::Binding {
-            gateway: "gw".into(),
-            line: "a".into(),
+            gateway: GW,
+            line: A,
             bound: false,
         });
         assert_eq!(
@@ -192,15 +197,15 @@ mod tests {
     fn adding_a_path_is_not_an_impact_and_replacing_one_is_a_reduction() {
         let mut s = sim();
         let add = Effect::Routes {
-            gateway: "gw".into(),
+            gateway: GW,
             remove: vec![],
-            add: vec![(net("10.1.0.0/16"), "b".into())],
+            add: vec![(net("10.1.0.0/16"), B)],
         };
         assert!(s.apply(&add).is_empty());
         let swap = Effect::Routes {
-            gateway: "gw".into(),
-            remove: vec![(net("10.1.0.0/16"), "a".into())],
-            add: vec![(net("10.1.0.0/16"), "b".into())],
+            gateway: GW,
+            remove: vec![(net("10.1.0.0/16"), A)],
+            add: vec![(net("10.1.0.0/16"), B)],
         };
         assert_eq!(
             s.apply(&swap),
@@ -213,12 +218,30 @@ mod tests {
     #[test]
     fn a_path_over_an_unbound_line_does_not_count() {
         let mut s = sim();
-        s.add_path("gw", net("10.2.0.0/16"), "c");
+        s.add_path(GW, net("10.2.0.0/16"), C);
         let del = Effect::Routes {
-            gateway: "gw".into(),
-            remove: vec![(net("10.2.0.0/16"), "c".into())],
+            gateway: GW,
+            remove: vec![(net("10.2.0.0/16"), C)],
             add: vec![],
         };
         assert!(s.apply(&del).is_empty());
+    }
+
+    #[test]
+    fn one_route_removed_while_another_names_the_same_path_keeps_it() {
+        let mut s = sim();
+        s.add_path(GW, net("10.1.0.0/16"), A);
+        let del = Effect::Routes {
+            gateway: GW,
+            remove: vec![(net("10.1.0.0/16"), A)],
+            add: vec![],
+        };
+        assert!(s.apply(&del).is_empty());
+        assert_eq!(
+            s.apply(&del),
+            vec![Impact::PrefixesWithdrawn {
+                prefixes: vec![net("10.1.0.0/16")]
+            }]
+        );
     }
 }

@@ -1,0 +1,85 @@
+//! `cda emulator serve`: a few lines around the emulator library.
+
+use crate::cli::{EmulatorCommand, ServeArgs};
+use crate::exit::Status;
+
+pub async fn run(command: &EmulatorCommand) -> anyhow::Result<Status> {
+    match command {
+        EmulatorCommand::Serve(args) => serve(args).await,
+    }
+}
+
+fn options(args: &ServeArgs) -> emulator::ServeOptions {
+    let defaults = emulator::ServeOptions::default();
+    emulator::ServeOptions {
+        listen: args.listen,
+        state_file: args.state.clone(),
+        seed_file: args.seed.clone(),
+        accounts: args.accounts.clone(),
+        latency_ms: args.latency_ms.unwrap_or(defaults.latency_ms),
+        jitter_ms: args.jitter_ms.unwrap_or(defaults.jitter_ms),
+        fault_rate: args.fault_rate.unwrap_or(defaults.fault_rate),
+        fault_seed: args.fault_seed.unwrap_or(defaults.fault_seed),
+        qps: args.qps.or(defaults.qps),
+    }
+}
+
+async fn serve(args: &ServeArgs) -> anyhow::Result<Status> {
+    emulator::run(options(args)).await?;
+    Ok(Status::Success)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::cli::{Cli, Command};
+    use clap::Parser;
+
+    #[test]
+    fn serve_flags_fill_the_options() {
+        let cli = Cli::try_parse_from([
+            "cda",
+            "emulator",
+            "serve",
+            "--listen",
+            "127.0.0.1:0",
+            "--state",
+            "s.json",
+            "--seed",
+            "seed.yaml",
+            "--account",
+            "AK1:SK1:a@example.com",
+            "--account",
+            "AK2:SK2:b@example.com",
+            "--latency-ms",
+            "5",
+            "--jitter-ms",
+            "2",
+            "--fault-rate",
+            "0.1",
+            "--fault-seed",
+            "7",
+            "--qps",
+            "50",
+        ])
+        .unwrap();
+        let Command::Emulator(EmulatorCommand::Serve(args)) = cli.command else {
+            panic!("not serve")
+        };
+        let o = options(&args);
+        assert_eq!(o.listen.port(), 0);
+        assert_eq!(o.state_file.unwrap().to_str(), Some("s.json"));
+        assert_eq!(o.seed_file.unwrap().to_str(), Some("seed.yaml"));
+        assert_eq!(o.accounts.len(), 2);
+        assert_eq!(o.accounts[1].email, "b@example.com");
+        assert_eq!(
+            (o.latency_ms, o.jitter_ms, o.fault_seed, o.qps),
+            (5, 2, 7, Some(50))
+        );
+        assert!((o.fault_rate - 0.1).abs() < 1e-9);
+        assert!(Cli::try_parse_from(["cda", "emulator", "serve", "--fault-rate", "2"]).is_err());
+        assert!(
+            Cli::try_parse_from(["cda", "emulator", "serve", "--account", "AK:SK:nomail"]).is_err()
+        );
+    }
+}

@@ -1,0 +1,242 @@
+//! The quick start as a new user runs it: `--emulator` in a fresh directory,
+//! plan → apply → plan, with every rendering the binary prints snapshotted.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod support;
+
+use support::*;
+
+const QUICKSTART: &str = "examples/quickstart.yaml";
+
+fn state_file(dir: &std::path::Path) -> Vec<u8> {
+    std::fs::read(dir.join(".cda/emulator-state.json")).unwrap()
+}
+
+/// `[request 8c0f…, 1d2e…]` → `[request …]`; the journal file name too.
+fn mask_request_ids(text: &str) -> String {
+    let mut out = String::new();
+    for line in text.lines() {
+        let line = match (line.find("[request "), line.rfind(']')) {
+            (Some(a), Some(b)) if b > a => format!("{}[request …]{}", &line[..a], &line[b + 1..]),
+            _ => line.to_owned(),
+        };
+        let line = match line.strip_prefix("Journal: .cda/journal/") {
+            Some(_) => "Journal: .cda/journal/<timestamp>.jsonl".to_owned(),
+            None => line,
+        };
+        out.push_str(&line);
+        out.push('\n');
+    }
+    out
+}
+
+#[test]
+fn quickstart_plan_apply_plan() {
+    let dir = scratch();
+    let d = dir.path();
+
+    // 1. The README's first command.
+    let out = cda()
+        .current_dir(d)
+        .args(["plan", "-f", QUICKSTART, "--emulator"])
+        .output()
+        .unwrap();
+    assert_code(&out, 0);
+    let plan = stdout(&out);
+    for mark in ["+ ", "~ ", "-/+ ", "- "] {
+        assert!(
+            plan.contains(mark),
+            "the quick start plan has no `{mark}` action:\n{plan}"
+        );
+    }
+    insta::assert_snapshot!("quickstart_plan", plan);
+    // The state was created on first use from the seed.
+    let before = state_file(d);
+
+    let out = cda()
+        .current_dir(d)
+        .args([
+            "plan",
+            "-f",
+            QUICKSTART,
+            "--emulator",
+            "--detailed-exitcode",
+        ])
+        .output()
+        .unwrap();
+    assert_code(&out, 2);
+
+    let out = cda()
+        .current_dir(d)
+        .args(["plan", "-f", QUICKSTART, "--emulator", "--json"])
+        .output()
+        .unwrap();
+    assert_code(&out, 0);
+    let json: serde_json::Value = serde_json::from_str(&stdout(&out)).unwrap();
+    insta::assert_json_snapshot!("quickstart_plan_json", json);
+
+    let out = cda()
+        .current_dir(d)
+        .args([
+            "plan",
+            "-f",
+            QUICKSTART,
+            "--emulator",
+            "--markdown",
+            "plan.md",
+            "--out",
+            "quick.plan",
+        ])
+        .output()
+        .unwrap();
+    assert_code(&out, 0);
+    let markdown = std::fs::read_to_string(d.join("plan.md")).unwrap();
+    assert!(markdown.len() < 65_000);
+    insta::assert_snapshot!("quickstart_plan_markdown", markdown);
+
+    // `show` renders the saved plan exactly as `plan` did.
+    let out = cda()
+        .current_dir(d)
+        .args(["show", "quick.plan"])
+        .output()
+        .unwrap();
+    assert_code(&out, 0);
+    assert_eq!(stdout(&out), plan);
+
+    // 2. Dry run: the exact calls, and nothing written.
+    let out = cda()
+        .current_dir(d)
+        .args(["apply", "-f", QUICKSTART, "--emulator", "--dry-run"])
+        .output()
+        .unwrap();
+    assert_code(&out, 0);
+    let dry = stdout(&out);
+    assert!(dry.contains("POST /v4/cda/"), "{dry}");
+    insta::assert_snapshot!("quickstart_dry_run", dry);
+    assert_eq!(
+        state_file(d),
+        before,
+        "a dry run changed the emulator state"
+    );
+
+    // Without a terminal and without --auto-approve: refused, nothing changed.
+    let out = cda()
+        .current_dir(d)
+        .args(["apply", "-f", QUICKSTART, "--emulator"])
+        .write_stdin("yes\n")
+        .output()
+        .unwrap();
+    assert_code(&out, 1);
+    assert!(stderr(&out).contains("--auto-approve"), "{}", stderr(&out));
+    insta::assert_snapshot!("quickstart_apply_refused", stderr(&out));
+    assert_eq!(
+        state_file(d),
+        before,
+        "a refused apply changed the emulator state"
+    );
+
+    // 3. Apply.
+    let out = cda()
+        .current_dir(d)
+        .args(["apply", "-f", QUICKSTART, "--emulator", "--auto-approve"])
+        .output()
+        .unwrap();
+    assert_code(&out, 0);
+    let applied = stdout(&out);
+    assert!(applied.contains("Apply complete:"), "{applied}");
+    assert!(!applied.contains("failed   "), "{applied}");
+    // Progress lines interleave with parallelism; the summary is in plan
+    // order. Request ids are random: mask them.
+    let summary = &applied[applied.find("Apply complete:").unwrap()..];
+    insta::assert_snapshot!("quickstart_apply_summary", mask_request_ids(summary));
+    let journals: Vec<_> = std::fs::read_dir(d.join(".cda/journal"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    assert_eq!(journals.len(), 1);
+    let journal = std::fs::read_to_string(&journals[0]).unwrap();
+    let entries: Vec<serde_json::Value> = journal
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert!(!entries.is_empty());
+    for e in &entries {
+        assert_eq!(e["outcome"], "ok", "{e}");
+        assert!(
+            e["request_id"].as_str().is_some_and(|s| !s.is_empty()),
+            "{e}"
+        );
+        assert!(
+            e["endpoint"].as_str().unwrap().starts_with("POST /v4/"),
+            "{e}"
+        );
+        assert!(e["action"].as_str().is_some_and(|s| !s.is_empty()), "{e}");
+    }
+    // No lock left behind.
+    assert!(!d.join(".cda/apply.lock").exists());
+
+    // 4. Plan again: nothing left to do.
+    let out = cda()
+        .current_dir(d)
+        .args([
+            "plan",
+            "-f",
+            QUICKSTART,
+            "--emulator",
+            "--detailed-exitcode",
+        ])
+        .output()
+        .unwrap();
+    assert_code(&out, 0);
+    insta::assert_snapshot!("quickstart_plan_after_apply", stdout(&out));
+
+    // The plan saved before the apply is now stale.
+    let out = cda()
+        .current_dir(d)
+        .args(["apply", "quick.plan", "--emulator"])
+        .output()
+        .unwrap();
+    assert_code(&out, 3);
+    insta::assert_snapshot!("quickstart_stale_plan_refused", stderr(&out));
+
+    // 5. Export the estate; the export plans to zero changes.
+    let out = cda()
+        .current_dir(d)
+        .args(["export", "--emulator", "-o", "exported.yaml"])
+        .output()
+        .unwrap();
+    assert_code(&out, 0);
+    let out = cda()
+        .current_dir(d)
+        .args(["validate", "-f", "exported.yaml"])
+        .output()
+        .unwrap();
+    assert_code(&out, 0);
+    let out = cda()
+        .current_dir(d)
+        .args([
+            "plan",
+            "-f",
+            "exported.yaml",
+            "--emulator",
+            "--detailed-exitcode",
+        ])
+        .output()
+        .unwrap();
+    assert_code(&out, 0);
+}
+
+#[test]
+fn emulator_works_from_a_directory_without_the_seed_file() {
+    // The built-in copy of the seed is used; the quick start given by path.
+    let dir = tempfile::tempdir().unwrap();
+    let quickstart = repo_root().join(QUICKSTART);
+    let out = cda()
+        .current_dir(dir.path())
+        .args(["plan", "--emulator", "--detailed-exitcode", "-f"])
+        .arg(&quickstart)
+        .output()
+        .unwrap();
+    assert_code(&out, 2);
+    assert!(dir.path().join(".cda/emulator-state.json").exists());
+}
