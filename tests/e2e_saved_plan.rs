@@ -45,9 +45,6 @@ async fn the_same_saved_plan_applied_twice_is_refused() {
     cmd.args(["plan", "-f", QUICKSTART, "--out", "change.plan"]);
     assert_code(&run(cmd).await, 0);
     assert_eq!(writes(&handle), 0);
-    // The plan file holds no secret.
-    let saved = std::fs::read_to_string(dir.path().join("change.plan")).unwrap();
-    assert!(!saved.contains(DEMO_SECRET_KEY));
 
     let mut cmd = cda_at(&handle, dir.path());
     cmd.args(["apply", "change.plan"]);
@@ -224,20 +221,11 @@ async fn bgp_keys_are_sent_but_never_shown_and_compare_by_hash() {
     let applied = run(cmd).await;
     assert_code(&applied, 0);
 
-    // The emulator received the key...
+    // The emulator received the key. That nothing cda prints or writes
+    // contains it (or the SK) is checked for the whole flow in
+    // tests/security.rs.
     let state = serde_json::to_string(&handle.app().store()).unwrap();
     assert!(state.contains(KEY), "the key was not sent");
-    // ...and nothing cda wrote or printed contains it.
-    for text in [
-        stdout(&out),
-        stderr(&out),
-        stdout(&applied),
-        stderr(&applied),
-        std::fs::read_to_string(dir.path().join("keyed.plan")).unwrap(),
-        std::fs::read_to_string(dir.path().join("j.jsonl")).unwrap(),
-    ] {
-        assert!(!text.contains(KEY), "the BGP key leaked:\n{text}");
-    }
     // The live key is compared by hash: planning again finds nothing to do,
     // and a different key is a change.
     let mut cmd = cda_at(&handle, dir.path());

@@ -103,3 +103,5 @@ pub fn writes(handle: &Handle) -> u64 {
         .map(|(_, s)| s.requests)
         .sum()
 }
+
+pub mod estate;

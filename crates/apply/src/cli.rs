@@ -32,6 +32,18 @@ pub struct GlobalArgs {
     #[arg(long, global = true, value_name = "FILE")]
     pub credentials: Option<PathBuf>,
 
+    /// Client-side pacing of API calls per second (0 = none). The default
+    /// keeps well under CTyun's throttling; tests against a local emulator
+    /// turn it off.
+    #[arg(
+        long,
+        global = true,
+        env = "CDA_RATE_LIMIT",
+        default_value_t = 10,
+        value_name = "N"
+    )]
+    pub rate_limit: u32,
+
     /// Use the embedded emulator (state in .cda/emulator-state.json) instead of CTyun.
     #[arg(long, global = true)]
     pub emulator: bool,

@@ -1,5 +1,8 @@
-//! The journal: one JSON line per write call, appended and flushed before the
-//! next call starts, so a crash leaves evidence of every call that was sent.
+//! The journal: one JSON line per write call, appended and synced as soon as
+//! the call's outcome is known (before that action's next call starts).
+//! Calls still in flight when the process dies have no line yet (with
+//! `--parallelism N` up to N of them): the next run's refresh sees whether
+//! they took effect, and a line is never half-written except the last.
 
 use chrono::{SecondsFormat, Utc};
 use serde::Serialize;

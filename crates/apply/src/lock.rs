@@ -1,7 +1,7 @@
 //! One apply per directory: a lock file in `.cda/` holding the holder's pid.
 //!
-//! The lock is created with `create_new`, so two processes cannot both take
-//! it. A lock whose pid is no longer alive (checked through `/proc/<pid>`) is
+//! The lock is published with a hard link (which fails when it exists), so
+//! two processes cannot both take it, and it never exists without a pid. A lock whose pid is no longer alive (checked through `/proc/<pid>`) is
 //! left over from a crash and is taken over with a warning.
 
 use std::fs::{self, OpenOptions};
@@ -38,12 +38,8 @@ impl Lock {
         // Two rounds at most: the second after removing a stale lock. If a
         // third process wins the race in between, we report it as the holder.
         for _ in 0..2 {
-            match OpenOptions::new().write(true).create_new(true).open(&path) {
-                Ok(mut file) => {
-                    writeln!(file, "{}", std::process::id()).map_err(io_err)?;
-                    file.sync_all().map_err(io_err)?;
-                    return Ok((Lock { path }, warning));
-                }
+            match publish(dir, &path) {
+                Ok(()) => return Ok((Lock { path }, warning)),
                 Err(e) if e.kind() == io::ErrorKind::AlreadyExists => {
                     let holder = fs::read_to_string(&path)
                         .ok()
@@ -69,6 +65,28 @@ impl Lock {
             .unwrap_or(0);
         Err(LockError::Held { pid, path })
     }
+}
+
+/// Create `path` holding our pid, atomically: the pid is written to a
+/// private file first and then hard-linked into place, which fails if the
+/// lock exists. A process killed at any point therefore leaves either no
+/// lock or a lock with its pid (taken over later as stale), never an empty
+/// lock that would need a human to remove it.
+fn publish(dir: &Path, path: &Path) -> io::Result<()> {
+    let pid = std::process::id();
+    let staging = dir.join(format!("apply.lock.{pid}.tmp"));
+    let written = (|| {
+        let mut file = OpenOptions::new()
+            .write(true)
+            .create(true)
+            .truncate(true)
+            .open(&staging)?;
+        writeln!(file, "{pid}")?;
+        file.sync_all()?;
+        fs::hard_link(&staging, path)
+    })();
+    let _ = fs::remove_file(&staging);
+    written
 }
 
 impl Drop for Lock {
@@ -124,6 +142,17 @@ mod tests {
         assert!(warning.contains("999999999"), "{warning}");
         let content = fs::read_to_string(dir.path().join("apply.lock")).unwrap();
         assert_eq!(content.trim(), std::process::id().to_string());
+    }
+
+    #[test]
+    fn acquiring_leaves_only_the_lock() {
+        let dir = tempfile::tempdir().unwrap();
+        let (_lock, _) = Lock::acquire(dir.path()).unwrap();
+        let names: Vec<_> = fs::read_dir(dir.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name().into_string().unwrap())
+            .collect();
+        assert_eq!(names, vec!["apply.lock".to_owned()]);
     }
 
     #[test]

@@ -36,7 +36,8 @@ impl Session {
             None => Credentials::from_env()?,
         };
         let account = credentials.account.clone();
-        let config = ClientConfig::new(credentials).with_endpoint(global.endpoint.clone());
+        let mut config = ClientConfig::new(credentials).with_endpoint(global.endpoint.clone());
+        config.rate_limit_per_sec = (global.rate_limit > 0).then_some(global.rate_limit);
         let client = Client::new(config).context("configuring the API client")?;
         Ok(Session {
             client: Arc::new(client),

@@ -440,7 +440,7 @@ impl Client {
             request_id: request_id.clone(),
             message: format!("body is not JSON: {e}"),
         })?;
-        match decode::check_envelope(&body) {
+        match decode::check_envelope(&body, endpoint.is_write()) {
             Err(message) => Err(Error::Decode {
                 endpoint: endpoint.name,
                 request_id,

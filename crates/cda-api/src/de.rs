@@ -15,9 +15,11 @@ fn scalar_to_string(v: Value) -> Option<String> {
     }
 }
 
-/// String, number or bool → `Some(String)`; `null` → `None`.
+/// String, number or bool → `Some(String)`; `null` and `""` → `None` (the
+/// API sends `""` for unset fields, and callers should not have to tell the
+/// two apart).
 pub fn opt_string<'de, D: Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
-    Ok(scalar_to_string(Value::deserialize(d)?))
+    Ok(scalar_to_string(Value::deserialize(d)?).filter(|s| !s.is_empty()))
 }
 
 /// Number or numeric string → `Some(u64)`; `null`/`""` → `None`.
@@ -167,6 +169,7 @@ mod tests {
         assert_eq!(p.n, Some(1000));
         assert_eq!(p.b, Some(true));
         assert_eq!(p.l, vec!["10.0.0.0/24", "10.1.0.0/24"]);
+        assert_eq!(probe(r#"{"s": ""}"#).s, None);
         let p = probe(r#"{"s": null, "n": "", "b": "false", "l": null}"#);
         assert_eq!(p.s, None);
         assert_eq!(p.n, None);

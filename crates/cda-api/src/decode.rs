@@ -40,9 +40,11 @@ fn status_code(body: &Value) -> Option<i64> {
 
 /// Checks the envelope: `statusCode` 800 is success; anything else is a
 /// failure carrying `errorCode` (or `error`, or the status code itself).
-/// Also reports a success envelope whose `returnObj.result` is `"0"` (a
-/// mutation the back end refused) as a failure.
-pub(crate) fn check_envelope(body: &Value) -> DecodeResult<Result<(), ApiFailure>> {
+/// For a write, also reports a success envelope whose `returnObj.result` is
+/// `"0"` (a mutation the back end refused) as a failure. Reads are judged by
+/// `statusCode` alone: what `result` means on a read is undocumented (a
+/// health-check read may well say `"0"` for "none configured").
+pub(crate) fn check_envelope(body: &Value, is_write: bool) -> DecodeResult<Result<(), ApiFailure>> {
     if !body.is_object() {
         return Err("response body is not a JSON object".into());
     }
@@ -59,6 +61,9 @@ pub(crate) fn check_envelope(body: &Value) -> DecodeResult<Result<(), ApiFailure
         }));
     }
     let ro = body.get("returnObj");
+    if !is_write {
+        return Ok(Ok(()));
+    }
     if let Some(Value::String(r)) = ro.and_then(|o| o.get("result")) {
         if r == "0" {
             let ro = ro.unwrap_or(&Value::Null);
@@ -511,38 +516,47 @@ mod tests {
 
     #[test]
     fn envelope_success_and_failures() {
-        assert_eq!(check_envelope(&ok(json!({}))).unwrap(), Ok(()));
+        assert_eq!(check_envelope(&ok(json!({})), true).unwrap(), Ok(()));
         assert_eq!(
-            check_envelope(&json!({"statusCode": "800"})).unwrap(),
+            check_envelope(&json!({"statusCode": "800"}), true).unwrap(),
             Ok(())
         );
-        let fail = check_envelope(&json!({
-            "statusCode": 900, "errorCode": "cda.gateway.exist",
-            "message": "gateway exists", "description": "网关已存在"
-        }))
+        let fail = check_envelope(
+            &json!({
+                "statusCode": 900, "errorCode": "cda.gateway.exist",
+                "message": "gateway exists", "description": "网关已存在"
+            }),
+            true,
+        )
         .unwrap()
         .unwrap_err();
         assert_eq!(fail.code, "cda.gateway.exist");
         assert_eq!(fail.message, "gateway exists");
         assert_eq!(fail.description, "网关已存在");
         // `error` when `errorCode` is missing; the status code when both are.
-        let fail = check_envelope(&json!({"statusCode": 900, "error": "cda.x.y"}))
+        let fail = check_envelope(&json!({"statusCode": 900, "error": "cda.x.y"}), true)
             .unwrap()
             .unwrap_err();
         assert_eq!(fail.code, "cda.x.y");
-        let fail = check_envelope(&json!({"statusCode": 900}))
+        let fail = check_envelope(&json!({"statusCode": 900}), true)
             .unwrap()
             .unwrap_err();
         assert_eq!(fail.code, "900");
         // A refused mutation inside a success envelope.
-        let fail = check_envelope(&ok(
-            json!({"result": "0", "errorCode": "cda.e", "errorMsg": "no"}),
-        ))
+        let fail = check_envelope(
+            &ok(json!({"result": "0", "errorCode": "cda.e", "errorMsg": "no"})),
+            true,
+        )
         .unwrap()
         .unwrap_err();
         assert_eq!((fail.code.as_str(), fail.message.as_str()), ("cda.e", "no"));
-        assert!(check_envelope(&json!({"returnObj": {}})).is_err());
-        assert!(check_envelope(&json!([1])).is_err());
+        // Reads are judged by statusCode alone.
+        assert_eq!(
+            check_envelope(&ok(json!({"result": "0", "settingItem": null})), false).unwrap(),
+            Ok(())
+        );
+        assert!(check_envelope(&json!({"returnObj": {}}), true).is_err());
+        assert!(check_envelope(&json!([1]), true).is_err());
     }
 
     #[test]

@@ -69,7 +69,7 @@ pub fn wire_preview<T: Serialize + ?Sized>(
     })?;
     let (query, body) = match endpoint.placement {
         Placement::Query => (signing::canonical_query(query_pairs(&value)), None),
-        Placement::JsonBody => (String::new(), Some(value)),
+        Placement::JsonBody => (String::new(), Some(sort_keys(value))),
     };
     Ok(WirePreview {
         endpoint: endpoint.name,
@@ -78,6 +78,26 @@ pub fn wire_preview<T: Serialize + ?Sized>(
         query,
         body,
     })
+}
+
+/// Object keys in sorted order at every level, so the body bytes are the
+/// same whether or not serde_json's `preserve_order` feature is unified on
+/// in the build (with it, maps keep insertion order).
+fn sort_keys(value: Value) -> Value {
+    match value {
+        Value::Object(map) => {
+            let mut entries: Vec<(String, Value)> = map.into_iter().collect();
+            entries.sort_by(|a, b| a.0.cmp(&b.0));
+            Value::Object(
+                entries
+                    .into_iter()
+                    .map(|(k, v)| (k, sort_keys(v)))
+                    .collect(),
+            )
+        }
+        Value::Array(items) => Value::Array(items.into_iter().map(sort_keys).collect()),
+        other => other,
+    }
 }
 
 fn scalar(v: &Value) -> Option<String> {
@@ -213,9 +233,18 @@ mod tests {
         };
         let p = wire_preview(&endpoints::GATEWAY_ADD, &req).unwrap();
         assert_eq!(p.query, "");
+        // Keys are sorted whether or not serde_json's `preserve_order`
+        // feature is on (other workspace crates switch it on).
+        let sent = String::from_utf8(p.body_bytes()).unwrap();
         assert_eq!(
-            String::from_utf8(p.body_bytes()).unwrap(),
+            sent,
             r#"{"account":"a@b.c","gatewayName":"gw01","hostname":"sw-1","isSwConfig":true}"#
+        );
+        assert!(!sent.contains(' '), "body is not compact: {sent}");
+        let parsed: serde_json::Value = serde_json::from_str(&sent).unwrap();
+        assert_eq!(
+            parsed,
+            serde_json::json!({"account":"a@b.c","gatewayName":"gw01","hostname":"sw-1","isSwConfig":true})
         );
     }
 

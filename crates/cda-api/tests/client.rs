@@ -594,7 +594,8 @@ async fn health_check_get_some_and_none() {
     let server = TestServer::start(|_, i| match i {
         0 => ok(json!({"result": "1", "settingItem": "{\"srcIP\":\"192.168.10.250\",\"dstIP\":\"10.255.0.2\",\"interval\":2,\"ntimest\":5,\"autoRouteSwitching\":true}"})),
         1 => ok(json!({"result": "1", "settingItem": ""})),
-        _ => ok(json!({"result": "1"})),
+        // A read is judged by statusCode alone: result "0" is not an error.
+        _ => ok(json!({"result": "0", "settingItem": null, "error_msg": "no health check"})),
     })
     .await;
     let c = client(&server);

@@ -158,6 +158,8 @@ fn live_of(d: &DesiredState) -> Inventory {
             bgp_routes: vec![],
         });
     }
+    // Refresh hands the planner a normalised inventory.
+    inv.normalise();
     inv
 }
 

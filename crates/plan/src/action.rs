@@ -275,15 +275,25 @@ pub mod address {
     }
     /// `dst` is sorted and deduplicated here, so callers may pass any order.
     pub fn static_route(gateway: &str, ip_version: IpVersion, dst: &[IpNet]) -> String {
-        let mut dst = dst.to_vec();
-        dst.sort();
-        dst.dedup();
-        let list: Vec<String> = dst.iter().map(ToString::to_string).collect();
-        format!(
-            "static_route.{gateway}.{}[{}]",
-            ip_version.as_api(),
-            list.join(",")
-        )
+        use std::fmt::Write;
+        let mut sorted: Vec<&IpNet> = dst.iter().collect();
+        sorted.sort();
+        sorted.dedup();
+        let mut out = String::with_capacity(24 + gateway.len() + 20 * sorted.len());
+        out.push_str("static_route.");
+        out.push_str(gateway);
+        out.push('.');
+        out.push_str(ip_version.as_api());
+        out.push('[');
+        for (i, net) in sorted.iter().enumerate() {
+            if i > 0 {
+                out.push(',');
+            }
+            // Writing to a String cannot fail.
+            let _ = write!(out, "{net}");
+        }
+        out.push(']');
+        out
     }
     pub fn bgp_route(gateway: &str, ip_version: IpVersion) -> String {
         format!("bgp_route.{gateway}.{}", ip_version.as_api())

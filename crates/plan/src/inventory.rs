@@ -148,8 +148,7 @@ impl Inventory {
             line.description = line.description.take().filter(|d| !d.is_empty());
             line.access_point = line.access_point.take().filter(|d| !d.is_empty());
         }
-        self.lines
-            .sort_by(|a, b| (&a.name, &a.id).cmp(&(&b.name, &b.id)));
+        self.lines.sort_by(|a, b| line_key(a).cmp(&line_key(b)));
         for gw in &mut self.gateways {
             gw.line_ids.sort();
             gw.line_ids.dedup();
@@ -162,26 +161,52 @@ impl Inventory {
             gw.vpcs.sort_by(|a, b| a.id.cmp(&b.id));
             for route in &mut gw.static_routes {
                 canonical_cidrs(&mut route.dst);
-                sort_next_hops(&mut route.next_hops);
-                sort_next_hops(&mut route.next_hops_v6);
+                route.next_hops.sort_by_key(hop_key);
+                route.next_hops_v6.sort_by_key(hop_key);
             }
             gw.static_routes
-                .sort_by(|a, b| (a.ip_version, &a.dst, &a.id).cmp(&(b.ip_version, &b.dst, &b.id)));
+                .sort_by(|a, b| route_key(a).cmp(&route_key(b)));
             for route in &mut gw.bgp_routes {
                 canonical_cidrs(&mut route.networks);
-                route.peers.sort_by(|a, b| {
-                    (&a.line_id, &a.line_name, a.ip, &a.neighbor).cmp(&(
-                        &b.line_id,
-                        &b.line_name,
-                        b.ip,
-                        &b.neighbor,
-                    ))
-                });
+                route.peers.sort_by(|a, b| peer_key(a).cmp(&peer_key(b)));
             }
-            gw.bgp_routes
-                .sort_by(|a, b| (a.ip_version, &a.id).cmp(&(b.ip_version, &b.id)));
+            gw.bgp_routes.sort_by_key(|r| (r.ip_version, r.id.clone()));
         }
         self.gateways.sort_by(|a, b| a.name.cmp(&b.name));
+    }
+
+    /// True when [`Inventory::normalise`] would change nothing; lets the
+    /// planner skip copying an inventory the caller already normalised.
+    pub fn is_normalised(&self) -> bool {
+        let lines_ok =
+            self.lines.iter().all(|l| {
+                l.description.as_deref() != Some("") && l.access_point.as_deref() != Some("")
+            }) && sorted_by(&self.lines, |a, b| line_key(a) <= line_key(b));
+        lines_ok
+            && sorted_by(&self.gateways, |a, b| a.name <= b.name)
+            && self.gateways.iter().all(|gw| {
+                sorted_by(&gw.line_ids, |a, b| a < b)
+                    && sorted_by(&gw.vpcs, |a, b| a.id <= b.id)
+                    && gw.vpcs.iter().all(|v| {
+                        v.network_segment.is_none_or(|n| n == n.trunc())
+                            && v.network_segment_v6.is_none_or(|n| n == n.trunc())
+                            && canonical(&v.subnets)
+                            && canonical(&v.subnets_v6)
+                    })
+                    && sorted_by(&gw.static_routes, |a, b| route_key(a) <= route_key(b))
+                    && gw.static_routes.iter().all(|r| {
+                        canonical(&r.dst)
+                            && sorted_by(&r.next_hops, |a, b| hop_key(a) <= hop_key(b))
+                            && sorted_by(&r.next_hops_v6, |a, b| hop_key(a) <= hop_key(b))
+                    })
+                    && sorted_by(&gw.bgp_routes, |a, b| {
+                        (a.ip_version, &a.id) <= (b.ip_version, &b.id)
+                    })
+                    && gw.bgp_routes.iter().all(|r| {
+                        canonical(&r.networks)
+                            && sorted_by(&r.peers, |a, b| peer_key(a) <= peer_key(b))
+                    })
+            })
     }
 
     /// Address → fingerprint of every live object, using the same address
@@ -264,8 +289,34 @@ fn canonical_cidrs(list: &mut Vec<IpNet>) {
     list.dedup();
 }
 
-fn sort_next_hops(list: &mut [LiveNextHop]) {
-    list.sort_by(|a, b| {
-        (a.priority, a.remote_ip, a.track, a.bfd).cmp(&(b.priority, b.remote_ip, b.track, b.bfd))
-    });
+fn sorted_by<T>(list: &[T], in_order: impl Fn(&T, &T) -> bool) -> bool {
+    list.windows(2).all(|w| in_order(&w[0], &w[1]))
+}
+
+/// Network addresses, strictly increasing (what `canonical_cidrs` makes).
+fn canonical(list: &[IpNet]) -> bool {
+    list.iter().all(|n| *n == n.trunc()) && sorted_by(list, |a, b| a < b)
+}
+
+fn line_key(l: &LiveLine) -> (&str, &str) {
+    (&l.name, &l.id)
+}
+
+fn hop_key(h: &LiveNextHop) -> (u32, IpAddr, bool, bool) {
+    (h.priority, h.remote_ip, h.track, h.bfd)
+}
+
+fn route_key(r: &LiveStaticRoute) -> (IpVersion, &[IpNet], &str) {
+    (r.ip_version, &r.dst, &r.id)
+}
+
+type PeerKey<'a> = (Option<&'a str>, Option<&'a str>, IpAddr, &'a str);
+
+fn peer_key(p: &LiveBgpPeer) -> PeerKey<'_> {
+    (
+        p.line_id.as_deref(),
+        p.line_name.as_deref(),
+        p.ip,
+        &p.neighbor,
+    )
 }

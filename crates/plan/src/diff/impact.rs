@@ -7,57 +7,47 @@ use crate::action::Impact;
 use ipnet::IpNet;
 use std::collections::{BTreeSet, HashMap, HashSet};
 
-/// What one action does to the forwarding table.
+/// What one action does to the forwarding table. Gateways and lines are the
+/// planner's indices: a plan can hold hundreds of thousands of these.
 #[derive(Debug, Clone, Default)]
 pub(crate) enum Effect {
     #[default]
     None,
     /// A route changes: these (prefix, line) paths go, these come.
     Routes {
-        gateway: String,
-        remove: Vec<(IpNet, String)>,
-        add: Vec<(IpNet, String)>,
+        gateway: u32,
+        remove: Vec<(IpNet, u32)>,
+        add: Vec<(IpNet, u32)>,
     },
     /// A line is bound to (`true`) or unbound from a gateway.
     Binding {
-        gateway: String,
-        line: String,
+        gateway: u32,
+        line: u32,
         bound: bool,
     },
 }
 
-/// Gateways and lines are interned to small integers: the table holds a
-/// path per (prefix, line) for every route of the touched gateways, which
-/// for a large estate is hundreds of thousands of entries.
 #[derive(Debug, Default)]
 pub(crate) struct Simulator {
-    names: HashMap<String, u32>,
     /// gateway → prefix → (line, number of routes naming it).
     paths: HashMap<u32, HashMap<IpNet, Vec<(u32, u32)>>>,
     bound: HashSet<(u32, u32)>,
 }
 
 impl Simulator {
-    fn intern(&mut self, name: &str) -> u32 {
-        if let Some(id) = self.names.get(name) {
-            return *id;
-        }
-        let id = self.names.len() as u32;
-        self.names.insert(name.to_string(), id);
-        id
-    }
-
-    pub fn add_path(&mut self, gateway: &str, prefix: IpNet, line: &str) {
-        let (g, l) = (self.intern(gateway), self.intern(line));
+    pub fn add_path(&mut self, gateway: u32, prefix: IpNet, line: u32) {
         add(
-            self.paths.entry(g).or_default().entry(prefix).or_default(),
-            l,
+            self.paths
+                .entry(gateway)
+                .or_default()
+                .entry(prefix)
+                .or_default(),
+            line,
         );
     }
 
-    pub fn bind(&mut self, gateway: &str, line: &str) {
-        let (g, l) = (self.intern(gateway), self.intern(line));
-        self.bound.insert((g, l));
+    pub fn bind(&mut self, gateway: u32, line: u32) {
+        self.bound.insert((gateway, line));
     }
 
     fn effective(&self, g: u32, prefix: &IpNet) -> Vec<u32> {
@@ -82,22 +72,21 @@ impl Simulator {
                 remove,
                 add,
             } => (
-                self.intern(gateway),
+                *gateway,
                 remove.iter().chain(add.iter()).map(|(p, _)| *p).collect(),
             ),
             Effect::Binding { gateway, line, .. } => {
-                let (g, l) = (self.intern(gateway), self.intern(line));
                 let touched = self
                     .paths
-                    .get(&g)
+                    .get(gateway)
                     .map(|t| {
                         t.iter()
-                            .filter(|(_, lines)| lines.iter().any(|(x, n)| *x == l && *n > 0))
+                            .filter(|(_, lines)| lines.iter().any(|(x, n)| x == line && *n > 0))
                             .map(|(p, _)| *p)
                             .collect()
                     })
                     .unwrap_or_default();
-                (g, touched)
+                (*gateway, touched)
             }
         };
         let before: Vec<Vec<u32>> = touched.iter().map(|p| self.effective(g, p)).collect();
@@ -106,14 +95,8 @@ impl Simulator {
             Effect::Routes {
                 remove, add: added, ..
             } => {
-                let ids: Vec<u32> = remove
-                    .iter()
-                    .chain(added.iter())
-                    .map(|(_, l)| self.intern(l))
-                    .collect();
-                let (rm_ids, add_ids) = ids.split_at(remove.len());
                 let table = self.paths.entry(g).or_default();
-                for ((prefix, _), l) in remove.iter().zip(rm_ids) {
+                for (prefix, l) in remove {
                     if let Some(entry) = table
                         .get_mut(prefix)
                         .and_then(|v| v.iter_mut().find(|(x, _)| x == l))
@@ -121,16 +104,15 @@ impl Simulator {
                         entry.1 = entry.1.saturating_sub(1);
                     }
                 }
-                for ((prefix, _), l) in added.iter().zip(add_ids) {
+                for (prefix, l) in added {
                     add(table.entry(*prefix).or_default(), *l);
                 }
             }
             Effect::Binding { line, bound, .. } => {
-                let l = self.intern(line);
                 if *bound {
-                    self.bound.insert((g, l));
+                    self.bound.insert((g, *line));
                 } else {
-                    self.bound.remove(&(g, l));
+                    self.bound.remove(&(g, *line));
                 }
             }
         }
@@ -175,13 +157,18 @@ mod tests {
         s.parse().unwrap()
     }
 
+    const GW: u32 = 0;
+    const A: u32 = 1;
+    const B: u32 = 2;
+    const C: u32 = 3;
+
     fn sim() -> Simulator {
         let mut s = Simulator::default();
-        s.bind("gw", "a");
-        s.bind("gw", "b");
-        s.add_path("gw", net("10.0.0.0/16"), "a");
-        s.add_path("gw", net("10.0.0.0/16"), "b");
-        s.add_path("gw", net("10.1.0.0/16"), "a");
+        s.bind(GW, A);
+        s.bind(GW, B);
+        s.add_path(GW, net("10.0.0.0/16"), A);
+        s.add_path(GW, net("10.0.0.0/16"), B);
+        s.add_path(GW, net("10.1.0.0/16"), A);
         s
     }
 
@@ -189,8 +176,8 @@ mod tests {
     fn unbinding_a_line_reduces_or_withdraws_per_prefix() {
         let mut s = sim();
         let impact = s.apply(&Effect::Binding {
-            gateway: "gw".into(),
-            line: "a".into(),
+            gateway: GW,
+            line: A,
             bound: false,
         });
         assert_eq!(
@@ -210,15 +197,15 @@ mod tests {
     fn adding_a_path_is_not_an_impact_and_replacing_one_is_a_reduction() {
         let mut s = sim();
         let add = Effect::Routes {
-            gateway: "gw".into(),
+            gateway: GW,
             remove: vec![],
-            add: vec![(net("10.1.0.0/16"), "b".into())],
+            add: vec![(net("10.1.0.0/16"), B)],
         };
         assert!(s.apply(&add).is_empty());
         let swap = Effect::Routes {
-            gateway: "gw".into(),
-            remove: vec![(net("10.1.0.0/16"), "a".into())],
-            add: vec![(net("10.1.0.0/16"), "b".into())],
+            gateway: GW,
+            remove: vec![(net("10.1.0.0/16"), A)],
+            add: vec![(net("10.1.0.0/16"), B)],
         };
         assert_eq!(
             s.apply(&swap),
@@ -231,12 +218,30 @@ mod tests {
     #[test]
     fn a_path_over_an_unbound_line_does_not_count() {
         let mut s = sim();
-        s.add_path("gw", net("10.2.0.0/16"), "c");
+        s.add_path(GW, net("10.2.0.0/16"), C);
         let del = Effect::Routes {
-            gateway: "gw".into(),
-            remove: vec![(net("10.2.0.0/16"), "c".into())],
+            gateway: GW,
+            remove: vec![(net("10.2.0.0/16"), C)],
             add: vec![],
         };
         assert!(s.apply(&del).is_empty());
+    }
+
+    #[test]
+    fn one_route_removed_while_another_names_the_same_path_keeps_it() {
+        let mut s = sim();
+        s.add_path(GW, net("10.1.0.0/16"), A);
+        let del = Effect::Routes {
+            gateway: GW,
+            remove: vec![(net("10.1.0.0/16"), A)],
+            add: vec![],
+        };
+        assert!(s.apply(&del).is_empty());
+        assert_eq!(
+            s.apply(&del),
+            vec![Impact::PrefixesWithdrawn {
+                prefixes: vec![net("10.1.0.0/16")]
+            }]
+        );
     }
 }

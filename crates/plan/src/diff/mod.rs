@@ -9,6 +9,36 @@
 //! 3. order — make-before-break edges where they cannot close a cycle, then a
 //!    deterministic topological order;
 //! 4. impact — replay the order over a forwarding table.
+//!
+//! Rules worth knowing (REFERENCE §2 unless stated):
+//! - Lines: matched by pinned `id` first, then by name. Name and bandwidth
+//!   change in place. Description changes in place only while unbound, so a
+//!   bound line is unbound, updated and rebound (shown as `line_down`).
+//!   Switch, port, VLAN, type, IP version and interconnect addresses have no
+//!   update field: replace = unbind, delete, create, bind.
+//! - Gateways have no update call: any difference replaces the gateway and
+//!   everything under it. Attributes the list call may not report
+//!   (hostname, description, access point) only count when both sides have
+//!   a value; the same holds for VPC name and `dc_type` (`EMAZ` = `MAZ`).
+//! - VPCs: subnets in place (`vpc/update` resends ip version and bandwidth
+//!   unchanged); anything else replaces. Health checks: interval, packets,
+//!   auto switching in place; source/destination replace.
+//! - Static routes: identity (gateway, ip version, destination set); next
+//!   hops change in place as a full list. BGP: identity (gateway, ip
+//!   version), updated in place; keys compared by hash.
+//! - Before a line is unbound from a gateway, every route there that uses it
+//!   is moved onto lines that stay (interim update, then the final update
+//!   after the rebind) or, when no line stays, deleted and re-created.
+//! - Static and BGP never coexist on a gateway: creates of one wait for all
+//!   deletes of the other. A new destination set sharing a prefix with an
+//!   old one that goes away retargets the old route in place (one update
+//!   call; the API holds a prefix once per gateway, so the two cannot
+//!   coexist). Otherwise a new set overlapping an old one is created before
+//!   the old one is deleted, unless that would need a cycle; where a shared
+//!   prefix cannot be retargeted, the old route is deleted first.
+//! - Unmanaged objects that block a required change (an undeclared route
+//!   using a line that must be unbound, children of a gateway that must be
+//!   replaced) fail the plan with [`PlanError::BlockedByUnmanaged`].
 
 mod graph;
 mod impact;
@@ -82,9 +112,17 @@ pub fn plan(
     live: &Inventory,
     options: &PlanOptions,
 ) -> Result<Plan, PlanError> {
-    let mut live = live.clone();
-    live.normalise();
-    Planner::new(desired, &live, options)?.run()
+    // Refresh normalises already; copy only when the caller did not.
+    let owned;
+    let live = if live.is_normalised() {
+        live
+    } else {
+        let mut copy = live.clone();
+        copy.normalise();
+        owned = copy;
+        &owned
+    };
+    Planner::new(desired, live, options)?.run()
 }
 
 // ---------------------------------------------------------------------------
@@ -170,6 +208,7 @@ struct Planner<'a> {
     line_by_key: HashMap<String, usize>,
     line_by_id: HashMap<&'a str, usize>,
     gws: BTreeMap<String, GwEntry<'a>>,
+    gw_ids: HashMap<String, u32>,
     prune: BTreeSet<Kind>,
 
     graph: Graph,
@@ -234,6 +273,7 @@ impl<'a> Planner<'a> {
             line_by_key: HashMap::new(),
             line_by_id: HashMap::new(),
             gws: BTreeMap::new(),
+            gw_ids: HashMap::new(),
             prune: desired.prune.iter().copied().collect(),
             graph: Graph::default(),
             nodes: Vec::new(),
@@ -249,6 +289,12 @@ impl<'a> Planner<'a> {
             mbb: Vec::new(),
         };
         p.match_gateways()?;
+        p.gw_ids = p
+            .gws
+            .keys()
+            .enumerate()
+            .map(|(i, n)| (n.clone(), i as u32))
+            .collect();
         p.match_lines()?;
         p.assign_bindings()?;
         Ok(p)
@@ -543,6 +589,26 @@ impl<'a> Planner<'a> {
     }
 
     fn run(mut self) -> Result<Plan, PlanError> {
+        // Size the node lists once: a large import is ~1 action per object.
+        let estimate = self.lines.len() * 2
+            + self
+                .desired
+                .gateways
+                .iter()
+                .map(|g| 2 + g.lines.len() + 2 * g.vpcs.len() + g.static_routes.len() + g.bgp.len())
+                .sum::<usize>()
+            + self
+                .live
+                .gateways
+                .iter()
+                .map(|g| {
+                    g.line_ids.len() + 2 * g.vpcs.len() + g.static_routes.len() + g.bgp_routes.len()
+                })
+                .sum::<usize>()
+                / 8;
+        self.nodes.reserve(estimate);
+        self.effects.reserve(estimate);
+        self.graph.deps.reserve(estimate);
         self.line_actions();
         self.gateway_actions()?;
         self.binding_actions()?;
@@ -764,14 +830,7 @@ impl<'a> Planner<'a> {
                     lines: vec![key.clone()],
                 });
             }
-            let n = self.push(
-                action,
-                Effect::Binding {
-                    gateway: x.clone(),
-                    line: key.clone(),
-                    bound: false,
-                },
-            );
+            let n = self.push(action, self.binding_effect(&x, &key, false));
             self.unbind_node.insert((x, key), n);
         }
         for i in 0..self.lines.len() {
@@ -816,14 +875,7 @@ impl<'a> Planner<'a> {
                     line: line_ref,
                 }],
             );
-            let n = self.push(
-                action,
-                Effect::Binding {
-                    gateway: y.clone(),
-                    line: key.clone(),
-                    bound: true,
-                },
-            );
+            let n = self.push(action, self.binding_effect(&y, &key, true));
             let gw_dep = self.gw_node.get(&y).copied();
             self.edge_opt(n, gw_dep);
             let line_dep = self.line_node.get(&key).copied();
@@ -1296,44 +1348,110 @@ impl<'a> Planner<'a> {
 
     /// The forwarding table before the plan, from live routes and
     /// bindings, for the gateways the plan touches.
-    fn simulator(&self, touched: &BTreeSet<&str>) -> Simulator {
+    fn simulator(&self, touched: &BTreeSet<u32>) -> Simulator {
         let mut sim = Simulator::default();
-        for gw in self
-            .live
-            .gateways
-            .iter()
-            .filter(|g| touched.contains(g.name.as_str()))
-        {
+        for gw in &self.live.gateways {
+            let Some(g) = self
+                .gw_ids
+                .get(&gw.name)
+                .copied()
+                .filter(|g| touched.contains(g))
+            else {
+                continue;
+            };
             for id in &gw.line_ids {
-                if let Some(key) = self.key_of_line_id(id) {
-                    sim.bind(&gw.name, key);
+                if let Some(i) = self.line_by_id.get(id.as_str()) {
+                    sim.bind(g, *i as u32);
                 }
             }
             let table = self.live_ip_table(gw);
             for r in &gw.static_routes {
-                for (p, l) in static_paths(&r.dst, &live_static_hops(r, &table)) {
-                    sim.add_path(&gw.name, p, &l);
+                for (p, l) in self.path_ids(static_paths(&r.dst, &live_static_hops(r, &table))) {
+                    sim.add_path(g, p, l);
                 }
             }
             for r in &gw.bgp_routes {
-                for (p, l) in self.live_bgp(r, &table).paths() {
-                    sim.add_path(&gw.name, p, &l);
+                for (p, l) in self.path_ids(self.live_bgp(r, &table).paths()) {
+                    sim.add_path(g, p, l);
                 }
             }
         }
         sim
     }
 
+    fn path_ids(&self, paths: Vec<(IpNet, String)>) -> Vec<(IpNet, u32)> {
+        paths
+            .into_iter()
+            .filter_map(|(p, l)| self.line_by_key.get(&l).map(|i| (p, *i as u32)))
+            .collect()
+    }
+
+    fn gw_id(&self, gw: &str) -> u32 {
+        // Every gateway the planner writes to is in `gws`; `u32::MAX` is an
+        // unused id for anything else, which the replay then ignores.
+        self.gw_ids.get(gw).copied().unwrap_or(u32::MAX)
+    }
+
+    fn route_effect(
+        &self,
+        gw: &str,
+        remove: Vec<(IpNet, String)>,
+        add: Vec<(IpNet, String)>,
+    ) -> Effect {
+        Effect::Routes {
+            gateway: self.gw_id(gw),
+            remove: self.path_ids(remove),
+            add: self.path_ids(add),
+        }
+    }
+
+    /// Like `route_effect` for static routes, without building line names.
+    fn static_effect(
+        &self,
+        gw: &str,
+        remove: (&[IpNet], &[Hop]),
+        add: (&[IpNet], &[Hop]),
+    ) -> Effect {
+        let ids = |(dst, hops): (&[IpNet], &[Hop])| -> Vec<(IpNet, u32)> {
+            let mut out = Vec::with_capacity(dst.len() * hops.len());
+            for p in dst {
+                let v6 = matches!(p, IpNet::V6(_));
+                for h in hops.iter().filter(|h| h.v6 == v6) {
+                    if let Some(i) = h.line.as_ref().and_then(|l| self.line_by_key.get(l)) {
+                        out.push((*p, *i as u32));
+                    }
+                }
+            }
+            out
+        };
+        Effect::Routes {
+            gateway: self.gw_id(gw),
+            remove: ids(remove),
+            add: ids(add),
+        }
+    }
+
+    fn binding_effect(&self, gw: &str, line: &str, bound: bool) -> Effect {
+        match self.line_by_key.get(line) {
+            Some(i) => Effect::Binding {
+                gateway: self.gw_id(gw),
+                line: *i as u32,
+                bound,
+            },
+            None => Effect::None,
+        }
+    }
+
     fn finish(mut self, order: Vec<usize>) -> Result<Plan, PlanError> {
         // Impact: replay the effects in display order.
         let mut effects = std::mem::take(&mut self.effects);
         {
-            let touched: BTreeSet<&str> = effects
+            let touched: BTreeSet<u32> = effects
                 .iter()
                 .filter_map(|e| match e {
                     Effect::None => None,
                     Effect::Routes { gateway, .. } | Effect::Binding { gateway, .. } => {
-                        Some(gateway.as_str())
+                        Some(*gateway)
                     }
                 })
                 .collect();
@@ -1677,6 +1795,49 @@ fn static_body(ip_version: IpVersion, dst: &[IpNet], hops: &[Hop]) -> StaticRout
     }
 }
 
+/// A next hop as shown to people: `line via 10.255.0.2 priority 10 bfd`.
+/// Routes are shown with hops as labels rather than objects: a plan can
+/// hold 100,000 routes, and one JSON object per hop would triple its size;
+/// the structured bodies are in the action's calls.
+fn hop_labels(hops: &[Hop]) -> Vec<String> {
+    let mut sorted: Vec<&Hop> = hops.iter().collect();
+    sorted.sort_by_key(|h| (h.v6, h.body.priority, h.body.remote_ip));
+    sorted
+        .into_iter()
+        .map(|h| {
+            let mut label = match &h.line {
+                Some(line) => format!(
+                    "{line} via {} priority {}",
+                    h.body.remote_ip, h.body.priority
+                ),
+                None => format!("{} priority {}", h.body.remote_ip, h.body.priority),
+            };
+            if h.body.track {
+                label.push_str(" track");
+            }
+            if h.body.bfd {
+                label.push_str(" bfd");
+            }
+            label
+        })
+        .collect()
+}
+
+fn route_display(ip_version: IpVersion, dst: &[IpNet], hops: &[Hop]) -> Value {
+    let mut dst: Vec<IpNet> = dst.to_vec();
+    dst.sort();
+    let dst: Vec<String> = dst.iter().map(ToString::to_string).collect();
+    serde_json::json!({ "ip_version": ip_version.as_api(), "dst": dst, "next_hops": hop_labels(hops) })
+}
+
+/// Adds the API's `SRID` to a shown route that exists.
+fn with_id(mut shown: Value, id: &str) -> Value {
+    if let Value::Object(map) = &mut shown {
+        map.insert("id".into(), Value::String(id.to_string()));
+    }
+    shown
+}
+
 /// (prefix, line) paths of a route: v4 prefixes over v4 hops, v6 over v6.
 fn static_paths(dst: &[IpNet], hops: &[Hop]) -> Vec<(IpNet, String)> {
     let mut out = Vec::new();
@@ -1990,6 +2151,20 @@ impl<'a> Planner<'a> {
             line.as_ref()
                 .is_some_and(|l| !lost.contains(l) && table.values().any(|v| v == l))
         };
+        // Lines newly bound here that were bound nowhere before: their bind
+        // waits for nothing on this gateway, so a route can move onto them
+        // before its old line is unbound (make-before-break).
+        let early: BTreeSet<String> = self
+            .bind_node
+            .keys()
+            .filter(|(g, l)| {
+                g == gw_name && self.line_entry(l).is_some_and(|e| e.live_gw.is_none())
+            })
+            .map(|(_, l)| l.clone())
+            .collect();
+        let usable = |line: &Option<String>| -> bool {
+            stable(line) || line.as_ref().is_some_and(|l| early.contains(l))
+        };
         let gw_dep = self.gw_node.get(gw_name).copied();
 
         // ---- static routes
@@ -2018,9 +2193,55 @@ impl<'a> Planner<'a> {
         let mut bgp_deletes: Vec<usize> = Vec::new();
         let mut pending_static_creates: Vec<usize> = Vec::new();
 
+        // A new destination set sharing a prefix with an old one that goes
+        // away: the API holds a prefix once per gateway, so the two cannot
+        // coexist. Rather than withdraw the shared prefixes (delete, then
+        // create), the old route is retargeted in place: `static-route/update`
+        // replaces destinations and next hops in one call.
+        let may_delete_routes = fate == Fate::Delete || self.prune.contains(&Kind::Routes);
+        let mut retargets: Vec<((IpVersion, Vec<IpNet>), (IpVersion, Vec<IpNet>))> = Vec::new();
+        if may_delete_routes && !gw_gone {
+            let mut taken: BTreeSet<(IpVersion, Vec<IpNet>)> = BTreeSet::new();
+            for dk in desired_static
+                .keys()
+                .filter(|k| !live_static.contains_key(*k))
+            {
+                let old = live_static.iter().find(|(lk, l)| {
+                    lk.0 == dk.0
+                        && !desired_static.contains_key(*lk)
+                        && !taken.contains(*lk)
+                        && lk.1.iter().any(|p| dk.1.contains(p))
+                        && !live_static_hops(l, &table)
+                            .iter()
+                            .any(|h| h.line.as_ref().is_some_and(|x| lost.contains(x)))
+                });
+                if let Some((lk, _)) = old {
+                    taken.insert(lk.clone());
+                    retargets.push((lk.clone(), dk.clone()));
+                }
+            }
+        }
+        let retargeted: BTreeSet<&(IpVersion, Vec<IpNet>)> =
+            retargets.iter().flat_map(|(l, d)| [l, d]).collect();
+        for (lk, dk) in &retargets {
+            let (Some(l), Some(r), Some(gw)) =
+                (live_static.get(lk), desired_static.get(dk), desired)
+            else {
+                continue;
+            };
+            let addr = address::static_route(gw_name, dk.0, &dk.1);
+            let hops = self.desired_hops(gw, &addr, r, dk.0)?;
+            let live_hops = live_static_hops(l, &table);
+            let n = self.static_retarget(&addr, gw_name, l, &live_hops, dk, &hops);
+            for b in self.binds_for(gw_name, hops.iter().filter_map(|h| h.line.clone())) {
+                self.graph.edge(n, b);
+            }
+        }
+
         let keys: BTreeSet<(IpVersion, Vec<IpNet>)> = live_static
             .keys()
             .chain(desired_static.keys())
+            .filter(|k| !retargeted.contains(k))
             .cloned()
             .collect();
         for k in keys {
@@ -2092,7 +2313,7 @@ impl<'a> Planner<'a> {
                     let mut interim: Vec<Hop> = if gw_gone {
                         Vec::new()
                     } else {
-                        hops.iter().filter(|h| stable(&h.line)).cloned().collect()
+                        hops.iter().filter(|h| usable(&h.line)).cloned().collect()
                     };
                     if !gw_gone {
                         let desired_lines: BTreeSet<&String> =
@@ -2139,6 +2360,11 @@ impl<'a> Planner<'a> {
                         pending_static_creates.push(c);
                     } else {
                         let i = self.static_update(&addr, gw_name, l, &live_hops, &k, &interim);
+                        for b in
+                            self.binds_for(gw_name, interim.iter().filter_map(|h| h.line.clone()))
+                        {
+                            self.graph.edge(i, b);
+                        }
                         self.route_break
                             .entry(gw_name.to_string())
                             .or_default()
@@ -2239,7 +2465,7 @@ impl<'a> Planner<'a> {
                         let peers: Vec<Peer> = ds
                             .peers
                             .iter()
-                            .filter(|p| stable(&p.line))
+                            .filter(|p| usable(&p.line))
                             .cloned()
                             .collect();
                         (!peers.is_empty()).then(|| BgpState {
@@ -2278,6 +2504,9 @@ impl<'a> Planner<'a> {
                         }
                         Some(interim) => {
                             let i = self.bgp_update(&addr, gw_name, l, &ls, &interim);
+                            for b in self.binds_for(gw_name, interim.lines()) {
+                                self.graph.edge(i, b);
+                            }
                             self.route_break
                                 .entry(gw_name.to_string())
                                 .or_default()
@@ -2309,10 +2538,15 @@ impl<'a> Planner<'a> {
             }
         }
         // Make-before-break: a new destination set goes in before an
-        // overlapping old one comes out.
+        // overlapping old one comes out. Two routes of one gateway cannot
+        // hold the very same prefix at once (the API refuses the second), so
+        // where the sets share a prefix the old route must go first: the
+        // delete's impact then says which prefixes are withdrawn meanwhile.
         for (d, old) in &static_deletes {
             for (c, new) in &static_creates {
-                if old
+                if old.iter().any(|o| new.contains(o)) {
+                    self.graph.edge(*c, *d);
+                } else if old
                     .iter()
                     .any(|o| new.iter().any(|n| o.contains(n) || n.contains(o)))
                 {
@@ -2330,21 +2564,14 @@ impl<'a> Planner<'a> {
             ChangeKind::Delete,
             Some(gw.to_string()),
             Vec::new(),
-            json(l),
+            Some(with_id(route_display(l.ip_version, &l.dst, hops), &l.id)),
             None,
             vec![Operation::DeleteStaticRoute {
                 gateway: gw.to_string(),
                 id: l.id.clone(),
             }],
         );
-        self.push(
-            a,
-            Effect::Routes {
-                gateway: gw.to_string(),
-                remove: static_paths(&l.dst, hops),
-                add: Vec::new(),
-            },
-        )
+        self.push(a, self.static_effect(gw, (&l.dst, hops), (&[], &[])))
     }
 
     fn static_create(
@@ -2362,20 +2589,47 @@ impl<'a> Planner<'a> {
             Some(gw.to_string()),
             Vec::new(),
             None,
-            json(&body),
+            Some(route_display(k.0, &k.1, hops)),
             vec![Operation::AddStaticRoute {
                 gateway: gw.to_string(),
-                route: body.clone(),
+                route: body,
             }],
         );
-        self.push(
-            a,
-            Effect::Routes {
+        self.push(a, self.static_effect(gw, (&[], &[]), (&k.1, hops)))
+    }
+
+    /// An old route moved onto a new destination set in one update call
+    /// (see the retarget note in the static-route pass).
+    fn static_retarget(
+        &mut self,
+        addr: &str,
+        gw: &str,
+        l: &LiveStaticRoute,
+        before: &[Hop],
+        k: &(IpVersion, Vec<IpNet>),
+        after: &[Hop],
+    ) -> usize {
+        let body = static_body(k.0, &k.1, after);
+        let mut attributes = vec![attr("dst", &l.dst, &k.1, false)];
+        let (was, now) = (hop_labels(before), hop_labels(after));
+        if was != now {
+            attributes.push(attr("next_hops", &was, &now, false));
+        }
+        let a = new_action(
+            addr.to_string(),
+            ResourceKind::StaticRoute,
+            ChangeKind::Update,
+            Some(gw.to_string()),
+            attributes,
+            Some(with_id(route_display(l.ip_version, &l.dst, before), &l.id)),
+            Some(with_id(route_display(k.0, &k.1, after), &l.id)),
+            vec![Operation::UpdateStaticRoute {
                 gateway: gw.to_string(),
-                remove: Vec::new(),
-                add: static_paths(&k.1, hops),
-            },
-        )
+                id: l.id.clone(),
+                route: body,
+            }],
+        );
+        self.push(a, self.static_effect(gw, (&l.dst, before), (&k.1, after)))
     }
 
     fn static_update(
@@ -2387,24 +2641,11 @@ impl<'a> Planner<'a> {
         k: &(IpVersion, Vec<IpNet>),
         after: &[Hop],
     ) -> usize {
-        let b = static_body(k.0, &k.1, before);
         let body = static_body(k.0, &k.1, after);
+        let (was, now) = (hop_labels(before), hop_labels(after));
         let mut attributes = Vec::new();
-        if b.next_hops_v4 != body.next_hops_v4 {
-            attributes.push(attr(
-                "next_hops_v4",
-                &b.next_hops_v4,
-                &body.next_hops_v4,
-                false,
-            ));
-        }
-        if b.next_hops_v6 != body.next_hops_v6 {
-            attributes.push(attr(
-                "next_hops_v6",
-                &b.next_hops_v6,
-                &body.next_hops_v6,
-                false,
-            ));
+        if was != now {
+            attributes.push(attr("next_hops", &was, &now, false));
         }
         let a = new_action(
             addr.to_string(),
@@ -2412,22 +2653,15 @@ impl<'a> Planner<'a> {
             ChangeKind::Update,
             Some(gw.to_string()),
             attributes,
-            json(&b),
-            json(&body),
+            Some(with_id(route_display(k.0, &k.1, before), &l.id)),
+            Some(with_id(route_display(k.0, &k.1, after), &l.id)),
             vec![Operation::UpdateStaticRoute {
                 gateway: gw.to_string(),
                 id: l.id.clone(),
-                route: body.clone(),
+                route: body,
             }],
         );
-        self.push(
-            a,
-            Effect::Routes {
-                gateway: gw.to_string(),
-                remove: static_paths(&k.1, before),
-                add: static_paths(&k.1, after),
-            },
-        )
+        self.push(a, self.static_effect(gw, (&k.1, before), (&k.1, after)))
     }
 
     fn bgp_delete(&mut self, addr: &str, gw: &str, l: &LiveBgpRoute, ls: &BgpState) -> usize {
@@ -2444,14 +2678,7 @@ impl<'a> Planner<'a> {
                 id: l.id.clone(),
             }],
         );
-        self.push(
-            a,
-            Effect::Routes {
-                gateway: gw.to_string(),
-                remove: ls.paths(),
-                add: Vec::new(),
-            },
-        )
+        self.push(a, self.route_effect(gw, ls.paths(), Vec::new()))
     }
 
     fn bgp_create(&mut self, addr: &str, gw: &str, ds: &BgpState) -> usize {
@@ -2468,14 +2695,7 @@ impl<'a> Planner<'a> {
                 route: ds.body(),
             }],
         );
-        self.push(
-            a,
-            Effect::Routes {
-                gateway: gw.to_string(),
-                remove: Vec::new(),
-                add: ds.paths(),
-            },
-        )
+        self.push(a, self.route_effect(gw, Vec::new(), ds.paths()))
     }
 
     fn bgp_update(
@@ -2586,14 +2806,7 @@ impl<'a> Planner<'a> {
                 .impact
                 .push(Impact::BgpSessionReset { peers: resets });
         }
-        self.push(
-            action,
-            Effect::Routes {
-                gateway: gw.to_string(),
-                remove: before.paths(),
-                add: after.paths(),
-            },
-        )
+        self.push(action, self.route_effect(gw, before.paths(), after.paths()))
     }
 }
 
