@@ -197,18 +197,25 @@ impl Estate {
 
     /// The desired-state file that plans to zero changes against [`Self::seed`].
     pub fn desired_yaml(&self) -> String {
+        self.desired_yaml_range(0, self.gateways)
+    }
+
+    /// The desired-state file of gateways `start .. start + count` only (and
+    /// their lines): a slice of [`Self::desired_yaml`].
+    pub fn desired_yaml_range(&self, start: usize, count: usize) -> String {
+        let range = start.min(self.gateways)..(start + count).min(self.gateways);
         // Written by hand, like a person would, so the loader's real path
         // (spans, validation) is what the bench measures.
         let mut out = String::with_capacity(self.gateways * 2_600);
         let _ = writeln!(
             out,
             "# Synthetic estate: {} gateways x (2 lines, 2 VPCs, 10 static routes).",
-            self.gateways
+            range.len()
         );
         let _ = writeln!(out, "region: {REGION}");
         out.push_str("prune: [physical_lines, gateways, bindings, vpcs, health_checks, routes]\n");
         out.push_str("\nphysical_lines:\n");
-        for g in 0..self.gateways {
+        for g in range.clone() {
             for k in 0..LINES_PER_GATEWAY {
                 let (local, remote) = Self::line_ips(g, k);
                 let _ = write!(
@@ -223,7 +230,7 @@ impl Estate {
             }
         }
         out.push_str("\ngateways:\n");
-        for g in 0..self.gateways {
+        for g in range.clone() {
             let names: Vec<String> = (0..LINES_PER_GATEWAY)
                 .map(|k| Self::line_name(g, k))
                 .collect();
