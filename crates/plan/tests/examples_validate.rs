@@ -135,6 +135,15 @@ fn every_example_plans_from_an_empty_estate_to_creates_only() {
                 path.display()
             );
         }
+        // Every rendering of every example, as a reviewer would see it.
+        let name = path.file_stem().unwrap().to_string_lossy().into_owned();
+        let human = plan::render::human(&plan, &plan::render::HumanOptions { color: false });
+        insta::assert_snapshot!(format!("example_{name}_human"), human);
+        insta::assert_snapshot!(format!("example_{name}_json"), plan::render::json(&plan));
+        insta::assert_snapshot!(
+            format!("example_{name}_markdown"),
+            plan::render::markdown(&plan)
+        );
     }
 }
 
