@@ -565,3 +565,64 @@ async fn plan_refuses_every_file_and_writes_nothing() {
     assert!(writes.is_empty(), "write calls reached the API: {writes:?}");
     emulator.shutdown().await.unwrap();
 }
+
+/// A loopback server answering every request with `response` (raw HTTP).
+fn hostile_server(response: &'static [u8]) -> String {
+    use std::io::{Read, Write};
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    std::thread::spawn(move || {
+        for stream in listener.incoming() {
+            let Ok(mut s) = stream else { return };
+            // Read the request head (the body, if any, is ignored: the
+            // connection is closed after the answer).
+            let mut buf = [0u8; 65536];
+            let mut seen = Vec::new();
+            while !seen.windows(4).any(|w| w == b"\r\n\r\n") {
+                match s.read(&mut buf) {
+                    Ok(0) | Err(_) => break,
+                    Ok(n) => seen.extend_from_slice(&buf[..n]),
+                }
+            }
+            let _ = s.write_all(response);
+        }
+    });
+    url
+}
+
+/// End to end: `cda plan` on a valid file against an API that answers
+/// garbage exits 1 with the typed error, without a panic or a plan.
+#[test]
+fn plan_against_a_hostile_api_fails_cleanly() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+    let cases: [(&[u8], &str); 3] = [
+        (
+            b"HTTP/1.1 200 OK\r\ncontent-type: text/html\r\ncontent-length: 27\r\nconnection: close\r\n\r\n<html><h1>Login</h1></html>",
+            "undecodable response",
+        ),
+        (
+            b"HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: 70\r\nconnection: close\r\n\r\n{\"statusCode\":900,\"errorCode\":\"cda.hostile\",\"message\":\"no, not today\"}",
+            "cda.hostile",
+        ),
+        (
+            b"HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: 61\r\nconnection: close\r\n\r\n{\"statusCode\":800,\"returnObj\":{\"gatewayList\":[{\"gatewayName\":",
+            "undecodable response",
+        ),
+    ];
+    for (response, expected) in cases {
+        let endpoint = hostile_server(response);
+        let out = cda(&root)
+            .env("CTYUN_AK", "AKHOSTILE")
+            .env("CTYUN_SK", "SKHOSTILE")
+            .env("CDA_BGP_KEY_C", "key-c")
+            .args(["plan", "-f", "examples/quickstart.yaml", "--endpoint"])
+            .arg(&endpoint)
+            .output()
+            .unwrap();
+        let all = text(&out);
+        assert_eq!(out.status.code(), Some(1), "{all}");
+        assert!(!all.contains("panicked"), "{all}");
+        assert!(all.contains(expected), "expected `{expected}` in\n{all}");
+        assert!(!all.contains("Plan:"), "a plan was shown\n{all}");
+    }
+}

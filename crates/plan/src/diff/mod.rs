@@ -43,6 +43,9 @@
 mod graph;
 mod impact;
 
+/// A static route's identity on one gateway: IP version and sorted destinations.
+type RouteKey = (IpVersion, Vec<IpNet>);
+
 use crate::action::{
     address, Action, AttributeChange, BgpPeerBody, BgpRouteBody, ChangeKind, Impact, LineRef,
     NextHopBody, Operation, Plan, ResourceKind, StaticRouteBody, Unmanaged, FORMAT_VERSION,
@@ -2199,9 +2202,9 @@ impl<'a> Planner<'a> {
         // create), the old route is retargeted in place: `static-route/update`
         // replaces destinations and next hops in one call.
         let may_delete_routes = fate == Fate::Delete || self.prune.contains(&Kind::Routes);
-        let mut retargets: Vec<((IpVersion, Vec<IpNet>), (IpVersion, Vec<IpNet>))> = Vec::new();
+        let mut retargets: Vec<(RouteKey, RouteKey)> = Vec::new();
         if may_delete_routes && !gw_gone {
-            let mut taken: BTreeSet<(IpVersion, Vec<IpNet>)> = BTreeSet::new();
+            let mut taken: BTreeSet<RouteKey> = BTreeSet::new();
             for dk in desired_static
                 .keys()
                 .filter(|k| !live_static.contains_key(*k))
@@ -2221,8 +2224,24 @@ impl<'a> Planner<'a> {
                 }
             }
         }
-        let retargeted: BTreeSet<&(IpVersion, Vec<IpNet>)> =
-            retargets.iter().flat_map(|(l, d)| [l, d]).collect();
+        // An undeclared route outside `prune` stays; if it holds a prefix the
+        // file routes elsewhere, the API would refuse the new route.
+        if !may_delete_routes {
+            for dk in desired_static
+                .keys()
+                .filter(|k| !live_static.contains_key(*k))
+            {
+                if let Some(lk) = live_static.keys().find(|lk| {
+                    !desired_static.contains_key(*lk) && lk.1.iter().any(|p| dk.1.contains(p))
+                }) {
+                    return Err(PlanError::BlockedByUnmanaged {
+                        address: address::static_route(gw_name, dk.0, &dk.1),
+                        blocker: address::static_route(gw_name, lk.0, &lk.1),
+                    });
+                }
+            }
+        }
+        let retargeted: BTreeSet<&RouteKey> = retargets.iter().flat_map(|(l, d)| [l, d]).collect();
         for (lk, dk) in &retargets {
             let (Some(l), Some(r), Some(gw)) =
                 (live_static.get(lk), desired_static.get(dk), desired)
