@@ -1,9 +1,16 @@
 //! Refresh: read the live estate through `cda-api` into a [`plan::Inventory`].
 //!
 //! As few calls as the API allows: the gateway and physical-line lists (all
-//! pages), then for each gateway, with bounded concurrency, its VPC,
-//! static-route and BGP-route lists, and one health-check read per VPC (the
-//! API has no health-check list). No other per-object reads.
+//! pages), then for each gateway its VPC, static-route and BGP-route lists,
+//! and one health-check read per VPC (the API has no health-check list). No
+//! other per-object reads.
+//!
+//! `Scope::concurrency` bounds the calls in flight, whatever they are: every
+//! call takes a permit, so the pipe stays full (measured in
+//! docs/performance.md: with a permit per gateway, a gateway's health-check
+//! reads waited for its lists and the pages of the top-level lists were
+//! walked one after another). Pages after the first are fetched at once
+//! once the first page gives `totalCount`.
 //!
 //! Secrets never enter the inventory: a live BGP key is hashed with
 //! [`plan::secret_hash`] as soon as it is decoded and the plaintext dropped.
@@ -28,8 +35,7 @@ use tokio::task::JoinSet;
 pub struct Scope {
     pub region: String,
     pub account: Option<String>,
-    /// Gateways read at once (each costs 3 list calls plus a health-check
-    /// read per VPC).
+    /// API calls in flight at once (at least 1).
     pub concurrency: usize,
 }
 
@@ -59,6 +65,7 @@ fn unreadable(object: &str, field: &'static str, value: &str) -> RefreshError {
 
 /// Read everything in scope.
 pub async fn refresh(client: &Arc<Client>, scope: &Scope) -> Result<Inventory, RefreshError> {
+    let permits = Arc::new(Semaphore::new(scope.concurrency.max(1)));
     let line_req = api::PhysicalLineListRequest {
         region_id: Some(scope.region.clone()),
         account: scope.account.clone(),
@@ -70,8 +77,12 @@ pub async fn refresh(client: &Arc<Client>, scope: &Scope) -> Result<Inventory, R
         ..Default::default()
     };
     let (lines, gateways) = tokio::try_join!(
-        client.physical_line_list_all(&line_req),
-        client.gateway_list_all(&gateway_req)
+        all_pages(client, &permits, line_req, |c, r, n, s| async move {
+            c.physical_line_list(&r, n, s).await
+        }),
+        all_pages(client, &permits, gateway_req, |c, r, n, s| async move {
+            c.gateway_list(&r, n, s).await
+        })
     )?;
 
     let lines: Vec<LiveLine> = lines
@@ -85,7 +96,6 @@ pub async fn refresh(client: &Arc<Client>, scope: &Scope) -> Result<Inventory, R
             .collect(),
     );
 
-    let permits = Arc::new(Semaphore::new(scope.concurrency.max(1)));
     let mut tasks = JoinSet::new();
     for (order, gateway) in gateways.into_iter().enumerate() {
         let Some(name) = gateway.name().map(str::to_owned) else {
@@ -96,11 +106,7 @@ pub async fn refresh(client: &Arc<Client>, scope: &Scope) -> Result<Inventory, R
         let permits = Arc::clone(&permits);
         let line_ids = Arc::clone(&line_ids);
         tasks.spawn(async move {
-            let _permit = permits
-                .acquire_owned()
-                .await
-                .map_err(|e| RefreshError::Task(e.to_string()))?;
-            let live = read_gateway(&client, &scope, &name, &gateway, &line_ids).await?;
+            let live = read_gateway(&client, &permits, &scope, &name, &gateway, &line_ids).await?;
             Ok::<_, RefreshError>((order, live))
         });
     }
@@ -118,8 +124,92 @@ pub async fn refresh(client: &Arc<Client>, scope: &Scope) -> Result<Inventory, R
     Ok(inventory)
 }
 
+/// Run one API call under a permit.
+async fn limited<T>(
+    permits: &Semaphore,
+    call: impl std::future::Future<Output = Result<T, cda_api::Error>>,
+) -> Result<T, RefreshError> {
+    let _permit = permits
+        .acquire()
+        .await
+        .map_err(|e| RefreshError::Task(e.to_string()))?;
+    Ok(call.await?)
+}
+
+/// Upper bound on pages, against a server that ignores `pageNo`.
+const MAX_PAGES: u32 = 1000;
+
+/// Every item of a paged list: the first page, then — once `totalCount` is
+/// known — all further pages at once, then (if the server sent no total, or
+/// fewer items than it said) page after page until an empty one.
+async fn all_pages<R, T, F, Fut>(
+    client: &Arc<Client>,
+    permits: &Arc<Semaphore>,
+    request: R,
+    fetch: F,
+) -> Result<Vec<T>, RefreshError>
+where
+    R: Clone + Send + Sync + 'static,
+    T: Send + 'static,
+    F: Fn(Arc<Client>, R, u32, u32) -> Fut + Clone + Send + Sync + 'static,
+    Fut: std::future::Future<Output = Result<cda_api::Page<T>, cda_api::Error>> + Send,
+{
+    let size = client.config().page_size.max(1);
+    let first = limited(permits, fetch(Arc::clone(client), request.clone(), 1, size)).await?;
+    let total = first.total_count;
+    // A server may clamp pageSize: the first page's length is the real stride.
+    let stride = first.items.len() as u64;
+    let mut items = first.items;
+    let mut next = 2;
+    if let Some(total) = total.filter(|&t| stride > 0 && t > stride) {
+        let pages = u32::try_from(total.div_ceil(stride))
+            .unwrap_or(MAX_PAGES)
+            .min(MAX_PAGES);
+        let mut tasks = JoinSet::new();
+        for page_no in 2..=pages {
+            let (client, permits, request, fetch) = (
+                Arc::clone(client),
+                Arc::clone(permits),
+                request.clone(),
+                fetch.clone(),
+            );
+            tasks.spawn(async move {
+                let page = limited(&permits, fetch(client, request, page_no, size)).await?;
+                Ok::<_, RefreshError>((page_no, page.items))
+            });
+        }
+        let mut pages_read = Vec::new();
+        while let Some(joined) = tasks.join_next().await {
+            pages_read.push(joined.map_err(|e| RefreshError::Task(e.to_string()))??);
+        }
+        pages_read.sort_by_key(|(page_no, _)| *page_no);
+        for (_, page) in pages_read {
+            items.extend(page);
+        }
+        next = pages + 1;
+    }
+    if stride == 0 {
+        return Ok(items);
+    }
+    // No total, or fewer items than announced: walk on until an empty page.
+    while total.is_none_or(|t| (items.len() as u64) < t) && next <= MAX_PAGES {
+        let page = limited(
+            permits,
+            fetch(Arc::clone(client), request.clone(), next, size),
+        )
+        .await?;
+        if page.items.is_empty() {
+            break;
+        }
+        items.extend(page.items);
+        next += 1;
+    }
+    Ok(items)
+}
+
 async fn read_gateway(
     client: &Client,
+    permits: &Arc<Semaphore>,
     scope: &Scope,
     name: &str,
     gateway: &api::Gateway,
@@ -131,26 +221,36 @@ async fn read_gateway(
         region_id: Some(scope.region.clone()),
     };
     let (vpcs, static_routes, bgp_routes) = tokio::try_join!(
-        client.vpc_list(&req),
-        client.static_route_list(&req),
-        client.bgp_route_list(&req)
+        limited(permits, client.vpc_list(&req)),
+        limited(permits, client.static_route_list(&req)),
+        limited(permits, client.bgp_route_list(&req))
     )?;
 
     let mut live_vpcs = Vec::with_capacity(vpcs.len());
     for vpc in &vpcs {
-        let Some(mut live) = map_vpc(name, vpc)? else {
-            continue;
-        };
+        if let Some(live) = map_vpc(name, vpc)? {
+            live_vpcs.push(live);
+        }
+    }
+    // The health-check reads of a gateway's VPCs go out together.
+    let mut checks = JoinSet::new();
+    for (i, live) in live_vpcs.iter().enumerate() {
         let hc_req = api::HealthCheckGetRequest {
             gateway_name: name.to_owned(),
             vpc_id: live.id.clone(),
             vpc_name: live.name.clone(),
         };
-        if let Some(check) = client.health_check_get(&hc_req).await? {
+        let client = client.clone();
+        let permits = Arc::clone(permits);
+        checks.spawn(async move { (i, limited(&permits, client.health_check_get(&hc_req)).await) });
+    }
+    while let Some(joined) = checks.join_next().await {
+        let (i, check) = joined.map_err(|e| RefreshError::Task(e.to_string()))?;
+        if let Some(check) = check? {
+            let live = &mut live_vpcs[i];
             live.health_check =
                 map_health_check(&format!("health_check.{name}.{}", live.id), &check)?;
         }
-        live_vpcs.push(live);
     }
 
     let mut line_list = gateway.line_list.clone();

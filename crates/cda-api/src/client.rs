@@ -32,6 +32,11 @@ pub const DEFAULT_ENDPOINT: &str = "https://cda-global.ctapi.ctyun.cn";
 /// Page size used by the `*_all` helpers (PYH documents 50 as the maximum).
 pub const DEFAULT_PAGE_SIZE: u32 = 50;
 
+/// Largest response body the client reads (16 MiB). A real answer (one
+/// page of at most 50 items) is far smaller; the cap keeps a broken or
+/// hostile server from making the client buffer an unbounded body.
+pub const MAX_RESPONSE_BYTES: usize = 16 * 1024 * 1024;
+
 /// Upper bound on pages walked by a `*_all` helper, against a server that
 /// ignores `pageNo`.
 const MAX_PAGES: u32 = 1000;
@@ -175,6 +180,26 @@ fn error_chain(e: &dyn std::error::Error) -> String {
 /// Maps a reqwest failure. A connect failure means nothing was sent, for a
 /// read or a write. Any other failure of a write happened after the request
 /// may have reached the server, so its outcome is unknown.
+/// The response body, or `None` when it is larger than
+/// [`MAX_RESPONSE_BYTES`] (announced by `Content-Length` or found while
+/// reading; the rest is not read).
+async fn read_capped(mut response: reqwest::Response) -> Result<Option<Vec<u8>>, reqwest::Error> {
+    if response
+        .content_length()
+        .is_some_and(|n| n > MAX_RESPONSE_BYTES as u64)
+    {
+        return Ok(None);
+    }
+    let mut body = Vec::new();
+    while let Some(chunk) = response.chunk().await? {
+        if body.len() + chunk.len() > MAX_RESPONSE_BYTES {
+            return Ok(None);
+        }
+        body.extend_from_slice(&chunk);
+    }
+    Ok(Some(body))
+}
+
 fn classify(endpoint: &Endpoint, request_id: &str, e: &reqwest::Error) -> Error {
     let request_id = request_id.to_owned();
     // A request that could not be built or connected was never sent.
@@ -309,9 +334,13 @@ impl Client {
             Some(rps) => {
                 let rps = NonZeroU32::new(rps)
                     .ok_or_else(|| Error::Config("rate_limit_per_sec must be at least 1".into()))?;
-                Some(governor::RateLimiter::direct(governor::Quota::per_second(
-                    rps,
-                )))
+                // No burst: calls leave evenly spaced, 1/rps apart. With
+                // the default burst of `rps`, a server counting calls per
+                // second sees up to 2×rps in the first second and throttles
+                // (measured by cda-bench: docs/performance.md, Apply).
+                Some(governor::RateLimiter::direct(
+                    governor::Quota::per_second(rps).allow_burst(NonZeroU32::MIN),
+                ))
             }
         };
         Ok(Client {
@@ -404,8 +433,7 @@ impl Client {
                 .map_err(|e| classify(endpoint, &request_id, &e))?;
             let status = response.status();
             span.record("status", status.as_u16());
-            let bytes = response
-                .bytes()
+            let bytes = read_capped(response)
                 .await
                 .map_err(|e| classify(endpoint, &request_id, &e))?;
             Ok::<_, Error>((status, bytes))
@@ -418,6 +446,30 @@ impl Client {
                 tracing::warn!(error = %e, "call failed");
                 return Err(e);
             }
+        };
+        let Some(bytes) = bytes else {
+            let message = format!(
+                "response body larger than the {} MiB limit",
+                MAX_RESPONSE_BYTES / (1024 * 1024)
+            );
+            // A failure status still classifies as such (5xx stays transient).
+            let e = if status.is_success() {
+                Error::Decode {
+                    endpoint: endpoint.name,
+                    request_id,
+                    message,
+                }
+            } else {
+                Error::HttpStatus {
+                    status: status.as_u16(),
+                    code: None,
+                    message: Some(message),
+                    endpoint: endpoint.name,
+                    request_id,
+                }
+            };
+            tracing::warn!(error = %e, "call failed");
+            return Err(e);
         };
         if tracing::enabled!(Level::DEBUG) {
             tracing::debug!(body = %redacted_text(&bytes), "response body");

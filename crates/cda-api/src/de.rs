@@ -17,9 +17,15 @@ fn scalar_to_string(v: Value) -> Option<String> {
 
 /// String, number or bool → `Some(String)`; `null` and `""` → `None` (the
 /// API sends `""` for unset fields, and callers should not have to tell the
-/// two apart).
+/// two apart). A list or an object is an error: taking its JSON text as,
+/// say, a gateway name would turn a broken answer into a plausible object.
 pub fn opt_string<'de, D: Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
-    Ok(scalar_to_string(Value::deserialize(d)?).filter(|s| !s.is_empty()))
+    use serde::de::Error;
+    match Value::deserialize(d)? {
+        Value::Array(_) => Err(D::Error::custom("expected a string, got a list")),
+        Value::Object(_) => Err(D::Error::custom("expected a string, got an object")),
+        v => Ok(scalar_to_string(v).filter(|s| !s.is_empty())),
+    }
 }
 
 /// Number or numeric string → `Some(u64)`; `null`/`""` → `None`.

@@ -144,7 +144,14 @@ fn list_in_object(map: &Map<String, Value>, containers: &[&str], item_keys: &[&s
                 if let Ok(Value::Array(items)) = serde_json::from_str::<Value>(s) {
                     return items;
                 }
+                if s.trim().is_empty() {
+                    return Vec::new();
+                }
+                // Not a list: hand it on as the one item, so decoding the
+                // item fails instead of the list passing as empty.
+                return vec![Value::String(s.clone())];
             }
+            Some(v @ (Value::Number(_) | Value::Bool(_))) => return vec![v.clone()],
             _ => {}
         }
     }

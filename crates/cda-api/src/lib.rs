@@ -20,7 +20,9 @@ pub mod signing;
 pub mod types;
 pub mod wire;
 
-pub use client::{Client, ClientConfig, RawResponse, DEFAULT_ENDPOINT, DEFAULT_PAGE_SIZE};
+pub use client::{
+    Client, ClientConfig, RawResponse, DEFAULT_ENDPOINT, DEFAULT_PAGE_SIZE, MAX_RESPONSE_BYTES,
+};
 pub use credentials::Credentials;
 pub use endpoints::Endpoint;
 pub use error::Error;

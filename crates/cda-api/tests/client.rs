@@ -710,7 +710,7 @@ async fn pagination_follows_a_server_that_clamps_page_size() {
 async fn rate_limit_spaces_out_calls() {
     let server = TestServer::start(|_, _| ok(json!({"count": 0}))).await;
     let mut config = common::config(&server);
-    // 2 per second with a burst of 2: the third call waits about half a second.
+    // 2 per second, no burst: the calls leave 0.5 s apart.
     config.rate_limit_per_sec = Some(2);
     let c = cda_api::Client::new(config).unwrap();
     let started = std::time::Instant::now();

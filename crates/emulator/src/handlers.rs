@@ -30,10 +30,11 @@ pub struct Effect {
     pub id: Option<String>,
 }
 
-/// A handler's success: the `returnObj` and, for writes, the effect.
+/// A handler's success: the `returnObj` (JSON text) and, for writes, the
+/// effect.
 #[derive(Debug, Clone)]
 pub struct Outcome {
-    pub return_obj: Value,
+    pub return_obj: String,
     pub effect: Option<Effect>,
 }
 
@@ -176,7 +177,7 @@ fn err(code: Code, detail: impl Into<String>) -> ApiError {
 
 fn read(return_obj: Value) -> Result<Outcome, ApiError> {
     Ok(Outcome {
-        return_obj,
+        return_obj: return_obj.to_string(),
         effect: None,
     })
 }
@@ -189,7 +190,7 @@ fn wrote(
     id: Option<String>,
 ) -> Result<Outcome, ApiError> {
     Ok(Outcome {
-        return_obj: ctx.written(),
+        return_obj: ctx.written().to_string(),
         effect: Some(Effect {
             action,
             kind,
@@ -308,24 +309,32 @@ fn paged(items: Vec<Value>, container: &str, p: &Params, max: i64) -> Result<Val
     Ok(json!({ "totalCount": total, "currentCount": page.len(), container: page }))
 }
 
-/// Like [`paged`], but renders only the requested page (lists of 1,000
-/// gateways stay cheap).
-fn paged_render<T>(
-    items: Vec<&T>,
-    render: impl Fn(&T) -> Value,
+/// Like [`paged`], but serialises only the requested page, straight from
+/// typed items (lists of 1,000 gateways stay cheap).
+fn paged_typed<'a, T, S: serde::Serialize>(
+    items: Vec<&'a T>,
+    render: impl Fn(&'a T) -> S,
     container: &str,
     p: &Params,
     max: i64,
-) -> Result<Value, ApiError> {
+) -> Result<Outcome, ApiError> {
     let (offset, size) = page(p, max)?;
     let total = items.len();
-    let page: Vec<Value> = items
+    let page: Vec<S> = items
         .into_iter()
         .skip(offset)
         .take(size)
         .map(render)
         .collect();
-    Ok(json!({ "totalCount": total, "currentCount": page.len(), container: page }))
+    let list =
+        serde_json::to_string(&page).map_err(|e| err(Code::InvalidParameter, e.to_string()))?;
+    Ok(Outcome {
+        return_obj: format!(
+            "{{\"totalCount\":{total},\"currentCount\":{},\"{container}\":{list}}}",
+            page.len()
+        ),
+        effect: None,
+    })
 }
 
 fn unpaged(items: Vec<Value>, container: &str) -> Value {
@@ -364,41 +373,73 @@ fn fresh_id(ids: &mut IdGen, prefix: &str, taken: impl Fn(&str) -> bool) -> Stri
 
 // ---------------------------------------------------------------- gateways
 
-fn gateway_wire(st: &AccountState, g: &Gateway, account: &str, now_ms: i64) -> Value {
-    let routes: Vec<Value> = st
+/// A `lineGatewayList` item, serialised without building a `Value` tree.
+#[derive(serde::Serialize)]
+#[serde(rename_all = "camelCase")]
+struct GatewayItem<'a> {
+    vrf_name: &'a str,
+    gateway_name: &'a str,
+    display_name: &'a str,
+    fuid: &'a str,
+    account: &'a str,
+    access_point: &'a str,
+    #[serde(rename = "regionID")]
+    region_id: &'a str,
+    resource_pool: &'a str,
+    resource_pool_name: &'a str,
+    hostname: &'a str,
+    description: &'a str,
+    is_sw_config: bool,
+    is_automation: bool,
+    line_list: &'a [String],
+    sr_list: Vec<Value>,
+    vpc_list: Vec<Value>,
+    project_id_ecs: &'a str,
+    lgcreate_time: &'a str,
+    fuser_last_updated: &'a str,
+    delete_time: &'a str,
+}
+
+fn gateway_item<'a>(
+    st: &'a AccountState,
+    g: &'a Gateway,
+    account: &'a str,
+    now_ms: i64,
+) -> GatewayItem<'a> {
+    let sr_list = st
         .static_routes
         .iter()
         .filter(|r| r.gateway == g.name && r.meta.visible(now_ms))
         .map(StaticRoute::wire)
         .collect();
-    let vpcs: Vec<Value> = st
+    let vpc_list = st
         .vpcs
         .iter()
         .filter(|v| v.gateway == g.name && v.meta.visible(now_ms))
         .map(|v| v.wire(account))
         .collect();
-    json!({
-        "vrfName": g.name,
-        "gatewayName": g.name,
-        "displayName": g.name,
-        "fuid": g.fuid,
-        "account": account,
-        "accessPoint": g.access_point,
-        "regionID": g.region_id,
-        "resourcePool": g.resource_pool,
-        "resourcePoolName": g.resource_pool_name,
-        "hostname": g.hostname,
-        "description": g.description,
-        "isSwConfig": g.is_sw_config,
-        "isAutomation": true,
-        "lineList": g.lines,
-        "srList": routes,
-        "vpcList": vpcs,
-        "projectIdEcs": "0",
-        "lgcreateTime": g.meta.created,
-        "fuserLastUpdated": g.meta.updated,
-        "deleteTime": "",
-    })
+    GatewayItem {
+        vrf_name: &g.name,
+        gateway_name: &g.name,
+        display_name: &g.name,
+        fuid: &g.fuid,
+        account,
+        access_point: &g.access_point,
+        region_id: &g.region_id,
+        resource_pool: &g.resource_pool,
+        resource_pool_name: &g.resource_pool_name,
+        hostname: &g.hostname,
+        description: &g.description,
+        is_sw_config: g.is_sw_config,
+        is_automation: true,
+        line_list: &g.lines,
+        sr_list,
+        vpc_list,
+        project_id_ecs: "0",
+        lgcreate_time: &g.meta.created,
+        fuser_last_updated: &g.meta.updated,
+        delete_time: "",
+    }
 }
 
 fn gateway_list(ctx: &mut Ctx, p: &Params) -> Result<Outcome, ApiError> {
@@ -417,14 +458,9 @@ fn gateway_list(ctx: &mut Ctx, p: &Params) -> Result<Outcome, ApiError> {
                 .is_none_or(|s| g.name.contains(s.as_str()) || &g.fuid == s)
         })
         .collect();
-    let render = |g: &Gateway| gateway_wire(st, g, ctx.account, now);
-    read(paged_render(
-        matching,
-        render,
-        "lineGatewayList",
-        p,
-        ctx.max_page_size,
-    )?)
+    let account = ctx.account;
+    let render = |g| gateway_item(st, g, account, now);
+    paged_typed(matching, render, "lineGatewayList", p, ctx.max_page_size)
 }
 
 fn gateway_add(ctx: &mut Ctx, p: &Params) -> Result<Outcome, ApiError> {
@@ -512,13 +548,7 @@ fn line_list(ctx: &mut Ctx, p: &Params) -> Result<Outcome, ApiError> {
         .filter(|l| kind.as_ref().is_none_or(|k| &l.line_type == k))
         .collect();
     let render = |l: &Line| l.wire(ctx.account);
-    read(paged_render(
-        matching,
-        render,
-        "physicalLineList",
-        p,
-        ctx.max_page_size,
-    )?)
+    paged_typed(matching, render, "physicalLineList", p, ctx.max_page_size)
 }
 
 fn shared_line_list(ctx: &mut Ctx, p: &Params) -> Result<Outcome, ApiError> {
@@ -534,13 +564,7 @@ fn shared_line_list(ctx: &mut Ctx, p: &Params) -> Result<Outcome, ApiError> {
         .filter(|l| code.as_ref().is_none_or(|c| &l.line_code == c))
         .collect();
     let render = |l: &Line| l.wire(ctx.account);
-    read(paged_render(
-        matching,
-        render,
-        "physicalLineList",
-        p,
-        ctx.max_page_size,
-    )?)
+    paged_typed(matching, render, "physicalLineList", p, ctx.max_page_size)
 }
 
 /// Checks that the interconnect addresses present match `version`.

@@ -540,6 +540,13 @@ pub fn success(return_obj: Value) -> Value {
     })
 }
 
+/// The success envelope around a `returnObj` given as JSON text.
+pub fn success_text(return_obj: &str) -> String {
+    format!(
+        "{{\"statusCode\":800,\"message\":\"\",\"description\":\"\",\"errorCode\":\"\",\"error\":\"\",\"returnObj\":{return_obj}}}"
+    )
+}
+
 /// The result object of a mutating call.
 pub fn result_object(trace_id: &str) -> Value {
     json!({
@@ -755,6 +762,13 @@ mod tests {
                 info.code
             );
         }
+    }
+
+    #[test]
+    fn success_text_matches_success() {
+        let inner = json!({"a": [1, "x"]});
+        let text: Value = serde_json::from_str(&success_text(&inner.to_string())).unwrap();
+        assert_eq!(text, success(inner));
     }
 
     #[test]

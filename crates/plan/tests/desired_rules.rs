@@ -853,6 +853,19 @@ fn duplicate_static_route_destination_sets() {
 }
 
 #[test]
+fn a_prefix_is_in_one_static_route_per_gateway() {
+    let t = edit("dst: [10.10.0.0/16]", "dst: [10.10.0.0/16, 10.11.0.0/16]")
+        .replace("dst: [fd10::/48]", "dst: [10.11.0.0/16, 10.12.0.0/16]");
+    only(
+        &t,
+        "gateways[0].static_routes[1].dst[0]",
+        "10.11.0.0/16 is already routed by gateways[0].static_routes[0]",
+    );
+    // A more specific prefix in another route is fine.
+    ok(&BASE.replace("dst: [fd10::/48]", "dst: [10.10.1.0/24]"));
+}
+
+#[test]
 fn static_routes_or_bgp_not_both() {
     let t = format!("{BASE}    bgp:\n      - peers:\n          - {{ line: la, peer_as: 65000 }}\n");
     only(&t, "gateways[0].bgp", "both static routes and BGP");

@@ -61,6 +61,7 @@ const DSTS: [&str; 5] = [
     "10.4.0.0/16",
     "172.16.0.0/12",
 ];
+const DSTS_V6: [&str; 2] = ["2001:db8:1::/48", "2001:db8:2::/48"];
 const ALL_KINDS: [Kind; 6] = [
     Kind::PhysicalLines,
     Kind::Gateways,
@@ -70,7 +71,7 @@ const ALL_KINDS: [Kind; 6] = [
     Kind::Routes,
 ];
 
-fn gen_line(i: usize, rng: &mut Rng) -> PhysicalLine {
+fn gen_line(i: usize, dual: bool, rng: &mut Rng) -> PhysicalLine {
     let alt = rng.chance(30);
     let o = if alt { 100 + i } else { i };
     PhysicalLine {
@@ -89,11 +90,15 @@ fn gen_line(i: usize, rng: &mut Rng) -> PhysicalLine {
         } else {
             None
         },
-        ip_version: IpVersion::Ipv4,
+        ip_version: if dual {
+            IpVersion::DualStack
+        } else {
+            IpVersion::Ipv4
+        },
         local_ip: Some(net(&format!("10.255.{o}.1/30"))),
         remote_ip: Some(net(&format!("10.255.{o}.2/30"))),
-        local_ip_v6: None,
-        remote_ip_v6: None,
+        local_ip_v6: dual.then(|| net(&format!("fd00:{o}::1/126"))),
+        remote_ip_v6: dual.then(|| net(&format!("fd00:{o}::2/126"))),
         access_point: None,
         shared: false,
         description: [None, Some("first".to_string()), Some("second".to_string())]
@@ -143,10 +148,17 @@ fn gen_vpc(id: &str, lines: &[&PhysicalLine], rng: &mut Rng) -> VpcAttachment {
 
 fn gen_estate(seed: u64) -> DesiredState {
     let mut rng = Rng(seed);
+    // Dual-stack estates also get IPv6 destinations (v6 next hops).
+    let dual = rng.chance(40);
+    let dsts: Vec<&str> = if dual {
+        DSTS.iter().chain(&DSTS_V6).copied().collect()
+    } else {
+        DSTS.to_vec()
+    };
     let mut lines: Vec<PhysicalLine> = Vec::new();
     for i in 0..LINES {
         if rng.chance(80) {
-            lines.push(gen_line(i, &mut rng));
+            lines.push(gen_line(i, dual, &mut rng));
         }
     }
     let mut gateways = Vec::new();
@@ -191,8 +203,15 @@ fn gen_estate(seed: u64) -> DesiredState {
         if !names.is_empty() {
             if rng.chance(70) {
                 let mut seen = BTreeSet::new();
+                // A prefix sits in at most one static route of a gateway.
+                let mut used: BTreeSet<IpNet> = BTreeSet::new();
                 for _ in 0..rng.below(4) {
-                    let dst: Vec<IpNet> = rng.subset(&DSTS, 40).iter().map(|d| net(d)).collect();
+                    let dst: Vec<IpNet> = rng
+                        .subset(&dsts, 40)
+                        .into_iter()
+                        .map(net)
+                        .filter(|n| !used.contains(n))
+                        .collect();
                     let hops: Vec<NextHop> = rng
                         .subset(&names, 60)
                         .into_iter()
@@ -206,6 +225,7 @@ fn gen_estate(seed: u64) -> DesiredState {
                     if dst.is_empty() || hops.is_empty() || !seen.insert(dst.clone()) {
                         continue;
                     }
+                    used.extend(dst.iter().copied());
                     gw.static_routes.push(StaticRoute {
                         dst,
                         next_hops: hops,
@@ -352,9 +372,8 @@ fn mutate(d: &DesiredState, seed: u64) -> DesiredState {
             }
             if rng.chance(15) {
                 let extra = net(DSTS[rng.below(DSTS.len() as u64) as usize]);
-                let r = &mut gw.static_routes[0];
-                if !r.dst.contains(&extra) {
-                    r.dst.push(extra);
+                if !gw.static_routes.iter().any(|r| r.dst.contains(&extra)) {
+                    gw.static_routes[0].dst.push(extra);
                 }
             }
             if rng.chance(10) {
@@ -526,6 +545,26 @@ impl Api {
                     "next hop {} is not a bound line's remote IP on {gw}",
                     h.remote_ip
                 ));
+            }
+        }
+        Ok(())
+    }
+
+    /// The API holds a prefix in at most one static route per gateway (the
+    /// emulator refuses a second with `CDA.StaticRoute.DuplicateDestination`).
+    fn check_unique_destinations(
+        &self,
+        g: usize,
+        updating: Option<&String>,
+        r: &StaticRouteBody,
+    ) -> Rule {
+        let mine: Vec<&IpNet> = r.dst_v4.iter().chain(&r.dst_v6).collect();
+        for other in &self.gateways[g].static_routes {
+            if Some(&other.id) == updating {
+                continue;
+            }
+            if let Some(dup) = other.dst.iter().find(|d| mine.contains(d)) {
+                return fail(format!("{dup} is already routed by {}", other.id));
             }
         }
         Ok(())
@@ -830,12 +869,14 @@ impl Api {
                     return fail("static route add on a gateway with BGP");
                 }
                 self.check_static(gateway, route)?;
+                self.check_unique_destinations(g, None, route)?;
                 let id = self.id("sr");
                 self.gateways[g].static_routes.push(live_static(id, route));
             }
             Operation::UpdateStaticRoute { gateway, id, route } => {
                 let g = self.gw(gateway)?;
                 self.check_static(gateway, route)?;
+                self.check_unique_destinations(g, Some(id), route)?;
                 let r = self.gateways[g]
                     .static_routes
                     .iter_mut()

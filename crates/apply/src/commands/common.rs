@@ -21,15 +21,13 @@ pub const REFRESH_CONCURRENCY: usize = 8;
 /// Load and validate a desired-state file; on failure print every
 /// diagnostic to stderr and return the exit status.
 pub fn load_desired(path: &Path, output: Output) -> Result<(DesiredState, String), Status> {
-    let text = match std::fs::read_to_string(path) {
-        Ok(text) => text,
-        Err(e) => {
-            eprintln!("error: cannot read {}: {e}", path.display());
-            return Err(Status::Failure);
-        }
-    };
-    match desired::parse(&path.display().to_string(), &text) {
-        Ok(state) => Ok((state, plan::planfile::desired_hash(text.as_bytes()))),
+    // The loader's reader caps the size before reading it all and reports
+    // bad bytes (not UTF-8) at `file:line:col` like any other problem.
+    let parsed = desired::read_file(path).and_then(|text| {
+        desired::parse(&path.display().to_string(), &text).map(|state| (state, text))
+    });
+    match parsed {
+        Ok((state, text)) => Ok((state, plan::planfile::desired_hash(text.as_bytes()))),
         Err(diagnostics) => {
             eprint!(
                 "{}",

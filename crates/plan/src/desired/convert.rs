@@ -382,6 +382,20 @@ impl<'t> Conv<'t> {
                 }
                 u64::try_from(*i).ok()
             }
+            // An integer too long for the parser arrives as a float; say
+            // it is out of range rather than "a decimal number".
+            #[allow(clippy::cast_precision_loss)]
+            Value::Float(f) if f.fract() == 0.0 && f.abs() > max as f64 => {
+                let field = path.rsplit('.').next().unwrap_or(path);
+                self.fail(
+                    n.loc,
+                    path,
+                    "out of range",
+                    format!("`{field}` must be between {min} and {max}, found a larger integer"),
+                    None,
+                );
+                None
+            }
             Value::Str(s) if s.trim().parse::<i128>().is_ok() => {
                 self.fail(
                     n.loc,

@@ -95,6 +95,15 @@ pub fn content_hash(text: &str) -> String {
     hex::encode(Sha256::digest(text.as_bytes()))
 }
 
+/// Reads a desired-state file as text the way [`load`] does: at most
+/// [`MAX_FILE_BYTES`] are read, and a file that cannot be read, is too
+/// large or is not UTF-8 is a diagnostic naming `file:line:col` (for bad
+/// bytes, the position of the first one). For callers that need the text
+/// itself (e.g. to hash it) before calling [`parse`].
+pub fn read_file(path: &Path) -> Result<String, Diagnostics> {
+    read_text(path, &path.display().to_string())
+}
+
 fn read_text(path: &Path, name: &str) -> Result<String, Diagnostics> {
     let io_err = |e: std::io::Error| {
         Diagnostics::whole_file(

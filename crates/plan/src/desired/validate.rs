@@ -451,9 +451,13 @@ impl Conv<'_> {
         (v4, v6): (bool, bool),
     ) {
         let Some(l) = lines.get(line) else {
+            // Not the name itself: it can be bound here yet undeclared.
             let help = self
                 .help_wanted()
-                .then(|| did_you_mean(line, g.lines.iter().map(String::as_str)))
+                .then(|| {
+                    let bound = g.lines.iter().map(String::as_str).filter(|b| *b != line);
+                    did_you_mean(line, bound)
+                })
                 .flatten()
                 .map(|m| format!("did you mean `{m}`?"));
             self.err(
@@ -503,6 +507,8 @@ impl Conv<'_> {
         lines: &HashMap<&str, &PhysicalLine>,
     ) {
         let mut sets: HashMap<(IpVersion, BTreeSet<IpNet>), String> = HashMap::new();
+        // The API holds a prefix in at most one static route per gateway.
+        let mut routed: HashMap<IpNet, String> = HashMap::new();
         for (ri, r) in g.static_routes.iter().enumerate() {
             let path = self.src(&format!("{gpath}.static_routes"), ri);
             if r.dst.is_empty() && !self.failed_under(&join(&path, "dst")) {
@@ -547,6 +553,25 @@ impl Conv<'_> {
                     );
                 } else {
                     sets.insert((r.ip_version(), set), path.clone());
+                    for (di, d) in r.dst.iter().enumerate() {
+                        match routed.get(d) {
+                            Some(first) if *first != path => {
+                                let dp = self.src(&format!("{path}.dst"), di);
+                                self.err(
+                                    &dp,
+                                    "duplicate destination",
+                                    format!(
+                                        "destination {d} is already routed by {first}; a prefix can be in only one static route of a gateway"
+                                    ),
+                                    Some("move the next hops into the route that already has this prefix".to_owned()),
+                                );
+                            }
+                            Some(_) => {}
+                            None => {
+                                routed.insert(*d, path.clone());
+                            }
+                        }
+                    }
                 }
             }
             let v4 = r.dst.iter().any(|d| matches!(d, IpNet::V4(_)));

@@ -30,14 +30,21 @@
 //!   is moved onto lines that stay (interim update, then the final update
 //!   after the rebind) or, when no line stays, deleted and re-created.
 //! - Static and BGP never coexist on a gateway: creates of one wait for all
-//!   deletes of the other. A new destination set overlapping an old one is
-//!   created before the old one is deleted, unless that would need a cycle.
+//!   deletes of the other. A new destination set sharing a prefix with an
+//!   old one that goes away retargets the old route in place (one update
+//!   call; the API holds a prefix once per gateway, so the two cannot
+//!   coexist). Otherwise a new set overlapping an old one is created before
+//!   the old one is deleted, unless that would need a cycle; where a shared
+//!   prefix cannot be retargeted, the old route is deleted first.
 //! - Unmanaged objects that block a required change (an undeclared route
 //!   using a line that must be unbound, children of a gateway that must be
 //!   replaced) fail the plan with [`PlanError::BlockedByUnmanaged`].
 
 mod graph;
 mod impact;
+
+/// A static route's identity on one gateway: IP version and sorted destinations.
+type RouteKey = (IpVersion, Vec<IpNet>);
 
 use crate::action::{
     address, Action, AttributeChange, BgpPeerBody, BgpRouteBody, ChangeKind, Impact, LineRef,
@@ -1401,6 +1408,32 @@ impl<'a> Planner<'a> {
         }
     }
 
+    /// Like `route_effect` for static routes, without building line names.
+    fn static_effect(
+        &self,
+        gw: &str,
+        remove: (&[IpNet], &[Hop]),
+        add: (&[IpNet], &[Hop]),
+    ) -> Effect {
+        let ids = |(dst, hops): (&[IpNet], &[Hop])| -> Vec<(IpNet, u32)> {
+            let mut out = Vec::with_capacity(dst.len() * hops.len());
+            for p in dst {
+                let v6 = matches!(p, IpNet::V6(_));
+                for h in hops.iter().filter(|h| h.v6 == v6) {
+                    if let Some(i) = h.line.as_ref().and_then(|l| self.line_by_key.get(l)) {
+                        out.push((*p, *i as u32));
+                    }
+                }
+            }
+            out
+        };
+        Effect::Routes {
+            gateway: self.gw_id(gw),
+            remove: ids(remove),
+            add: ids(add),
+        }
+    }
+
     fn binding_effect(&self, gw: &str, line: &str, bound: bool) -> Effect {
         match self.line_by_key.get(line) {
             Some(i) => Effect::Binding {
@@ -1800,6 +1833,14 @@ fn route_display(ip_version: IpVersion, dst: &[IpNet], hops: &[Hop]) -> Value {
     serde_json::json!({ "ip_version": ip_version.as_api(), "dst": dst, "next_hops": hop_labels(hops) })
 }
 
+/// Adds the API's `SRID` to a shown route that exists.
+fn with_id(mut shown: Value, id: &str) -> Value {
+    if let Value::Object(map) = &mut shown {
+        map.insert("id".into(), Value::String(id.to_string()));
+    }
+    shown
+}
+
 /// (prefix, line) paths of a route: v4 prefixes over v4 hops, v6 over v6.
 fn static_paths(dst: &[IpNet], hops: &[Hop]) -> Vec<(IpNet, String)> {
     let mut out = Vec::new();
@@ -2113,6 +2154,20 @@ impl<'a> Planner<'a> {
             line.as_ref()
                 .is_some_and(|l| !lost.contains(l) && table.values().any(|v| v == l))
         };
+        // Lines newly bound here that were bound nowhere before: their bind
+        // waits for nothing on this gateway, so a route can move onto them
+        // before its old line is unbound (make-before-break).
+        let early: BTreeSet<String> = self
+            .bind_node
+            .keys()
+            .filter(|(g, l)| {
+                g == gw_name && self.line_entry(l).is_some_and(|e| e.live_gw.is_none())
+            })
+            .map(|(_, l)| l.clone())
+            .collect();
+        let usable = |line: &Option<String>| -> bool {
+            stable(line) || line.as_ref().is_some_and(|l| early.contains(l))
+        };
         let gw_dep = self.gw_node.get(gw_name).copied();
 
         // ---- static routes
@@ -2141,9 +2196,71 @@ impl<'a> Planner<'a> {
         let mut bgp_deletes: Vec<usize> = Vec::new();
         let mut pending_static_creates: Vec<usize> = Vec::new();
 
+        // A new destination set sharing a prefix with an old one that goes
+        // away: the API holds a prefix once per gateway, so the two cannot
+        // coexist. Rather than withdraw the shared prefixes (delete, then
+        // create), the old route is retargeted in place: `static-route/update`
+        // replaces destinations and next hops in one call.
+        let may_delete_routes = fate == Fate::Delete || self.prune.contains(&Kind::Routes);
+        let mut retargets: Vec<(RouteKey, RouteKey)> = Vec::new();
+        if may_delete_routes && !gw_gone {
+            let mut taken: BTreeSet<RouteKey> = BTreeSet::new();
+            for dk in desired_static
+                .keys()
+                .filter(|k| !live_static.contains_key(*k))
+            {
+                let old = live_static.iter().find(|(lk, l)| {
+                    lk.0 == dk.0
+                        && !desired_static.contains_key(*lk)
+                        && !taken.contains(*lk)
+                        && lk.1.iter().any(|p| dk.1.contains(p))
+                        && !live_static_hops(l, &table)
+                            .iter()
+                            .any(|h| h.line.as_ref().is_some_and(|x| lost.contains(x)))
+                });
+                if let Some((lk, _)) = old {
+                    taken.insert(lk.clone());
+                    retargets.push((lk.clone(), dk.clone()));
+                }
+            }
+        }
+        // An undeclared route outside `prune` stays; if it holds a prefix the
+        // file routes elsewhere, the API would refuse the new route.
+        if !may_delete_routes {
+            for dk in desired_static
+                .keys()
+                .filter(|k| !live_static.contains_key(*k))
+            {
+                if let Some(lk) = live_static.keys().find(|lk| {
+                    !desired_static.contains_key(*lk) && lk.1.iter().any(|p| dk.1.contains(p))
+                }) {
+                    return Err(PlanError::BlockedByUnmanaged {
+                        address: address::static_route(gw_name, dk.0, &dk.1),
+                        blocker: address::static_route(gw_name, lk.0, &lk.1),
+                    });
+                }
+            }
+        }
+        let retargeted: BTreeSet<&RouteKey> = retargets.iter().flat_map(|(l, d)| [l, d]).collect();
+        for (lk, dk) in &retargets {
+            let (Some(l), Some(r), Some(gw)) =
+                (live_static.get(lk), desired_static.get(dk), desired)
+            else {
+                continue;
+            };
+            let addr = address::static_route(gw_name, dk.0, &dk.1);
+            let hops = self.desired_hops(gw, &addr, r, dk.0)?;
+            let live_hops = live_static_hops(l, &table);
+            let n = self.static_retarget(&addr, gw_name, l, &live_hops, dk, &hops);
+            for b in self.binds_for(gw_name, hops.iter().filter_map(|h| h.line.clone())) {
+                self.graph.edge(n, b);
+            }
+        }
+
         let keys: BTreeSet<(IpVersion, Vec<IpNet>)> = live_static
             .keys()
             .chain(desired_static.keys())
+            .filter(|k| !retargeted.contains(k))
             .cloned()
             .collect();
         for k in keys {
@@ -2215,7 +2332,7 @@ impl<'a> Planner<'a> {
                     let mut interim: Vec<Hop> = if gw_gone {
                         Vec::new()
                     } else {
-                        hops.iter().filter(|h| stable(&h.line)).cloned().collect()
+                        hops.iter().filter(|h| usable(&h.line)).cloned().collect()
                     };
                     if !gw_gone {
                         let desired_lines: BTreeSet<&String> =
@@ -2262,6 +2379,11 @@ impl<'a> Planner<'a> {
                         pending_static_creates.push(c);
                     } else {
                         let i = self.static_update(&addr, gw_name, l, &live_hops, &k, &interim);
+                        for b in
+                            self.binds_for(gw_name, interim.iter().filter_map(|h| h.line.clone()))
+                        {
+                            self.graph.edge(i, b);
+                        }
                         self.route_break
                             .entry(gw_name.to_string())
                             .or_default()
@@ -2362,7 +2484,7 @@ impl<'a> Planner<'a> {
                         let peers: Vec<Peer> = ds
                             .peers
                             .iter()
-                            .filter(|p| stable(&p.line))
+                            .filter(|p| usable(&p.line))
                             .cloned()
                             .collect();
                         (!peers.is_empty()).then(|| BgpState {
@@ -2401,6 +2523,9 @@ impl<'a> Planner<'a> {
                         }
                         Some(interim) => {
                             let i = self.bgp_update(&addr, gw_name, l, &ls, &interim);
+                            for b in self.binds_for(gw_name, interim.lines()) {
+                                self.graph.edge(i, b);
+                            }
                             self.route_break
                                 .entry(gw_name.to_string())
                                 .or_default()
@@ -2432,10 +2557,15 @@ impl<'a> Planner<'a> {
             }
         }
         // Make-before-break: a new destination set goes in before an
-        // overlapping old one comes out.
+        // overlapping old one comes out. Two routes of one gateway cannot
+        // hold the very same prefix at once (the API refuses the second), so
+        // where the sets share a prefix the old route must go first: the
+        // delete's impact then says which prefixes are withdrawn meanwhile.
         for (d, old) in &static_deletes {
             for (c, new) in &static_creates {
-                if old
+                if old.iter().any(|o| new.contains(o)) {
+                    self.graph.edge(*c, *d);
+                } else if old
                     .iter()
                     .any(|o| new.iter().any(|n| o.contains(n) || n.contains(o)))
                 {
@@ -2453,17 +2583,14 @@ impl<'a> Planner<'a> {
             ChangeKind::Delete,
             Some(gw.to_string()),
             Vec::new(),
-            Some(route_display(l.ip_version, &l.dst, hops)),
+            Some(with_id(route_display(l.ip_version, &l.dst, hops), &l.id)),
             None,
             vec![Operation::DeleteStaticRoute {
                 gateway: gw.to_string(),
                 id: l.id.clone(),
             }],
         );
-        self.push(
-            a,
-            self.route_effect(gw, static_paths(&l.dst, hops), Vec::new()),
-        )
+        self.push(a, self.static_effect(gw, (&l.dst, hops), (&[], &[])))
     }
 
     fn static_create(
@@ -2484,13 +2611,44 @@ impl<'a> Planner<'a> {
             Some(route_display(k.0, &k.1, hops)),
             vec![Operation::AddStaticRoute {
                 gateway: gw.to_string(),
-                route: body.clone(),
+                route: body,
             }],
         );
-        self.push(
-            a,
-            self.route_effect(gw, Vec::new(), static_paths(&k.1, hops)),
-        )
+        self.push(a, self.static_effect(gw, (&[], &[]), (&k.1, hops)))
+    }
+
+    /// An old route moved onto a new destination set in one update call
+    /// (see the retarget note in the static-route pass).
+    fn static_retarget(
+        &mut self,
+        addr: &str,
+        gw: &str,
+        l: &LiveStaticRoute,
+        before: &[Hop],
+        k: &(IpVersion, Vec<IpNet>),
+        after: &[Hop],
+    ) -> usize {
+        let body = static_body(k.0, &k.1, after);
+        let mut attributes = vec![attr("dst", &l.dst, &k.1, false)];
+        let (was, now) = (hop_labels(before), hop_labels(after));
+        if was != now {
+            attributes.push(attr("next_hops", &was, &now, false));
+        }
+        let a = new_action(
+            addr.to_string(),
+            ResourceKind::StaticRoute,
+            ChangeKind::Update,
+            Some(gw.to_string()),
+            attributes,
+            Some(with_id(route_display(l.ip_version, &l.dst, before), &l.id)),
+            Some(with_id(route_display(k.0, &k.1, after), &l.id)),
+            vec![Operation::UpdateStaticRoute {
+                gateway: gw.to_string(),
+                id: l.id.clone(),
+                route: body,
+            }],
+        );
+        self.push(a, self.static_effect(gw, (&l.dst, before), (&k.1, after)))
     }
 
     fn static_update(
@@ -2514,18 +2672,15 @@ impl<'a> Planner<'a> {
             ChangeKind::Update,
             Some(gw.to_string()),
             attributes,
-            Some(route_display(k.0, &k.1, before)),
-            Some(route_display(k.0, &k.1, after)),
+            Some(with_id(route_display(k.0, &k.1, before), &l.id)),
+            Some(with_id(route_display(k.0, &k.1, after), &l.id)),
             vec![Operation::UpdateStaticRoute {
                 gateway: gw.to_string(),
                 id: l.id.clone(),
-                route: body.clone(),
+                route: body,
             }],
         );
-        self.push(
-            a,
-            self.route_effect(gw, static_paths(&k.1, before), static_paths(&k.1, after)),
-        )
+        self.push(a, self.static_effect(gw, (&k.1, before), (&k.1, after)))
     }
 
     fn bgp_delete(&mut self, addr: &str, gw: &str, l: &LiveBgpRoute, ls: &BgpState) -> usize {

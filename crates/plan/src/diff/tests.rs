@@ -612,17 +612,49 @@ fn switching_static_to_bgp_deletes_static_routes_first() {
 }
 
 #[test]
-fn new_destination_set_is_made_before_the_old_one_is_broken() {
+fn new_destination_set_sharing_a_prefix_retargets_the_old_route() {
     let d = estate();
     let live = live_of(&d);
+    let old_id = live.gateways[0]
+        .static_routes
+        .iter()
+        .find(|r| r.dst == vec![net("10.10.0.0/16")])
+        .map(|r| r.id.clone())
+        .unwrap();
     let mut d2 = d.clone();
     d2.gateways[0].static_routes[0]
         .dst
         .push(net("10.11.0.0/16"));
     let p = plan(&d2, &live, &opts()).unwrap();
-    let add = find(
+    // The API holds 10.10.0.0/16 once per gateway: no create beside the old
+    // route, no delete that withdraws it, but one update of the old SRID.
+    let up = find(
         &p,
         "static_route.gw1.IPV4[10.10.0.0/16,10.11.0.0/16]",
+        ChangeKind::Update,
+    );
+    assert_eq!(p.actions.len(), 1, "{:#?}", p.actions);
+    match &up.calls[..] {
+        [Operation::UpdateStaticRoute { id, route, .. }] => {
+            assert_eq!(id, &old_id);
+            assert_eq!(route.dst_v4, vec![net("10.10.0.0/16"), net("10.11.0.0/16")]);
+        }
+        other => panic!("unexpected calls {other:?}"),
+    }
+    assert!(up.impact.is_empty(), "{:?}", up.impact);
+    assert!(up.attributes.iter().any(|a| a.name == "dst"));
+}
+
+#[test]
+fn new_destination_set_without_a_shared_prefix_is_made_before_the_old_one_is_broken() {
+    let d = estate();
+    let live = live_of(&d);
+    let mut d2 = d.clone();
+    d2.gateways[0].static_routes[0].dst = vec![net("10.10.0.0/17"), net("10.10.128.0/17")];
+    let p = plan(&d2, &live, &opts()).unwrap();
+    let add = find(
+        &p,
+        "static_route.gw1.IPV4[10.10.0.0/17,10.10.128.0/17]",
         ChangeKind::Create,
     );
     let del = find(
@@ -631,8 +663,6 @@ fn new_destination_set_is_made_before_the_old_one_is_broken() {
         ChangeKind::Delete,
     );
     assert!(before(&p, add, del));
-    // Paths stay: the old route's prefix is still carried by the new one.
-    assert!(del.impact.is_empty(), "{:?}", del.impact);
 }
 
 #[test]
@@ -720,6 +750,20 @@ fn fingerprints_detect_a_changed_live_estate() {
             "static_route.gw1.IPV4[10.20.0.0/16]".to_string()
         ]
     );
+    // Something the plan meant to create appeared meanwhile, and an object
+    // the plan never saw appeared: both make the plan stale.
+    let mut appeared = live.clone();
+    let mut c = appeared.lines[0].clone();
+    c.id = "id-c".into();
+    c.name = "c".into();
+    appeared.lines.push(c.clone());
+    c.id = "id-z".into();
+    c.name = "z".into();
+    appeared.lines.push(c);
+    assert_eq!(
+        crate::planfile::stale(&p, &appeared),
+        vec!["physical_line.c".to_string(), "physical_line.z".to_string()]
+    );
 }
 
 #[test]
@@ -756,5 +800,125 @@ fn is_normalised_agrees_with_normalise() {
     assert_eq!(
         plan(&d2, &a, &opts()).unwrap(),
         plan(&d2, &shuffled, &opts()).unwrap()
+    );
+}
+
+#[test]
+fn moving_a_line_unbinds_it_before_binding_it_elsewhere() {
+    let mut d = estate();
+    d.gateways[0].static_routes[0]
+        .next_hops
+        .retain(|h| h.line == "a");
+    let live = live_of(&d);
+    let mut d2 = d.clone();
+    d2.gateways[0].lines = vec!["a".into()];
+    let mut gw2 = gateway("gw2", &["b"]);
+    gw2.hostname = Some("sw1".into());
+    d2.gateways.push(gw2);
+    let p = plan(&d2, &live, &opts()).unwrap();
+    let unbind = find(&p, "binding.gw1.b", ChangeKind::Delete);
+    let bind = find(&p, "binding.gw2.b", ChangeKind::Create);
+    let gw = find(&p, "gateway.gw2", ChangeKind::Create);
+    assert!(before(&p, unbind, bind) && before(&p, gw, bind));
+    // b carried no route on gw1, so nothing goes down.
+    assert!(unbind.impact.is_empty());
+}
+
+#[test]
+fn description_of_a_bound_line_needs_an_unbind_and_says_so() {
+    let d = estate();
+    let live = live_of(&d);
+    let mut d2 = d.clone();
+    d2.physical_lines[1].description = Some("new text".into());
+    let p = plan(&d2, &live, &opts()).unwrap();
+    let update = find(&p, "physical_line.b", ChangeKind::Update);
+    let unbind = find(&p, "binding.gw1.b", ChangeKind::Delete);
+    let bind = find(&p, "binding.gw1.b", ChangeKind::Create);
+    assert!(before(&p, unbind, update) && before(&p, update, bind));
+    assert_eq!(
+        unbind.impact,
+        vec![Impact::LineDown {
+            lines: vec!["b".into()]
+        }]
+    );
+    assert!(
+        matches!(&update.calls[0], Operation::UpdateLine { description: Some(t), .. } if t == "new text")
+    );
+}
+
+#[test]
+fn undeclared_lines_and_blocking_unmanaged_routes_are_errors() {
+    let mut d = estate();
+    d.gateways[0].lines.push("ghost".into());
+    assert_eq!(
+        plan(&d, &Inventory::default(), &opts()).unwrap_err(),
+        PlanError::UnknownLine {
+            address: "gateway.gw1".into(),
+            line: "ghost".into()
+        }
+    );
+    // An unmanaged static route stops the switch to BGP.
+    let d = estate();
+    let live = live_of(&d);
+    let mut d2 = d.clone();
+    d2.prune.clear();
+    d2.gateways[0].static_routes.clear();
+    d2.gateways[0].bgp.push(BgpRoute {
+        ip_version: IpVersion::Ipv4,
+        networks: vec![],
+        peers: vec![BgpPeer {
+            line: "a".into(),
+            peer_as: 65001,
+            neighbor: None,
+            key: None,
+            bfd: false,
+        }],
+        multipath: None,
+        protect: false,
+    });
+    assert!(matches!(
+        plan(&d2, &live, &opts()).unwrap_err(),
+        PlanError::BlockedByUnmanaged { .. }
+    ));
+}
+
+#[test]
+fn routes_move_to_a_new_line_before_the_old_one_is_unbound() {
+    let d = estate();
+    let live = live_of(&d);
+    // Line a leaves the estate; new line c takes over its routes.
+    let mut d2 = d.clone();
+    d2.physical_lines.retain(|l| l.name != "a");
+    d2.physical_lines.push(line("c", 3));
+    d2.gateways[0].lines = vec!["b".into(), "c".into()];
+    d2.gateways[0].vpcs[0].health_check.as_mut().unwrap().dst_ip = "10.255.3.2".parse().unwrap();
+    for r in &mut d2.gateways[0].static_routes {
+        for h in &mut r.next_hops {
+            if h.line == "a" {
+                h.line = "c".into();
+            }
+        }
+    }
+    let p = plan(&d2, &live, &opts()).unwrap();
+    let bind = find(&p, "binding.gw1.c", ChangeKind::Create);
+    let unbind = find(&p, "binding.gw1.a", ChangeKind::Delete);
+    let moved = find(
+        &p,
+        "static_route.gw1.IPV4[10.20.0.0/16]",
+        ChangeKind::Update,
+    );
+    assert!(before(&p, bind, moved) && before(&p, moved, unbind));
+    // Never without a path: the move is a swap, not a withdrawal.
+    assert!(
+        p.impact_summary().prefixes_withdrawn.is_empty(),
+        "{:?}",
+        p.impact_summary()
+    );
+    // The old line still goes down, but it no longer carries a prefix.
+    assert_eq!(
+        unbind.impact,
+        vec![Impact::LineDown {
+            lines: vec!["a".into()]
+        }]
     );
 }
