@@ -147,7 +147,7 @@ async fn a_lost_response_is_confirmed_not_resent() {
         .filter(|e| e["endpoint"] == "POST /v4/cda/physical-line/add")
         .map(|e| e["outcome"].as_str().unwrap().to_owned())
         .collect();
-    assert_eq!(outcomes, vec!["unknown", "confirmed"]);
+    assert_eq!(outcomes, vec!["sent", "unknown", "confirmed"]);
 
     let mut cmd = cda_at(&handle, dir.path());
     cmd.args(["plan", "-f", QUICKSTART, "--detailed-exitcode"]);

@@ -348,6 +348,7 @@ async fn run_call<B: Backend>(
 
     let mut attempt = 1;
     loop {
+        record(Outcome::Sent, None, None)?;
         match backend.send(&prepared.call).await {
             Ok(request_id) => {
                 ids.extend(request_id.clone());
@@ -689,7 +690,7 @@ mod tests {
                     .to_string()
             })
             .collect();
-        assert_eq!(outcomes, vec!["unknown", "confirmed"]);
+        assert_eq!(outcomes, vec!["sent", "unknown", "confirmed"]);
     }
 
     #[tokio::test(start_paused = true)]

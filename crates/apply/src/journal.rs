@@ -1,8 +1,9 @@
-//! The journal: one JSON line per write call, appended and synced as soon as
-//! the call's outcome is known (before that action's next call starts).
-//! Calls still in flight when the process dies have no line yet (with
-//! `--parallelism N` up to N of them): the next run's refresh sees whether
-//! they took effect, and a line is never half-written except the last.
+//! The journal: JSON lines, appended and synced for every write call — one
+//! `sent` line before the request leaves, then one line with its outcome as
+//! soon as that is known (before that action's next call starts). A process
+//! killed mid-call leaves the `sent` line as evidence of a call whose outcome
+//! the next run's refresh settles; a line is never half-written except the
+//! last.
 
 use chrono::{SecondsFormat, Utc};
 use serde::Serialize;
@@ -16,6 +17,8 @@ use std::sync::Mutex;
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Outcome {
+    /// The call is about to be sent; a later line gives its outcome.
+    Sent,
     /// The API accepted the call.
     Ok,
     /// The API refused the call, or the transport failed before sending.
