@@ -28,7 +28,7 @@ pub struct GlobalArgs {
     #[arg(long, global = true, env = "CDA_ENDPOINT", default_value = DEFAULT_ENDPOINT, value_name = "URL")]
     pub endpoint: String,
 
-    /// Credentials file (`access_key`/`secret_key`); default: CTYUN_AK and CTYUN_SK.
+    /// Credentials file of `ak = …` / `sk = …` lines, mode 600; default: CTYUN_AK and CTYUN_SK.
     #[arg(long, global = true, value_name = "FILE")]
     pub credentials: Option<PathBuf>,
 
