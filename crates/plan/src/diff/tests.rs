@@ -1,7 +1,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use super::*;
-use crate::inventory::{LiveBgpPeer, LiveHealthCheck, LiveNextHop};
+use crate::inventory::{LiveBgpPeer, LiveNextHop};
 use crate::model::{BgpPeer, LineType, NextHop, PortType, SwitchPort};
 
 fn net(s: &str) -> IpNet {
@@ -119,25 +119,11 @@ fn live_of(d: &DesiredState) -> Inventory {
             .map(|g| g.name.clone())
     };
     for l in &d.physical_lines {
-        inv.lines.push(LiveLine {
-            id: l.id.clone().unwrap_or_else(|| format!("id-{}", l.name)),
-            name: l.name.clone(),
-            gateway: gw_of(&l.name),
-            hostname: l.switch.hostname.clone(),
-            port: l.switch.port.clone(),
-            port_type: Some(l.switch.port_type),
-            line_type: Some(l.line_type),
-            bandwidth: l.bandwidth,
-            vlan: l.vlan,
-            ip_version: l.ip_version,
-            local_ip: l.local_ip,
-            remote_ip: l.remote_ip,
-            local_ip_v6: l.local_ip_v6,
-            remote_ip_v6: l.remote_ip_v6,
-            access_point: l.access_point.clone(),
-            shared: l.shared,
-            description: l.description.clone(),
-        });
+        inv.lines.push(crate::testing::live_line(
+            l,
+            l.id.clone().unwrap_or_else(|| format!("id-{}", l.name)),
+            gw_of(&l.name),
+        ));
     }
     let remote = |name: &str| {
         d.physical_lines
@@ -154,28 +140,7 @@ fn live_of(d: &DesiredState) -> Inventory {
             access_point: None,
             description: g.description.clone(),
             line_ids: g.lines.iter().map(|l| format!("id-{l}")).collect(),
-            vpcs: g
-                .vpcs
-                .iter()
-                .map(|v| LiveVpc {
-                    id: v.id.clone(),
-                    name: v.name.clone(),
-                    bandwidth: v.bandwidth,
-                    ip_version: v.ip_version,
-                    network_segment: v.network_segment,
-                    network_segment_v6: v.network_segment_v6,
-                    subnets: v.subnets.clone(),
-                    subnets_v6: v.subnets_v6.clone(),
-                    dc_type: v.dc_type.clone(),
-                    health_check: v.health_check.as_ref().map(|h| LiveHealthCheck {
-                        src_ip: h.src_ip,
-                        dst_ip: h.dst_ip,
-                        interval: h.interval,
-                        packets: h.packets,
-                        auto_switch: h.auto_switch,
-                    }),
-                })
-                .collect(),
+            vpcs: g.vpcs.iter().map(crate::testing::live_vpc).collect(),
             static_routes: g
                 .static_routes
                 .iter()
