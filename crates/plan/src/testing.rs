@@ -4,7 +4,7 @@
 //! (enabled by the crate's own dev-dependency), so it is no public API.
 
 use crate::inventory::{LiveHealthCheck, LiveLine, LiveVpc};
-use crate::model::{PhysicalLine, VpcAttachment};
+use crate::model::{HealthCheck, PhysicalLine, VpcAttachment};
 
 /// The line the API would list once `line` is applied, under this `id` and
 /// bound to this `gateway` (ids and bindings are the caller's choice).
@@ -43,12 +43,17 @@ pub fn live_vpc(vpc: &VpcAttachment) -> LiveVpc {
         subnets: vpc.subnets.clone(),
         subnets_v6: vpc.subnets_v6.clone(),
         dc_type: vpc.dc_type.clone(),
-        health_check: vpc.health_check.as_ref().map(|h| LiveHealthCheck {
-            src_ip: h.src_ip,
-            dst_ip: h.dst_ip,
-            interval: h.interval,
-            packets: h.packets,
-            auto_switch: h.auto_switch,
-        }),
+        health_check: vpc.health_check.as_ref().map(live_health_check),
+    }
+}
+
+/// The health check the API would list once `check` is applied.
+pub fn live_health_check(check: &HealthCheck) -> LiveHealthCheck {
+    LiveHealthCheck {
+        src_ip: check.src_ip,
+        dst_ip: check.dst_ip,
+        interval: check.interval,
+        packets: check.packets,
+        auto_switch: check.auto_switch,
     }
 }
