@@ -64,6 +64,23 @@ fn route(dst: &[&str], hops: Vec<NextHop>) -> StaticRoute {
     }
 }
 
+/// An IPv4 BGP route with one peer (AS 65001) on line `a`.
+fn bgp_on_a(networks: Vec<IpNet>, key: Option<SecretRef>) -> BgpRoute {
+    BgpRoute {
+        ip_version: IpVersion::Ipv4,
+        networks,
+        peers: vec![BgpPeer {
+            line: "a".into(),
+            peer_as: 65001,
+            neighbor: None,
+            key,
+            bfd: false,
+        }],
+        multipath: None,
+        protect: false,
+    }
+}
+
 fn vpc(id: &str) -> VpcAttachment {
     VpcAttachment {
         id: id.into(),
@@ -539,19 +556,10 @@ fn switching_static_to_bgp_deletes_static_routes_first() {
     let live = live_of(&d);
     let mut d2 = d.clone();
     d2.gateways[0].static_routes.clear();
-    d2.gateways[0].bgp.push(BgpRoute {
-        ip_version: IpVersion::Ipv4,
-        networks: vec![net("10.10.0.0/16")],
-        peers: vec![BgpPeer {
-            line: "a".into(),
-            peer_as: 65001,
-            neighbor: None,
-            key: Some(SecretRef::Env("K".into())),
-            bfd: false,
-        }],
-        multipath: None,
-        protect: false,
-    });
+    d2.gateways[0].bgp.push(bgp_on_a(
+        vec![net("10.10.0.0/16")],
+        Some(SecretRef::Env("K".into())),
+    ));
     let p = plan(&d2, &live, &opts()).unwrap();
     let bgp = find(&p, "bgp_route.gw1.IPV4", ChangeKind::Create);
     for a in p
@@ -657,19 +665,10 @@ fn next_hop_change_updates_in_place_and_reports_lost_paths() {
 fn bgp_key_change_is_sensitive_and_resets_the_session() {
     let mut d = estate();
     d.gateways[0].static_routes.clear();
-    d.gateways[0].bgp.push(BgpRoute {
-        ip_version: IpVersion::Ipv4,
-        networks: vec![net("10.10.0.0/16")],
-        peers: vec![BgpPeer {
-            line: "a".into(),
-            peer_as: 65001,
-            neighbor: None,
-            key: Some(SecretRef::Env("K".into())),
-            bfd: false,
-        }],
-        multipath: None,
-        protect: false,
-    });
+    d.gateways[0].bgp.push(bgp_on_a(
+        vec![net("10.10.0.0/16")],
+        Some(SecretRef::Env("K".into())),
+    ));
     let live = live_of(&d);
     assert!(plan(&d, &live, &opts()).unwrap().is_empty());
     let mut o = opts();
@@ -828,19 +827,7 @@ fn undeclared_lines_and_blocking_unmanaged_routes_are_errors() {
     let mut d2 = d.clone();
     d2.prune.clear();
     d2.gateways[0].static_routes.clear();
-    d2.gateways[0].bgp.push(BgpRoute {
-        ip_version: IpVersion::Ipv4,
-        networks: vec![],
-        peers: vec![BgpPeer {
-            line: "a".into(),
-            peer_as: 65001,
-            neighbor: None,
-            key: None,
-            bfd: false,
-        }],
-        multipath: None,
-        protect: false,
-    });
+    d2.gateways[0].bgp.push(bgp_on_a(vec![], None));
     assert!(matches!(
         plan(&d2, &live, &opts()).unwrap_err(),
         PlanError::BlockedByUnmanaged { .. }
