@@ -8,7 +8,7 @@ mod common;
 
 use cda_api::types::*;
 use cda_api::Error;
-use common::{assert_signed, client, ok, write_ok, Reply, TestServer};
+use common::{assert_signed, client, ok, write_ok, Captured, Reply, TestServer};
 use secrecy::{ExposeSecret, SecretString};
 use serde_json::json;
 use std::time::Duration;
@@ -170,6 +170,17 @@ async fn undecodable_body_is_a_decode_error() {
     assert!(err.request_id().is_some());
 }
 
+/// A numeric query parameter (`pageNo`, `pageSize`) of a captured request.
+fn query_number(req: &Captured, name: &str) -> usize {
+    let query = req.query.clone().unwrap_or_default();
+    query
+        .split('&')
+        .find_map(|p| p.strip_prefix(name)?.strip_prefix('='))
+        .unwrap()
+        .parse()
+        .unwrap()
+}
+
 fn gateway(i: usize) -> serde_json::Value {
     json!({"gatewayName": format!("gw{i:02}"), "lineList": []})
 }
@@ -177,19 +188,8 @@ fn gateway(i: usize) -> serde_json::Value {
 #[tokio::test]
 async fn pagination_walks_three_pages_by_total_count() {
     let server = TestServer::start(|req, _| {
-        let q = req.query.clone().unwrap_or_default();
-        let page: usize = q
-            .split('&')
-            .find_map(|p| p.strip_prefix("pageNo="))
-            .unwrap()
-            .parse()
-            .unwrap();
-        let size: usize = q
-            .split('&')
-            .find_map(|p| p.strip_prefix("pageSize="))
-            .unwrap()
-            .parse()
-            .unwrap();
+        let page = query_number(req, "pageNo");
+        let size = query_number(req, "pageSize");
         let all: Vec<_> = (0..5).map(gateway).collect();
         let items: Vec<_> = all.into_iter().skip((page - 1) * size).take(size).collect();
         ok(json!({"totalCount": 5, "currentCount": items.len(), "lineGatewayList": items}))
@@ -222,13 +222,7 @@ async fn pagination_walks_three_pages_by_total_count() {
 #[tokio::test]
 async fn pagination_without_total_count_stops_on_an_empty_page() {
     let server = TestServer::start(|req, _| {
-        let q = req.query.clone().unwrap_or_default();
-        let page: usize = q
-            .split('&')
-            .find_map(|p| p.strip_prefix("pageNo="))
-            .unwrap()
-            .parse()
-            .unwrap();
+        let page = query_number(req, "pageNo");
         let items: Vec<_> = (0..4)
             .map(|i| json!({"lineID": format!("l{i}")}))
             .skip((page - 1) * 2)
@@ -687,13 +681,7 @@ async fn pagination_follows_a_server_that_clamps_page_size() {
     // The server serves at most 3 per page whatever is asked, and sends
     // totalCount: the walk must still collect all 7.
     let server = TestServer::start(|req, _| {
-        let q = req.query.clone().unwrap_or_default();
-        let page: usize = q
-            .split('&')
-            .find_map(|p| p.strip_prefix("pageNo="))
-            .unwrap()
-            .parse()
-            .unwrap();
+        let page = query_number(req, "pageNo");
         let items: Vec<_> = (0..7).map(gateway).skip((page - 1) * 3).take(3).collect();
         ok(json!({"totalCount": 7, "lineGatewayList": items}))
     })

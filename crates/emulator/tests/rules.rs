@@ -141,58 +141,32 @@ async fn physical_line_rules() {
         )
         .await;
     }
-    expect(
-        &c,
-        &add,
-        with(base.clone(), json!({"ipVersion": "IPV5"})),
-        "CDA.Request.InvalidIpVersion",
-    )
-    .await;
-    expect(
-        &c,
-        &add,
-        with(base.clone(), json!({"remoteConnectIP": null})),
-        "CDA.PhysicalLine.InterconnectIpMismatch",
-    )
-    .await;
-    expect(
-        &c,
-        &add,
-        with(base.clone(), json!({"remoteConnectIP": ""})),
-        "CDA.PhysicalLine.InterconnectIpMismatch",
-    )
-    .await;
-    expect(
-        &c,
-        &add,
-        with(base.clone(), json!({"ipVersion": "DUALSTACK"})),
-        "CDA.PhysicalLine.InterconnectIpMismatch",
-    )
-    .await;
-    expect(
-        &c,
-        &add,
-        with(
-            base.clone(),
-            json!({"localConnectIPv6": "2001:db8::1/126", "remoteConnectIPv6": "2001:db8::2/126"}),
+    for (patch, code) in [
+        (json!({"ipVersion": "IPV5"}), "CDA.Request.InvalidIpVersion"),
+        (
+            json!({"remoteConnectIP": null}),
+            "CDA.PhysicalLine.InterconnectIpMismatch",
         ),
-        "CDA.PhysicalLine.InterconnectIpMismatch",
-    )
-    .await;
-    expect(
-        &c,
-        &add,
-        with(base.clone(), json!({"remoteConnectIP": "2001:db8::2"})),
-        "CDA.Request.InvalidParameter",
-    )
-    .await;
-    expect(
-        &c,
-        &add,
-        with(base.clone(), json!({"bandwidth": null})),
-        "CDA.Request.MissingParameter",
-    )
-    .await;
+        (
+            json!({"remoteConnectIP": ""}),
+            "CDA.PhysicalLine.InterconnectIpMismatch",
+        ),
+        (
+            json!({"ipVersion": "DUALSTACK"}),
+            "CDA.PhysicalLine.InterconnectIpMismatch",
+        ),
+        (
+            json!({"localConnectIPv6": "2001:db8::1/126", "remoteConnectIPv6": "2001:db8::2/126"}),
+            "CDA.PhysicalLine.InterconnectIpMismatch",
+        ),
+        (
+            json!({"remoteConnectIP": "2001:db8::2"}),
+            "CDA.Request.InvalidParameter",
+        ),
+        (json!({"bandwidth": null}), "CDA.Request.MissingParameter"),
+    ] {
+        expect(&c, &add, with(base.clone(), patch), code).await;
+    }
     // Untagged without VLAN (GO sends vlan 0) and dual stack are fine.
     c.must(
         &add,
@@ -220,27 +194,22 @@ async fn physical_line_rules() {
     .await;
     // Bound: only bandwidth and lineName.
     c.must(&format!("{PL}/update"), json!({"lineID": id, "bandwidth": 2000, "lineName": "bj-idc-a2", "description": "primary line"})).await;
-    expect(
-        &c,
-        &format!("{PL}/update"),
-        json!({"lineID": id, "description": "changed"}),
-        "CDA.PhysicalLine.BoundFieldImmutable",
-    )
-    .await;
-    expect(
-        &c,
-        &format!("{PL}/update"),
-        json!({"lineID": id, "remoteConnectIP": "10.255.1.3/30"}),
-        "CDA.PhysicalLine.BoundFieldImmutable",
-    )
-    .await;
-    expect(
-        &c,
-        &format!("{PL}/update"),
-        json!({"lineID": id, "bandwidth": 0}),
-        "CDA.PhysicalLine.InvalidBandwidth",
-    )
-    .await;
+    for (body, code) in [
+        (
+            json!({"lineID": id, "description": "changed"}),
+            "CDA.PhysicalLine.BoundFieldImmutable",
+        ),
+        (
+            json!({"lineID": id, "remoteConnectIP": "10.255.1.3/30"}),
+            "CDA.PhysicalLine.BoundFieldImmutable",
+        ),
+        (
+            json!({"lineID": id, "bandwidth": 0}),
+            "CDA.PhysicalLine.InvalidBandwidth",
+        ),
+    ] {
+        expect(&c, &format!("{PL}/update"), body, code).await;
+    }
     expect(
         &c,
         &format!("{PL}/delete"),
@@ -391,27 +360,22 @@ async fn static_and_bgp_route_rules() {
     assert_eq!(sr["nextHop"][1]["remoteGatewayIp"], "10.255.2.2/30");
     assert_eq!(sr["dstCidr"], json!(["192.168.10.0/24"]));
 
-    expect(
-        &c,
-        &format!("{SR}/update"),
-        json!({"SRID": srid, "ipVersion": "DUALSTACK"}),
-        "CDA.StaticRoute.IpVersionImmutable",
-    )
-    .await;
-    expect(
-        &c,
-        &format!("{SR}/update"),
-        json!({"SRID": "sr-0000000000", "ipVersion": "IPV4"}),
-        "CDA.StaticRoute.NotFound",
-    )
-    .await;
-    expect(
-        &c,
-        &format!("{SR}/update"),
-        json!({"SRId": srid, "ipVersion": "IPV4", "nextHop": [hop("10.255.7.2", 1)]}),
-        "CDA.StaticRoute.InvalidNextHop",
-    )
-    .await;
+    for (body, code) in [
+        (
+            json!({"SRID": srid, "ipVersion": "DUALSTACK"}),
+            "CDA.StaticRoute.IpVersionImmutable",
+        ),
+        (
+            json!({"SRID": "sr-0000000000", "ipVersion": "IPV4"}),
+            "CDA.StaticRoute.NotFound",
+        ),
+        (
+            json!({"SRId": srid, "ipVersion": "IPV4", "nextHop": [hop("10.255.7.2", 1)]}),
+            "CDA.StaticRoute.InvalidNextHop",
+        ),
+    ] {
+        expect(&c, &format!("{SR}/update"), body, code).await;
+    }
     c.must(&format!("{SR}/update"), json!({"SRId": srid, "ipVersion": "IPV4", "dstCidr": ["192.168.10.0/24", "192.168.11.0/24"]})).await;
     // A line a route uses cannot be unbound; the gateway cannot be deleted.
     expect(
@@ -439,27 +403,22 @@ async fn static_and_bgp_route_rules() {
     )
     .await;
 
-    expect(
-        &c,
-        &format!("{BGP}/add"),
-        bgp("gwempty", &l1, "10.255.1.2"),
-        "CDA.BgpRoute.NoBoundLine",
-    )
-    .await;
-    expect(
-        &c,
-        &format!("{BGP}/add"),
-        bgp("gwprod01", &l1, "10.255.2.2"),
-        "CDA.BgpRoute.InvalidPeer",
-    )
-    .await;
-    expect(
-        &c,
-        &format!("{BGP}/add"),
-        bgp("gwprod01", "pl-notbound00", "10.255.1.2"),
-        "CDA.BgpRoute.InvalidPeer",
-    )
-    .await;
+    for (body, code) in [
+        (
+            bgp("gwempty", &l1, "10.255.1.2"),
+            "CDA.BgpRoute.NoBoundLine",
+        ),
+        (
+            bgp("gwprod01", &l1, "10.255.2.2"),
+            "CDA.BgpRoute.InvalidPeer",
+        ),
+        (
+            bgp("gwprod01", "pl-notbound00", "10.255.1.2"),
+            "CDA.BgpRoute.InvalidPeer",
+        ),
+    ] {
+        expect(&c, &format!("{BGP}/add"), body, code).await;
+    }
     c.must(&format!("{BGP}/add"), bgp("gwprod01", &l1, "10.255.1.2/30"))
         .await;
     expect(
@@ -541,9 +500,22 @@ async fn vpc_and_health_check_rules() {
         "CDA.Request.MissingParameter",
     )
     .await;
-    expect(&c, &format!("{VPC}/update"), json!({"gatewayName": "gwprod01", "vpcID": "vpc-abc123", "ipVersion": "IPV4", "bandwidth": 800, "vpcSubnet": ["10.10.1.0/24"]}), "CDA.Vpc.ImmutableField").await;
-    expect(&c, &format!("{VPC}/update"), json!({"gatewayName": "gwprod01", "vpcID": "vpc-abc123", "ipVersion": "DUALSTACK", "bandwidth": 500}), "CDA.Vpc.ImmutableField").await;
-    expect(&c, &format!("{VPC}/update"), json!({"gatewayName": "gwprod01", "vpcID": "vpc-none", "ipVersion": "IPV4", "bandwidth": 500}), "CDA.Vpc.NotFound").await;
+    for (body, code) in [
+        (
+            json!({"gatewayName": "gwprod01", "vpcID": "vpc-abc123", "ipVersion": "IPV4", "bandwidth": 800, "vpcSubnet": ["10.10.1.0/24"]}),
+            "CDA.Vpc.ImmutableField",
+        ),
+        (
+            json!({"gatewayName": "gwprod01", "vpcID": "vpc-abc123", "ipVersion": "DUALSTACK", "bandwidth": 500}),
+            "CDA.Vpc.ImmutableField",
+        ),
+        (
+            json!({"gatewayName": "gwprod01", "vpcID": "vpc-none", "ipVersion": "IPV4", "bandwidth": 500}),
+            "CDA.Vpc.NotFound",
+        ),
+    ] {
+        expect(&c, &format!("{VPC}/update"), body, code).await;
+    }
     c.must(&format!("{VPC}/update"), json!({"gatewayName": "gwprod01", "vpcID": "vpc-abc123", "ipVersion": "IPV4", "bandwidth": 500, "vpcSubnet": ["10.10.1.0/24", "10.10.2.0/24"]})).await;
     let list = c
         .get(&format!("{VPC}/list"), &[("gatewayName", "gwprod01")])

@@ -7,8 +7,9 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use ipnet::IpNet;
-use plan::inventory::{LiveGateway, LiveLine, LiveNextHop, LiveStaticRoute};
+use plan::inventory::{LiveGateway, LiveNextHop, LiveStaticRoute};
 use plan::model::*;
+use plan::testing::live_line;
 use plan::{plan, Inventory, PlanOptions};
 use std::net::{IpAddr, Ipv4Addr};
 use std::time::Instant;
@@ -105,25 +106,8 @@ fn live_of(d: &DesiredState) -> Inventory {
     let mut inv = Inventory::default();
     for (i, l) in d.physical_lines.iter().enumerate() {
         let g = i / 2;
-        inv.lines.push(LiveLine {
-            id: format!("line-{i}"),
-            name: l.name.clone(),
-            gateway: Some(format!("gw{g}")),
-            hostname: l.switch.hostname.clone(),
-            port: l.switch.port.clone(),
-            port_type: Some(l.switch.port_type),
-            line_type: Some(l.line_type),
-            bandwidth: l.bandwidth,
-            vlan: l.vlan,
-            ip_version: l.ip_version,
-            local_ip: l.local_ip,
-            remote_ip: l.remote_ip,
-            local_ip_v6: None,
-            remote_ip_v6: None,
-            access_point: None,
-            shared: false,
-            description: None,
-        });
+        inv.lines
+            .push(live_line(l, format!("line-{i}"), Some(format!("gw{g}"))));
     }
     for (g, gw) in d.gateways.iter().enumerate() {
         let remote = |k: usize| d.physical_lines[g * 2 + k].remote_ip.unwrap().addr();

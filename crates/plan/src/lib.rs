@@ -11,6 +11,9 @@ pub mod model;
 pub mod planfile;
 pub mod render;
 pub mod schema;
+#[cfg(any(test, feature = "testing"))]
+#[doc(hidden)]
+pub mod testing;
 
 pub use action::{Action, ActionId, ChangeKind, Impact, Operation, Plan, ResourceKind};
 pub use diff::{plan, PlanError, PlanOptions};

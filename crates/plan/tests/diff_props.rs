@@ -11,10 +11,10 @@
 use ipnet::IpNet;
 use plan::action::{BgpRouteBody, LineRef, Operation, StaticRouteBody};
 use plan::inventory::{
-    LiveBgpPeer, LiveBgpRoute, LiveGateway, LiveHealthCheck, LiveLine, LiveNextHop,
-    LiveStaticRoute, LiveVpc,
+    LiveBgpPeer, LiveBgpRoute, LiveGateway, LiveLine, LiveNextHop, LiveStaticRoute, LiveVpc,
 };
 use plan::model::*;
+use plan::testing::{live_health_check, live_line, live_vpc};
 use plan::{plan, Inventory, Plan, PlanError, PlanOptions};
 use proptest::prelude::*;
 use std::collections::{BTreeMap, BTreeSet};
@@ -620,25 +620,7 @@ impl Api {
                     .clone()
                     .filter(|_| false)
                     .unwrap_or_else(|| self.id("line"));
-                self.lines.push(LiveLine {
-                    id,
-                    name: line.name.clone(),
-                    gateway: None,
-                    hostname: line.switch.hostname.clone(),
-                    port: line.switch.port.clone(),
-                    port_type: Some(line.switch.port_type),
-                    line_type: Some(line.line_type),
-                    bandwidth: line.bandwidth,
-                    vlan: line.vlan,
-                    ip_version: line.ip_version,
-                    local_ip: line.local_ip,
-                    remote_ip: line.remote_ip,
-                    local_ip_v6: line.local_ip_v6,
-                    remote_ip_v6: line.remote_ip_v6,
-                    access_point: line.access_point.clone(),
-                    shared: line.shared,
-                    description: line.description.clone(),
-                });
+                self.lines.push(live_line(line, id, None));
             }
             Operation::UpdateLine {
                 line,
@@ -755,17 +737,10 @@ impl Api {
                 if self.gateways[g].vpcs.iter().any(|v| v.id == vpc.id) {
                     return fail(format!("VPC {} already attached", vpc.id));
                 }
+                // The health check is a separate call (`AddHealthCheck`).
                 self.gateways[g].vpcs.push(LiveVpc {
-                    id: vpc.id.clone(),
-                    name: vpc.name.clone(),
-                    bandwidth: vpc.bandwidth,
-                    ip_version: vpc.ip_version,
-                    network_segment: vpc.network_segment,
-                    network_segment_v6: vpc.network_segment_v6,
-                    subnets: vpc.subnets.clone(),
-                    subnets_v6: vpc.subnets_v6.clone(),
-                    dc_type: vpc.dc_type.clone(),
                     health_check: None,
+                    ..live_vpc(vpc)
                 });
             }
             Operation::UpdateVpc { gateway, vpc } => {
@@ -818,13 +793,7 @@ impl Api {
                 if !v.subnets.contains(subnet) && !v.subnets_v6.contains(subnet) {
                     return fail("health check subnet is not the VPC's");
                 }
-                v.health_check = Some(LiveHealthCheck {
-                    src_ip: check.src_ip,
-                    dst_ip: check.dst_ip,
-                    interval: check.interval,
-                    packets: check.packets,
-                    auto_switch: check.auto_switch,
-                });
+                v.health_check = Some(live_health_check(check));
             }
             Operation::UpdateHealthCheck {
                 gateway,

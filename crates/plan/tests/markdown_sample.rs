@@ -11,10 +11,9 @@
 //! `CDA_UPDATE_DOCS=1 cargo test -p cda-plan --test markdown_sample`, then
 //! `scripts/render-markdown-sample.sh` for the HTML and screenshot.
 
-use plan::inventory::{
-    LiveGateway, LiveHealthCheck, LiveLine, LiveNextHop, LiveStaticRoute, LiveVpc,
-};
+use plan::inventory::{LiveGateway, LiveNextHop, LiveStaticRoute};
 use plan::model::{DesiredState, NextHop, PhysicalLine};
+use plan::testing::{live_line, live_vpc};
 use plan::{Inventory, Plan, PlanOptions};
 use std::path::{Path, PathBuf};
 
@@ -41,25 +40,7 @@ fn live_from(desired: &DesiredState) -> Inventory {
     let lines = desired
         .physical_lines
         .iter()
-        .map(|l| LiveLine {
-            id: id_of(&l.name),
-            name: l.name.clone(),
-            gateway: gw_of.get(&l.name).cloned(),
-            hostname: l.switch.hostname.clone(),
-            port: l.switch.port.clone(),
-            port_type: Some(l.switch.port_type),
-            line_type: Some(l.line_type),
-            bandwidth: l.bandwidth,
-            vlan: l.vlan,
-            ip_version: l.ip_version,
-            local_ip: l.local_ip,
-            remote_ip: l.remote_ip,
-            local_ip_v6: l.local_ip_v6,
-            remote_ip_v6: l.remote_ip_v6,
-            access_point: l.access_point.clone(),
-            shared: l.shared,
-            description: l.description.clone(),
-        })
+        .map(|l| live_line(l, id_of(&l.name), gw_of.get(&l.name).cloned()))
         .collect();
     let remote_of = |name: &str| {
         desired
@@ -79,28 +60,7 @@ fn live_from(desired: &DesiredState) -> Inventory {
             access_point: g.access_point.clone(),
             description: g.description.clone(),
             line_ids: g.lines.iter().map(|l| id_of(l)).collect(),
-            vpcs: g
-                .vpcs
-                .iter()
-                .map(|v| LiveVpc {
-                    id: v.id.clone(),
-                    name: v.name.clone(),
-                    bandwidth: v.bandwidth,
-                    ip_version: v.ip_version,
-                    network_segment: v.network_segment,
-                    network_segment_v6: v.network_segment_v6,
-                    subnets: v.subnets.clone(),
-                    subnets_v6: v.subnets_v6.clone(),
-                    dc_type: v.dc_type.clone(),
-                    health_check: v.health_check.as_ref().map(|h| LiveHealthCheck {
-                        src_ip: h.src_ip,
-                        dst_ip: h.dst_ip,
-                        interval: h.interval,
-                        packets: h.packets,
-                        auto_switch: h.auto_switch,
-                    }),
-                })
-                .collect(),
+            vpcs: g.vpcs.iter().map(live_vpc).collect(),
             static_routes: g
                 .static_routes
                 .iter()

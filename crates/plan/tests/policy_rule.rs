@@ -8,8 +8,8 @@
 //! The OPA-format unit tests in `policy/deny_line_delete_test.rego` run here
 //! too, so `opa test policy/` and this test check the same cases.
 
-use plan::inventory::LiveLine;
 use plan::model::{DesiredState, Kind};
+use plan::testing::live_line;
 use plan::{ChangeKind, Inventory, Plan, PlanOptions, ResourceKind};
 use regorus::{Engine, Value};
 use std::path::{Path, PathBuf};
@@ -78,25 +78,7 @@ fn live_as_declared() -> Inventory {
         .physical_lines
         .iter()
         .enumerate()
-        .map(|(i, l)| LiveLine {
-            id: format!("line-{i:04}"),
-            name: l.name.clone(),
-            gateway: None,
-            hostname: l.switch.hostname.clone(),
-            port: l.switch.port.clone(),
-            port_type: Some(l.switch.port_type),
-            line_type: Some(l.line_type),
-            bandwidth: l.bandwidth,
-            vlan: l.vlan,
-            ip_version: l.ip_version,
-            local_ip: l.local_ip,
-            remote_ip: l.remote_ip,
-            local_ip_v6: l.local_ip_v6,
-            remote_ip_v6: l.remote_ip_v6,
-            access_point: l.access_point.clone(),
-            shared: l.shared,
-            description: l.description.clone(),
-        })
+        .map(|(i, l)| live_line(l, format!("line-{i:04}"), None))
         .collect();
     Inventory {
         lines,

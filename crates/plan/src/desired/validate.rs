@@ -5,7 +5,9 @@
 use super::convert::{did_you_mean, join, Conv};
 use crate::model::{DesiredState, Gateway, IpVersion, PhysicalLine, VpcAttachment};
 use ipnet::IpNet;
+use std::collections::hash_map::Entry;
 use std::collections::{BTreeSet, HashMap, HashSet};
+use std::hash::Hash;
 use std::net::IpAddr;
 
 /// Chinese characters and Chinese punctuation, which the API refuses in
@@ -92,8 +94,7 @@ impl Conv<'_> {
             let path = self.src("physical_lines", i);
             let p = |f: &str| join(&path, f);
             self.text_rule(&p("name"), &l.name, "a line name", 2, 63);
-            if let Some(first) = names.insert(&l.name, path.clone()) {
-                names.insert(&l.name, first.clone());
+            if let Some(first) = first_seen(&mut names, &l.name, path.clone()) {
                 self.err(
                     &p("name"),
                     "duplicate name",
@@ -102,8 +103,7 @@ impl Conv<'_> {
                 );
             }
             if let Some(id) = &l.id {
-                if let Some(first) = ids.insert(id, path.clone()) {
-                    ids.insert(id, first.clone());
+                if let Some(first) = first_seen(&mut ids, id, path.clone()) {
                     self.err(
                         &p("id"),
                         "duplicate id",
@@ -238,8 +238,7 @@ impl Conv<'_> {
                     None,
                 );
             }
-            if let Some(first) = names.insert(&g.name, path.clone()) {
-                names.insert(&g.name, first.clone());
+            if let Some(first) = first_seen(&mut names, &g.name, path.clone()) {
                 self.err(
                     &p("name"),
                     "duplicate name",
@@ -306,8 +305,7 @@ impl Conv<'_> {
         let mut ids: HashMap<&str, String> = HashMap::new();
         for (vi, v) in g.vpcs.iter().enumerate() {
             let path = self.src(&format!("{gpath}.vpcs"), vi);
-            if let Some(first) = ids.insert(&v.id, path.clone()) {
-                ids.insert(&v.id, first.clone());
+            if let Some(first) = first_seen(&mut ids, &v.id, path.clone()) {
                 self.err(
                     &join(&path, "id"),
                     "duplicate VPC",
@@ -422,8 +420,7 @@ impl Conv<'_> {
                 self.err(&sp, "wrong family", msg, None);
                 continue;
             }
-            if let Some(first) = seen.insert(*s, i) {
-                seen.insert(*s, first);
+            if first_seen(&mut seen, *s, i).is_some() {
                 self.err(
                     &sp,
                     "duplicate",
@@ -529,8 +526,7 @@ impl Conv<'_> {
             }
             let mut seen: HashMap<IpNet, usize> = HashMap::new();
             for (di, d) in r.dst.iter().enumerate() {
-                if let Some(first) = seen.insert(*d, di) {
-                    seen.insert(*d, first);
+                if first_seen(&mut seen, *d, di).is_some() {
                     let dp = self.src(&format!("{path}.dst"), di);
                     self.err(
                         &dp,
@@ -579,8 +575,7 @@ impl Conv<'_> {
             let mut hop_lines: HashMap<&str, String> = HashMap::new();
             for (hi, h) in r.next_hops.iter().enumerate() {
                 let hp = join(&self.src(&format!("{path}.next_hops"), hi), "line");
-                if let Some(first) = hop_lines.insert(&h.line, hp.clone()) {
-                    hop_lines.insert(&h.line, first.clone());
+                if let Some(first) = first_seen(&mut hop_lines, &h.line, hp.clone()) {
                     self.err(
                         &hp,
                         "duplicate",
@@ -602,8 +597,7 @@ impl Conv<'_> {
         let mut versions: HashMap<IpVersion, String> = HashMap::new();
         for (bi, b) in g.bgp.iter().enumerate() {
             let path = self.src(&format!("{gpath}.bgp"), bi);
-            if let Some(first) = versions.insert(b.ip_version, path.clone()) {
-                versions.insert(b.ip_version, first.clone());
+            if let Some(first) = first_seen(&mut versions, b.ip_version, path.clone()) {
                 self.err(
                     &join(&path, "ip_version"),
                     "duplicate",
@@ -644,8 +638,7 @@ impl Conv<'_> {
             let mut peer_lines: HashMap<&str, String> = HashMap::new();
             for (pi, peer) in b.peers.iter().enumerate() {
                 let pp = join(&self.src(&format!("{path}.peers"), pi), "line");
-                if let Some(first) = peer_lines.insert(&peer.line, pp.clone()) {
-                    peer_lines.insert(&peer.line, first.clone());
+                if let Some(first) = first_seen(&mut peer_lines, &peer.line, pp.clone()) {
                     self.err(
                         &pp,
                         "duplicate",
@@ -657,6 +650,18 @@ impl Conv<'_> {
                 let families = (b.ip_version.has_v4(), b.ip_version.has_v6());
                 self.route_line(&pp, (gpath, g, here), &peer.line, lines, families);
             }
+        }
+    }
+}
+
+/// Records `value` under `key` unless the key was seen before, and then
+/// returns the first value: duplicates always name the first occurrence.
+fn first_seen<K: Eq + Hash, V: Clone>(seen: &mut HashMap<K, V>, key: K, value: V) -> Option<V> {
+    match seen.entry(key) {
+        Entry::Occupied(first) => Some(first.get().clone()),
+        Entry::Vacant(slot) => {
+            slot.insert(value);
+            None
         }
     }
 }

@@ -1972,9 +1972,53 @@ impl BgpState {
     }
 }
 
+/// The remote address of line `e` (named `line`) in each family `ipv`
+/// covers, IPv4 first: what a next hop or BGP peer on it points at.
+fn remotes(
+    e: &LineEntry<'_>,
+    addr: &str,
+    line: &str,
+    ipv: IpVersion,
+) -> Result<Vec<(bool, IpAddr)>, PlanError> {
+    let mut out = Vec::with_capacity(2);
+    for (v6, wanted) in [(false, ipv.has_v4()), (true, ipv.has_v6())] {
+        if !wanted {
+            continue;
+        }
+        let ip = e.remote(v6).ok_or_else(|| PlanError::MissingAddress {
+            address: addr.to_string(),
+            line: line.to_string(),
+            family: if v6 { "IPv6" } else { "IPv4" },
+        })?;
+        out.push((v6, ip));
+    }
+    Ok(out)
+}
+
 impl<'a> Planner<'a> {
     fn line_entry(&self, key: &str) -> Option<&LineEntry<'a>> {
         self.line_by_key.get(key).map(|i| &self.lines[*i])
+    }
+
+    /// The line a next hop or BGP peer of `gw` names: it must be bound to
+    /// the gateway and known (declared or live).
+    fn bound_line(
+        &self,
+        gw: &Gateway,
+        addr: &str,
+        line: &str,
+    ) -> Result<&LineEntry<'a>, PlanError> {
+        if !gw.lines.iter().any(|l| l == line) {
+            return Err(PlanError::LineNotBound {
+                address: addr.to_string(),
+                line: line.to_string(),
+                gateway: gw.name.clone(),
+            });
+        }
+        self.line_entry(line).ok_or_else(|| PlanError::UnknownLine {
+            address: addr.to_string(),
+            line: line.to_string(),
+        })
     }
 
     fn desired_hops(
@@ -1986,28 +2030,8 @@ impl<'a> Planner<'a> {
     ) -> Result<Vec<Hop>, PlanError> {
         let mut hops = Vec::new();
         for nh in &r.next_hops {
-            if !gw.lines.contains(&nh.line) {
-                return Err(PlanError::LineNotBound {
-                    address: addr.to_string(),
-                    line: nh.line.clone(),
-                    gateway: gw.name.clone(),
-                });
-            }
-            let e = self
-                .line_entry(&nh.line)
-                .ok_or_else(|| PlanError::UnknownLine {
-                    address: addr.to_string(),
-                    line: nh.line.clone(),
-                })?;
-            for (v6, wanted) in [(false, ipv.has_v4()), (true, ipv.has_v6())] {
-                if !wanted {
-                    continue;
-                }
-                let ip = e.remote(v6).ok_or_else(|| PlanError::MissingAddress {
-                    address: addr.to_string(),
-                    line: nh.line.clone(),
-                    family: if v6 { "IPv6" } else { "IPv4" },
-                })?;
+            let e = self.bound_line(gw, addr, &nh.line)?;
+            for (v6, ip) in remotes(e, addr, &nh.line, ipv)? {
                 hops.push(Hop {
                     line: Some(nh.line.clone()),
                     v6,
@@ -2027,19 +2051,7 @@ impl<'a> Planner<'a> {
         let addr = address::bgp_route(&gw.name, r.ip_version);
         let mut peers = Vec::new();
         for p in &r.peers {
-            if !gw.lines.contains(&p.line) {
-                return Err(PlanError::LineNotBound {
-                    address: addr,
-                    line: p.line.clone(),
-                    gateway: gw.name.clone(),
-                });
-            }
-            let e = self
-                .line_entry(&p.line)
-                .ok_or_else(|| PlanError::UnknownLine {
-                    address: addr.clone(),
-                    line: p.line.clone(),
-                })?;
+            let e = self.bound_line(gw, &addr, &p.line)?;
             let key_hash = match &p.key {
                 None => None,
                 Some(k) => Some(self.options.secret_hashes.get(k).cloned().ok_or_else(|| {
@@ -2049,18 +2061,7 @@ impl<'a> Planner<'a> {
                     }
                 })?),
             };
-            for (v6, wanted) in [
-                (false, r.ip_version.has_v4()),
-                (true, r.ip_version.has_v6()),
-            ] {
-                if !wanted {
-                    continue;
-                }
-                let ip = e.remote(v6).ok_or_else(|| PlanError::MissingAddress {
-                    address: addr.clone(),
-                    line: p.line.clone(),
-                    family: if v6 { "IPv6" } else { "IPv4" },
-                })?;
+            for (v6, ip) in remotes(e, &addr, &p.line, r.ip_version)? {
                 peers.push(Peer {
                     line: Some(p.line.clone()),
                     v6,

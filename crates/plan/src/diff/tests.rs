@@ -1,7 +1,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use super::*;
-use crate::inventory::{LiveBgpPeer, LiveHealthCheck, LiveNextHop};
+use crate::inventory::{LiveBgpPeer, LiveNextHop};
 use crate::model::{BgpPeer, LineType, NextHop, PortType, SwitchPort};
 
 fn net(s: &str) -> IpNet {
@@ -64,6 +64,23 @@ fn route(dst: &[&str], hops: Vec<NextHop>) -> StaticRoute {
     }
 }
 
+/// An IPv4 BGP route with one peer (AS 65001) on line `a`.
+fn bgp_on_a(networks: Vec<IpNet>, key: Option<SecretRef>) -> BgpRoute {
+    BgpRoute {
+        ip_version: IpVersion::Ipv4,
+        networks,
+        peers: vec![BgpPeer {
+            line: "a".into(),
+            peer_as: 65001,
+            neighbor: None,
+            key,
+            bfd: false,
+        }],
+        multipath: None,
+        protect: false,
+    }
+}
+
 fn vpc(id: &str) -> VpcAttachment {
     VpcAttachment {
         id: id.into(),
@@ -119,25 +136,11 @@ fn live_of(d: &DesiredState) -> Inventory {
             .map(|g| g.name.clone())
     };
     for l in &d.physical_lines {
-        inv.lines.push(LiveLine {
-            id: l.id.clone().unwrap_or_else(|| format!("id-{}", l.name)),
-            name: l.name.clone(),
-            gateway: gw_of(&l.name),
-            hostname: l.switch.hostname.clone(),
-            port: l.switch.port.clone(),
-            port_type: Some(l.switch.port_type),
-            line_type: Some(l.line_type),
-            bandwidth: l.bandwidth,
-            vlan: l.vlan,
-            ip_version: l.ip_version,
-            local_ip: l.local_ip,
-            remote_ip: l.remote_ip,
-            local_ip_v6: l.local_ip_v6,
-            remote_ip_v6: l.remote_ip_v6,
-            access_point: l.access_point.clone(),
-            shared: l.shared,
-            description: l.description.clone(),
-        });
+        inv.lines.push(crate::testing::live_line(
+            l,
+            l.id.clone().unwrap_or_else(|| format!("id-{}", l.name)),
+            gw_of(&l.name),
+        ));
     }
     let remote = |name: &str| {
         d.physical_lines
@@ -154,28 +157,7 @@ fn live_of(d: &DesiredState) -> Inventory {
             access_point: None,
             description: g.description.clone(),
             line_ids: g.lines.iter().map(|l| format!("id-{l}")).collect(),
-            vpcs: g
-                .vpcs
-                .iter()
-                .map(|v| LiveVpc {
-                    id: v.id.clone(),
-                    name: v.name.clone(),
-                    bandwidth: v.bandwidth,
-                    ip_version: v.ip_version,
-                    network_segment: v.network_segment,
-                    network_segment_v6: v.network_segment_v6,
-                    subnets: v.subnets.clone(),
-                    subnets_v6: v.subnets_v6.clone(),
-                    dc_type: v.dc_type.clone(),
-                    health_check: v.health_check.as_ref().map(|h| LiveHealthCheck {
-                        src_ip: h.src_ip,
-                        dst_ip: h.dst_ip,
-                        interval: h.interval,
-                        packets: h.packets,
-                        auto_switch: h.auto_switch,
-                    }),
-                })
-                .collect(),
+            vpcs: g.vpcs.iter().map(crate::testing::live_vpc).collect(),
             static_routes: g
                 .static_routes
                 .iter()
@@ -574,19 +556,10 @@ fn switching_static_to_bgp_deletes_static_routes_first() {
     let live = live_of(&d);
     let mut d2 = d.clone();
     d2.gateways[0].static_routes.clear();
-    d2.gateways[0].bgp.push(BgpRoute {
-        ip_version: IpVersion::Ipv4,
-        networks: vec![net("10.10.0.0/16")],
-        peers: vec![BgpPeer {
-            line: "a".into(),
-            peer_as: 65001,
-            neighbor: None,
-            key: Some(SecretRef::Env("K".into())),
-            bfd: false,
-        }],
-        multipath: None,
-        protect: false,
-    });
+    d2.gateways[0].bgp.push(bgp_on_a(
+        vec![net("10.10.0.0/16")],
+        Some(SecretRef::Env("K".into())),
+    ));
     let p = plan(&d2, &live, &opts()).unwrap();
     let bgp = find(&p, "bgp_route.gw1.IPV4", ChangeKind::Create);
     for a in p
@@ -692,19 +665,10 @@ fn next_hop_change_updates_in_place_and_reports_lost_paths() {
 fn bgp_key_change_is_sensitive_and_resets_the_session() {
     let mut d = estate();
     d.gateways[0].static_routes.clear();
-    d.gateways[0].bgp.push(BgpRoute {
-        ip_version: IpVersion::Ipv4,
-        networks: vec![net("10.10.0.0/16")],
-        peers: vec![BgpPeer {
-            line: "a".into(),
-            peer_as: 65001,
-            neighbor: None,
-            key: Some(SecretRef::Env("K".into())),
-            bfd: false,
-        }],
-        multipath: None,
-        protect: false,
-    });
+    d.gateways[0].bgp.push(bgp_on_a(
+        vec![net("10.10.0.0/16")],
+        Some(SecretRef::Env("K".into())),
+    ));
     let live = live_of(&d);
     assert!(plan(&d, &live, &opts()).unwrap().is_empty());
     let mut o = opts();
@@ -863,19 +827,7 @@ fn undeclared_lines_and_blocking_unmanaged_routes_are_errors() {
     let mut d2 = d.clone();
     d2.prune.clear();
     d2.gateways[0].static_routes.clear();
-    d2.gateways[0].bgp.push(BgpRoute {
-        ip_version: IpVersion::Ipv4,
-        networks: vec![],
-        peers: vec![BgpPeer {
-            line: "a".into(),
-            peer_as: 65001,
-            neighbor: None,
-            key: None,
-            bfd: false,
-        }],
-        multipath: None,
-        protect: false,
-    });
+    d2.gateways[0].bgp.push(bgp_on_a(vec![], None));
     assert!(matches!(
         plan(&d2, &live, &opts()).unwrap_err(),
         PlanError::BlockedByUnmanaged { .. }

@@ -2,9 +2,9 @@
 //! reported as drift. Nothing is proposed, so there are no counts, no
 //! ordering and no traffic impact, only differences.
 
-use super::human::{scope, unmanaged_lines};
+use super::human::{push_block, scope, unmanaged_lines};
 use super::lines::{to_text, Line, Mark, Style};
-use super::value::{attribute_lines, attrs_from_objects, Attr};
+use super::value::{action_attrs, attribute_lines};
 use super::HumanOptions;
 use crate::action::{Action, ChangeKind, Plan};
 
@@ -78,11 +78,7 @@ fn drift_lines(action: &Action) -> Vec<Line> {
     // live estate) already says what they hold.
     let mut body = Vec::new();
     if matches!(action.change, ChangeKind::Update | ChangeKind::Replace) {
-        let attrs: Vec<Attr<'_>> = if action.attributes.is_empty() {
-            attrs_from_objects(action.before.as_ref(), action.after.as_ref())
-        } else {
-            action.attributes.iter().map(Attr::from).collect()
-        };
+        let attrs = action_attrs(action);
         attribute_lines(&mut body, 1, &attrs);
         // `forces replacement` is about a plan; drift proposes none.
         for line in &mut body {
@@ -90,12 +86,6 @@ fn drift_lines(action: &Action) -> Vec<Line> {
                 .retain(|(text, _)| text != " # forces replacement");
         }
     }
-    if body.is_empty() {
-        out.push(Line::block(0, mark).push(action.address.clone(), Style::Plain));
-    } else {
-        out.push(Line::block(0, mark).push(format!("{} {{", action.address), Style::Plain));
-        out.extend(body);
-        out.push(Line::block(0, Mark::None).push("}", Style::Plain));
-    }
+    push_block(&mut out, mark, &action.address, body);
     out
 }

@@ -3,7 +3,7 @@
 //! impact summary.
 
 use super::lines::{to_text, Line, Mark, Style};
-use super::value::{attribute_lines, attrs_from_objects, Attr};
+use super::value::{action_attrs, attribute_lines};
 use super::{
     change_phrase, impact_severity, impact_text, Addresses, HumanOptions, Severity, Summary,
 };
@@ -127,11 +127,7 @@ pub(crate) fn action_lines(addresses: &Addresses<'_>, action: &Action) -> Vec<Li
         ));
     }
 
-    let attrs: Vec<Attr<'_>> = if action.attributes.is_empty() {
-        attrs_from_objects(action.before.as_ref(), action.after.as_ref())
-    } else {
-        action.attributes.iter().map(Attr::from).collect()
-    };
+    let attrs = action_attrs(action);
     let mut body = Vec::new();
     attribute_lines(&mut body, 1, &attrs);
     let mark = match action.change {
@@ -140,14 +136,20 @@ pub(crate) fn action_lines(addresses: &Addresses<'_>, action: &Action) -> Vec<Li
         ChangeKind::Replace => Mark::Replace,
         ChangeKind::Delete => Mark::Remove,
     };
+    push_block(&mut out, mark, &action.address, body);
+    out
+}
+
+/// An action's attribute block: `address {`, the body, `}`; just the
+/// address when there is nothing to show.
+pub(crate) fn push_block(out: &mut Vec<Line>, mark: Mark, address: &str, body: Vec<Line>) {
     if body.is_empty() {
-        out.push(Line::block(0, mark).push(action.address.clone(), Style::Plain));
+        out.push(Line::block(0, mark).push(address.to_owned(), Style::Plain));
     } else {
-        out.push(Line::block(0, mark).push(format!("{} {{", action.address), Style::Plain));
+        out.push(Line::block(0, mark).push(format!("{address} {{"), Style::Plain));
         out.extend(body);
         out.push(Line::block(0, Mark::None).push("}", Style::Plain));
     }
-    out
 }
 
 /// Whether a replacement removes the old object first or adds the new one

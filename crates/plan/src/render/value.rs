@@ -2,7 +2,7 @@
 //! [`Line`]s.
 
 use super::lines::{Line, Mark, Style};
-use crate::action::AttributeChange;
+use crate::action::{Action, AttributeChange};
 use serde_json::Value;
 use similar::{capture_diff_slices, Algorithm, ChangeTag, DiffOp, TextDiff};
 
@@ -146,6 +146,16 @@ impl Attr<'_> {
         }
         absent(self.before) == absent(self.after)
             && (absent(self.before) || self.before == self.after)
+    }
+}
+
+/// The attributes an action's block shows: the producer's own, or, when it
+/// gave none, those derived from the whole objects.
+pub(crate) fn action_attrs(action: &Action) -> Vec<Attr<'_>> {
+    if action.attributes.is_empty() {
+        attrs_from_objects(action.before.as_ref(), action.after.as_ref())
+    } else {
+        action.attributes.iter().map(Attr::from).collect()
     }
 }
 
