@@ -2202,6 +2202,7 @@ impl<'a> Planner<'a> {
         // coexist. Rather than withdraw the shared prefixes (delete, then
         // create), the old route is retargeted in place: `static-route/update`
         // replaces destinations and next hops in one call.
+        let first_static_action = self.nodes.len();
         let may_delete_routes = fate == Fate::Delete || self.prune.contains(&Kind::Routes);
         let mut retargets: Vec<(RouteKey, RouteKey)> = Vec::new();
         if may_delete_routes && !gw_gone {
@@ -2403,6 +2404,7 @@ impl<'a> Planner<'a> {
                 _ => {}
             }
         }
+        self.hand_over_prefixes(first_static_action, &live_static);
 
         // ---- BGP routes
         let mut live_bgp: BTreeMap<IpVersion, &LiveBgpRoute> = BTreeMap::new();
@@ -2562,19 +2564,78 @@ impl<'a> Planner<'a> {
         // hold the very same prefix at once (the API refuses the second), so
         // where the sets share a prefix the old route must go first: the
         // delete's impact then says which prefixes are withdrawn meanwhile.
+        // (Sets sharing an identical prefix are ordered by
+        // `hand_over_prefixes` instead: the old route gives it up first.)
         for (d, old) in &static_deletes {
             for (c, new) in &static_creates {
-                if old.iter().any(|o| new.contains(o)) {
-                    self.graph.edge(*c, *d);
-                } else if old
-                    .iter()
-                    .any(|o| new.iter().any(|n| o.contains(n) || n.contains(o)))
+                if !old.iter().any(|o| new.contains(o))
+                    && old
+                        .iter()
+                        .any(|o| new.iter().any(|n| o.contains(n) || n.contains(o)))
                 {
                     self.mbb.push((*d, *c));
                 }
             }
         }
         Ok(())
+    }
+
+    /// The API holds a prefix in one static route per gateway at a time, so
+    /// a call that gives a route a prefix it did not have waits for every
+    /// call that takes that prefix from another route of the gateway
+    /// (delete, or an update that drops it). Read from the calls themselves,
+    /// so creates, deletes, retargets and interim updates are all covered.
+    fn hand_over_prefixes(&mut self, first: usize, live: &BTreeMap<RouteKey, &LiveStaticRoute>) {
+        let held: HashMap<&str, &[IpNet]> = live
+            .values()
+            .map(|r| (r.id.as_str(), r.dst.as_slice()))
+            .collect();
+        let mut gains: Vec<(usize, Vec<IpNet>)> = Vec::new();
+        let mut losses: Vec<(usize, Vec<IpNet>)> = Vec::new();
+        for n in first..self.nodes.len() {
+            for call in &self.nodes[n].calls {
+                let (before, after): (&[IpNet], Vec<IpNet>) = match call {
+                    Operation::AddStaticRoute { route, .. } => (
+                        &[],
+                        route.dst_v4.iter().chain(&route.dst_v6).copied().collect(),
+                    ),
+                    Operation::DeleteStaticRoute { id, .. } => (
+                        held.get(id.as_str()).copied().unwrap_or_default(),
+                        Vec::new(),
+                    ),
+                    Operation::UpdateStaticRoute { id, route, .. } => (
+                        held.get(id.as_str()).copied().unwrap_or_default(),
+                        route.dst_v4.iter().chain(&route.dst_v6).copied().collect(),
+                    ),
+                    _ => continue,
+                };
+                let gained: Vec<IpNet> = after
+                    .iter()
+                    .filter(|p| !before.contains(p))
+                    .copied()
+                    .collect();
+                let lost: Vec<IpNet> = before
+                    .iter()
+                    .filter(|p| !after.contains(p))
+                    .copied()
+                    .collect();
+                if !gained.is_empty() {
+                    gains.push((n, gained));
+                }
+                if !lost.is_empty() {
+                    losses.push((n, lost));
+                }
+            }
+        }
+        for (taker, gained) in &gains {
+            for (giver, lost) in &losses {
+                if taker != giver && gained.iter().any(|p| lost.contains(p)) {
+                    // A swap between two routes would close a cycle; the
+                    // first edge wins and the topological order stays valid.
+                    self.graph.edge_if_acyclic(*taker, *giver);
+                }
+            }
+        }
     }
 
     fn static_delete(&mut self, addr: &str, gw: &str, l: &LiveStaticRoute, hops: &[Hop]) -> usize {
