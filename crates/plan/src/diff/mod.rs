@@ -223,6 +223,12 @@ struct Planner<'a> {
     gw_delete_node: HashMap<String, usize>,
     unbind_node: HashMap<(String, String), usize>,
     bind_node: HashMap<(String, String), usize>,
+    /// The same bind actions by gateway: a VPC waits for its gateway's
+    /// binds, and scanning `bind_node` per VPC is quadratic in a big import.
+    binds_by_gateway: HashMap<String, Vec<usize>>,
+    /// Switch hostname of each declared line, for gateways that take theirs
+    /// from their first line.
+    line_hostname: HashMap<&'a str, &'a str>,
     /// Per gateway: actions that stop a route using lines (deletes, interim
     /// updates), with the lines the route used before.
     route_break: HashMap<String, Vec<(usize, BTreeSet<String>)>>,
@@ -287,6 +293,12 @@ impl<'a> Planner<'a> {
             gw_delete_node: HashMap::new(),
             unbind_node: HashMap::new(),
             bind_node: HashMap::new(),
+            binds_by_gateway: HashMap::new(),
+            line_hostname: desired
+                .physical_lines
+                .iter()
+                .map(|l| (l.name.as_str(), l.switch.hostname.as_str()))
+                .collect(),
             route_break: HashMap::new(),
             child_delete: HashMap::new(),
             mbb: Vec::new(),
@@ -386,11 +398,9 @@ impl<'a> Planner<'a> {
 
     fn first_line_hostname(&self, gw: &Gateway) -> Option<String> {
         let first = gw.lines.first()?;
-        self.desired
-            .physical_lines
-            .iter()
-            .find(|l| &l.name == first)
-            .map(|l| l.switch.hostname.clone())
+        self.line_hostname
+            .get(first.as_str())
+            .map(|h| (*h).to_owned())
     }
 
     fn match_lines(&mut self) -> Result<(), PlanError> {
@@ -887,6 +897,7 @@ impl<'a> Planner<'a> {
                 let unbind = self.unbind_node.get(&(x, key.clone())).copied();
                 self.edge_opt(n, unbind);
             }
+            self.binds_by_gateway.entry(y.clone()).or_default().push(n);
             self.bind_node.insert((y, key), n);
         }
         Ok(())
@@ -1073,11 +1084,10 @@ impl<'a> Planner<'a> {
             // The VPC itself.
             let gw_dep = self.gw_node.get(gw_name).copied();
             let binds: Vec<usize> = self
-                .bind_node
-                .iter()
-                .filter(|((g, _), _)| g == gw_name)
-                .map(|(_, n)| *n)
-                .collect();
+                .binds_by_gateway
+                .get(gw_name)
+                .cloned()
+                .unwrap_or_default();
             // Under a replaced gateway the old attachment must go before the
             // gateway and the new one come after it: two actions.
             let vfate = if vfate == Fate::Replace && gw_gone {
