@@ -42,6 +42,17 @@ fn severed() -> Response {
     Response::new(Body::new(Severed))
 }
 
+/// The error an injected fault answers with; the drops answer with none.
+fn injected_error(fault: FaultKind) -> Option<Code> {
+    match fault {
+        FaultKind::Throttle => Some(Code::Throttling),
+        FaultKind::Http500 => Some(Code::InternalError),
+        FaultKind::Http502 => Some(Code::BadGateway),
+        FaultKind::Http503 => Some(Code::ServiceUnavailable),
+        FaultKind::DropBefore | FaultKind::DropAfter => None,
+    }
+}
+
 fn record(app: &App, key: &str, failure: Option<&ApiError>, fault: Option<FaultKind>) {
     let mut inner = lock(&app.inner);
     let stats = &mut inner.stats;
@@ -133,44 +144,12 @@ pub(super) async fn call(State(app): State<Arc<App>>, req: Request) -> Response 
     if !decision.delay.is_zero() {
         tokio::time::sleep(decision.delay).await;
     }
-    match decision.fault {
-        Some(FaultKind::Throttle) => {
-            return fail(
-                &app,
-                &key,
-                ApiError::new(Code::Throttling, ""),
-                decision.fault,
-            )
-        }
-        Some(FaultKind::Http500) => {
-            return fail(
-                &app,
-                &key,
-                ApiError::new(Code::InternalError, ""),
-                decision.fault,
-            )
-        }
-        Some(FaultKind::Http502) => {
-            return fail(
-                &app,
-                &key,
-                ApiError::new(Code::BadGateway, ""),
-                decision.fault,
-            )
-        }
-        Some(FaultKind::Http503) => {
-            return fail(
-                &app,
-                &key,
-                ApiError::new(Code::ServiceUnavailable, ""),
-                decision.fault,
-            )
-        }
-        Some(FaultKind::DropBefore) => {
-            record(&app, &key, None, decision.fault);
-            return severed();
-        }
-        _ => {}
+    if let Some(code) = decision.fault.and_then(injected_error) {
+        return fail(&app, &key, ApiError::new(code, ""), decision.fault);
+    }
+    if decision.fault == Some(FaultKind::DropBefore) {
+        record(&app, &key, None, decision.fault);
+        return severed();
     }
     let trace_id = header_str(&parts.headers, "ctyun-eop-request-id")
         .unwrap_or("")
