@@ -274,7 +274,14 @@ pub fn apply(
 ) -> Result<(), Error> {
     for account in &seed.accounts {
         let st = accounts.entry(account.account.clone()).or_default();
-        apply_account(account, st, ids, now).map_err(|message| Error::Seed {
+        let mut seeder = Seeder {
+            st,
+            ids,
+            now,
+            account: &account.account,
+            region: json!(account.region),
+        };
+        seeder.account(account).map_err(|message| Error::Seed {
             origin: origin.to_string(),
             message: format!("account {}: {message}", account.account),
         })?;
@@ -282,51 +289,60 @@ pub fn apply(
     Ok(())
 }
 
-fn call(
-    st: &mut AccountState,
-    ids: &mut IdGen,
-    now: DateTime<Utc>,
-    account: &str,
-    path: &str,
-    params: Params,
-    what: &str,
-) -> Result<Outcome, String> {
-    let endpoint = handlers::find(path).ok_or_else(|| format!("no endpoint {path}"))?;
-    let mut ctx = Ctx {
-        account,
-        st,
-        ids,
-        now,
-        visible_delay_ms: 0,
-        max_page_size: 50,
-        trace_id: String::new(),
-        granted_to_me: Vec::new(),
-    };
-    (endpoint.handler)(&mut ctx, &params).map_err(|e| {
-        let env = e.envelope();
-        format!(
-            "{what}: {} ({})",
-            env["message"].as_str().unwrap_or(""),
-            env["errorCode"].as_str().unwrap_or("")
-        )
-    })
-}
-
 fn hop(h: &SeedNextHop) -> Value {
     json!({ "remoteGatewayIp": h.ip, "priority": h.priority, "track": i64::from(h.track), "bfd": h.bfd })
 }
 
-fn apply_account(
-    a: &SeedAccount,
-    st: &mut AccountState,
-    ids: &mut IdGen,
+/// One account being seeded: every object goes in through its API handler,
+/// in the order the API requires (switches, lines, then each gateway with
+/// its bindings, VPCs and routes).
+struct Seeder<'a> {
+    st: &'a mut AccountState,
+    ids: &'a mut IdGen,
     now: DateTime<Utc>,
-) -> Result<(), String> {
-    let email = a.account.as_str();
-    let region = json!(a.region);
-    for s in &a.switches {
+    account: &'a str,
+    region: Value,
+}
+
+impl Seeder<'_> {
+    fn call(&mut self, path: &str, params: Params, what: &str) -> Result<Outcome, String> {
+        let endpoint = handlers::find(path).ok_or_else(|| format!("no endpoint {path}"))?;
+        let mut ctx = Ctx {
+            account: self.account,
+            st: &mut *self.st,
+            ids: &mut *self.ids,
+            now: self.now,
+            visible_delay_ms: 0,
+            max_page_size: 50,
+            trace_id: String::new(),
+            granted_to_me: Vec::new(),
+        };
+        (endpoint.handler)(&mut ctx, &params).map_err(|e| {
+            let env = e.envelope();
+            format!(
+                "{what}: {} ({})",
+                env["message"].as_str().unwrap_or(""),
+                env["errorCode"].as_str().unwrap_or("")
+            )
+        })
+    }
+
+    fn account(&mut self, a: &SeedAccount) -> Result<(), String> {
+        for s in &a.switches {
+            self.switch(s)?;
+        }
+        for l in &a.lines {
+            self.line(l)?;
+        }
+        for g in &a.gateways {
+            self.gateway(g)?;
+        }
+        Ok(())
+    }
+
+    fn switch(&mut self, s: &SeedSwitch) -> Result<(), String> {
         let p = obj(vec![
-            ("regionID", region.clone()),
+            ("regionID", self.region.clone()),
             ("switchId", json!(s.id)),
             ("name", json!(s.name)),
             ("hostname", json!(s.hostname)),
@@ -336,19 +352,14 @@ fn apply_account(
             ("accessPoint", json!(s.access_point)),
             ("as", json!(s.as_number)),
         ]);
-        call(
-            st,
-            ids,
-            now,
-            email,
-            "/v4/cda/switch/add",
-            p,
-            &format!("switch {}", s.name),
-        )?;
+        let what = format!("switch {}", s.name);
+        self.call("/v4/cda/switch/add", p, &what)?;
+        Ok(())
     }
-    for l in &a.lines {
+
+    fn line(&mut self, l: &SeedLine) -> Result<(), String> {
         let p = obj(vec![
-            ("regionID", region.clone()),
+            ("regionID", self.region.clone()),
             ("lineName", json!(l.name)),
             ("hostname", json!(l.hostname)),
             ("portName", json!(l.port)),
@@ -369,177 +380,147 @@ fn apply_account(
             ("lineCode", json!(l.line_code)),
             ("description", json!(l.description)),
         ]);
-        let out = call(
-            st,
-            ids,
-            now,
-            email,
-            "/v4/cda/physical-line/add",
-            p,
-            &format!("line {}", l.name),
-        )?;
+        let what = format!("line {}", l.name);
+        let out = self.call("/v4/cda/physical-line/add", p, &what)?;
         if let (Some(fixed), Some(generated)) = (&l.id, out.effect.and_then(|e| e.id)) {
-            if st.line(fixed).is_some() {
+            if self.st.line(fixed).is_some() {
                 return Err(format!("line {}: duplicate id {fixed}", l.name));
             }
-            if let Some(line) = st.line_mut(&generated) {
+            if let Some(line) = self.st.line_mut(&generated) {
                 line.id = fixed.clone();
             }
         }
+        Ok(())
     }
-    for g in &a.gateways {
+
+    fn gateway(&mut self, g: &SeedGateway) -> Result<(), String> {
         let p = obj(vec![
-            ("regionID", region.clone()),
+            ("regionID", self.region.clone()),
             ("gatewayName", json!(g.name)),
-            ("account", json!(email)),
+            ("account", json!(self.account)),
             ("hostname", json!(g.hostname)),
             ("accessPoint", json!(g.access_point)),
             ("description", json!(g.description)),
         ]);
-        call(
-            st,
-            ids,
-            now,
-            email,
-            "/v4/cda/gateway/add",
-            p,
-            &format!("gateway {}", g.name),
-        )?;
+        let what = format!("gateway {}", g.name);
+        self.call("/v4/cda/gateway/add", p, &what)?;
         for line in &g.lines {
-            let id = st
+            let id = self
+                .st
                 .lines
                 .iter()
                 .find(|l| &l.name == line || &l.id == line)
                 .map(|l| l.id.clone())
                 .ok_or_else(|| format!("gateway {}: unknown line {line}", g.name))?;
             let p = obj(vec![("gatewayName", json!(g.name)), ("lineID", json!(id))]);
-            call(
-                st,
-                ids,
-                now,
-                email,
-                "/v4/cda/physical-line/bind",
-                p,
-                &format!("binding {}/{line}", g.name),
-            )?;
+            let what = format!("binding {}/{line}", g.name);
+            self.call("/v4/cda/physical-line/bind", p, &what)?;
         }
         for v in &g.vpcs {
+            self.vpc(g, v)?;
+        }
+        for r in &g.static_routes {
+            self.static_route(g, r)?;
+        }
+        for r in &g.bgp_routes {
+            self.bgp_route(g, r)?;
+        }
+        Ok(())
+    }
+
+    fn vpc(&mut self, g: &SeedGateway, v: &SeedVpc) -> Result<(), String> {
+        let p = obj(vec![
+            ("regionID", self.region.clone()),
+            ("gatewayName", json!(g.name)),
+            ("vpcID", json!(v.id)),
+            ("vpcName", json!(v.name)),
+            ("ipVersion", json!(v.ip_version)),
+            ("bandwidth", json!(v.bandwidth)),
+            ("dcType", json!(v.dc_type)),
+            ("vpcNetworkSegment", json!(v.network_segment)),
+            ("vpcNetworkSegmentIPv6", json!(v.network_segment_v6)),
+            ("vpcSubnet", json!(v.subnets)),
+            ("vpcSubnetIPv6", json!(v.subnets_v6)),
+        ]);
+        let what = format!("vpc {}/{}", g.name, v.id);
+        self.call("/v4/cda/vpc/add", p, &what)?;
+        if let Some(h) = &v.health_check {
             let p = obj(vec![
-                ("regionID", region.clone()),
+                ("regionID", self.region.clone()),
                 ("gatewayName", json!(g.name)),
                 ("vpcID", json!(v.id)),
                 ("vpcName", json!(v.name)),
-                ("ipVersion", json!(v.ip_version)),
-                ("bandwidth", json!(v.bandwidth)),
-                ("dcType", json!(v.dc_type)),
-                ("vpcNetworkSegment", json!(v.network_segment)),
-                ("vpcNetworkSegmentIPv6", json!(v.network_segment_v6)),
-                ("vpcSubnet", json!(v.subnets)),
-                ("vpcSubnetIPv6", json!(v.subnets_v6)),
+                ("srcIP", json!(h.src_ip)),
+                ("dstIP", json!(h.dst_ip)),
+                ("interval", json!(h.interval)),
+                ("ntimest", json!(h.packets)),
+                ("autoRouteSwitching", json!(h.auto_switch)),
             ]);
-            call(
-                st,
-                ids,
-                now,
-                email,
-                "/v4/cda/vpc/add",
-                p,
-                &format!("vpc {}/{}", g.name, v.id),
-            )?;
-            if let Some(h) = &v.health_check {
-                let p = obj(vec![
-                    ("regionID", region.clone()),
-                    ("gatewayName", json!(g.name)),
-                    ("vpcID", json!(v.id)),
-                    ("vpcName", json!(v.name)),
-                    ("srcIP", json!(h.src_ip)),
-                    ("dstIP", json!(h.dst_ip)),
-                    ("interval", json!(h.interval)),
-                    ("ntimest", json!(h.packets)),
-                    ("autoRouteSwitching", json!(h.auto_switch)),
-                ]);
-                call(
-                    st,
-                    ids,
-                    now,
-                    email,
-                    "/v4/cda/health-check/add",
-                    p,
-                    &format!("health check {}/{}", g.name, v.id),
-                )?;
-            }
+            let what = format!("health check {}/{}", g.name, v.id);
+            self.call("/v4/cda/health-check/add", p, &what)?;
         }
-        for r in &g.static_routes {
-            let p = obj(vec![
-                ("regionID", region.clone()),
-                ("gatewayName", json!(g.name)),
-                ("ipVersion", json!(r.ip_version)),
-                ("dstCidr", json!(r.dst)),
-                ("dstCidrV6", json!(r.dst_v6)),
-                (
-                    "nextHop",
-                    Value::Array(r.next_hops.iter().map(hop).collect()),
-                ),
-                (
-                    "nextHopV6",
-                    Value::Array(r.next_hops_v6.iter().map(hop).collect()),
-                ),
-            ]);
-            let out = call(
-                st,
-                ids,
-                now,
-                email,
-                "/v4/cda/static-route/add",
-                p,
-                &format!("static route on {}", g.name),
-            )?;
-            if let (Some(fixed), Some(generated)) = (&r.id, out.effect.and_then(|e| e.id)) {
-                if let Some(route) = st.static_routes.iter_mut().find(|x| x.id == generated) {
-                    route.id = fixed.clone();
-                }
-            }
-        }
-        for r in &g.bgp_routes {
-            let peer = |p: &SeedBgpPeer| {
-                let line = st.lines.iter().find(|l| l.name == p.line || l.id == p.line);
-                json!({
-                    "BGPNeighbor": p.neighbor,
-                    "BGPIP": p.ip,
-                    "lineID": line.map_or(p.line.clone(), |l| l.id.clone()),
-                    "peerAS": p.peer_as.to_string(),
-                    "BGPKey": p.key,
-                    "bfd": p.bfd,
-                })
-            };
-            let peers: Vec<Value> = r.peers.iter().map(peer).collect();
-            let peers_v6: Vec<Value> = r.peers_v6.iter().map(peer).collect();
-            let p = obj(vec![
-                ("regionID", region.clone()),
-                ("gatewayName", json!(g.name)),
-                ("ipVersion", json!(r.ip_version)),
-                ("networkCidr", json!(r.networks)),
-                ("networkCidrV6", json!(r.networks_v6)),
-                ("BGPList", Value::Array(peers)),
-                ("BGPIpv6List", Value::Array(peers_v6)),
-                ("multiPath", json!(r.multipath.is_some())),
-                ("multiPathNum", json!(r.multipath.map(|n| n.to_string()))),
-            ]);
-            let out = call(
-                st,
-                ids,
-                now,
-                email,
-                "/v4/cda/bgp-route/add",
-                p,
-                &format!("BGP route on {}", g.name),
-            )?;
-            if let (Some(fixed), Some(generated)) = (&r.id, out.effect.and_then(|e| e.id)) {
-                if let Some(route) = st.bgp_routes.iter_mut().find(|x| x.id == generated) {
-                    route.id = fixed.clone();
-                }
-            }
-        }
+        Ok(())
     }
-    Ok(())
+
+    fn static_route(&mut self, g: &SeedGateway, r: &SeedStaticRoute) -> Result<(), String> {
+        let p = obj(vec![
+            ("regionID", self.region.clone()),
+            ("gatewayName", json!(g.name)),
+            ("ipVersion", json!(r.ip_version)),
+            ("dstCidr", json!(r.dst)),
+            ("dstCidrV6", json!(r.dst_v6)),
+            (
+                "nextHop",
+                Value::Array(r.next_hops.iter().map(hop).collect()),
+            ),
+            (
+                "nextHopV6",
+                Value::Array(r.next_hops_v6.iter().map(hop).collect()),
+            ),
+        ]);
+        let what = format!("static route on {}", g.name);
+        let out = self.call("/v4/cda/static-route/add", p, &what)?;
+        if let (Some(fixed), Some(generated)) = (&r.id, out.effect.and_then(|e| e.id)) {
+            if let Some(route) = self.st.static_routes.iter_mut().find(|x| x.id == generated) {
+                route.id = fixed.clone();
+            }
+        }
+        Ok(())
+    }
+
+    fn bgp_route(&mut self, g: &SeedGateway, r: &SeedBgpRoute) -> Result<(), String> {
+        let st = &*self.st;
+        let peer = |p: &SeedBgpPeer| {
+            let line = st.lines.iter().find(|l| l.name == p.line || l.id == p.line);
+            json!({
+                "BGPNeighbor": p.neighbor,
+                "BGPIP": p.ip,
+                "lineID": line.map_or(p.line.clone(), |l| l.id.clone()),
+                "peerAS": p.peer_as.to_string(),
+                "BGPKey": p.key,
+                "bfd": p.bfd,
+            })
+        };
+        let peers: Vec<Value> = r.peers.iter().map(peer).collect();
+        let peers_v6: Vec<Value> = r.peers_v6.iter().map(peer).collect();
+        let p = obj(vec![
+            ("regionID", self.region.clone()),
+            ("gatewayName", json!(g.name)),
+            ("ipVersion", json!(r.ip_version)),
+            ("networkCidr", json!(r.networks)),
+            ("networkCidrV6", json!(r.networks_v6)),
+            ("BGPList", Value::Array(peers)),
+            ("BGPIpv6List", Value::Array(peers_v6)),
+            ("multiPath", json!(r.multipath.is_some())),
+            ("multiPathNum", json!(r.multipath.map(|n| n.to_string()))),
+        ]);
+        let what = format!("BGP route on {}", g.name);
+        let out = self.call("/v4/cda/bgp-route/add", p, &what)?;
+        if let (Some(fixed), Some(generated)) = (&r.id, out.effect.and_then(|e| e.id)) {
+            if let Some(route) = self.st.bgp_routes.iter_mut().find(|x| x.id == generated) {
+                route.id = fixed.clone();
+            }
+        }
+        Ok(())
+    }
 }
