@@ -3,23 +3,19 @@
 use crate::cli::ShowArgs;
 use crate::commands::common;
 use crate::exit::Status;
-use crate::output::Output;
+use crate::printer::Printer;
 use plan::render::{self, HumanOptions};
+use std::io::Write as _;
 
-pub fn run(args: &ShowArgs, output: Output) -> anyhow::Result<Status> {
+pub fn run(args: &ShowArgs, printer: Printer) -> anyhow::Result<Status> {
     let saved = common::load_planfile(&args.planfile)?;
     if args.json {
-        println!("{}", render::json(&saved.plan));
+        writeln!(printer.stdout(), "{}", render::json(&saved.plan))?;
     } else {
-        print!(
-            "{}",
-            render::human(
-                &saved.plan,
-                &HumanOptions {
-                    color: output.color
-                }
-            )
-        );
+        let human = HumanOptions {
+            color: printer.color_stdout(),
+        };
+        write!(printer.stdout(), "{}", render::human(&saved.plan, &human))?;
     }
     Ok(Status::Success)
 }
