@@ -2,7 +2,6 @@
 //! `cda validate` and by `cda plan` with exit 1, a diagnostic naming
 //! `file:line:col`, no panic, and no write reaching the API (the emulator's
 //! stats). See `tests/bad-inputs/README.md` for what each file gets wrong.
-#![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};

@@ -1,17 +1,7 @@
 //! The binary without any API: validate, show, completions, usage errors.
-#![allow(clippy::unwrap_used, clippy::expect_used)]
 
-use assert_cmd::Command;
+use crate::support::cda;
 use std::path::Path;
-
-fn cda() -> Command {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_cda"));
-    cmd.env_remove("CDA_ENDPOINT")
-        .env_remove("CTYUN_AK")
-        .env_remove("CTYUN_SK")
-        .env("NO_COLOR", "1");
-    cmd
-}
 
 fn fixtures() -> &'static Path {
     Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/../../tests/fixtures"))
