@@ -8,6 +8,7 @@
 
 use crate::cli::ColorChoice;
 use indicatif::ProgressDrawTarget;
+use plan::render::HumanOptions;
 use std::fmt;
 use std::io::{self, IsTerminal, Write};
 
@@ -61,9 +62,11 @@ impl Printer {
         Stderr(())
     }
 
-    /// Whether renderings on stdout carry colour.
-    pub fn color_stdout(self) -> bool {
-        self.stdout_color
+    /// How plans and drift reports are rendered on stdout: coloured or not.
+    pub fn human_options(self) -> HumanOptions {
+        HumanOptions {
+            color: self.stdout_color,
+        }
     }
 
     /// Whether diagnostics and logs on stderr carry colour.
@@ -76,6 +79,7 @@ impl Printer {
         self.interactive
     }
 
+    /// Bar or lines, from whether stderr is a terminal.
     pub fn progress(self) -> ProgressMode {
         self.progress
     }

@@ -13,7 +13,7 @@ use crate::printer::Printer;
 use crate::progress::Reporter;
 use crate::session::Session;
 use anyhow::Context as _;
-use plan::render::{self, HumanOptions};
+use plan::render;
 use plan::Plan;
 use std::io::{self, BufRead, Write};
 use std::path::Path;
@@ -42,10 +42,8 @@ pub async fn run(
         };
         let session = Session::connect(global).await?;
         let (plan, _) = common::make_plan(&session, &state).await?;
-        let human = HumanOptions {
-            color: printer.color_stdout(),
-        };
-        write!(printer.stdout(), "{}", render::human(&plan, &human))?;
+        let human = render::human(&plan, &printer.human_options());
+        write!(printer.stdout(), "{human}")?;
         (plan, session, true)
     } else if let Some(path) = &args.planfile {
         let saved = common::load_planfile(path)?;

@@ -6,7 +6,7 @@ use crate::exit::Status;
 use crate::printer::Printer;
 use crate::session::Session;
 use anyhow::Context as _;
-use plan::render::{self, HumanOptions};
+use plan::render;
 use std::io::Write as _;
 
 pub async fn run(args: &PlanArgs, global: &GlobalArgs, printer: Printer) -> anyhow::Result<Status> {
@@ -16,9 +16,7 @@ pub async fn run(args: &PlanArgs, global: &GlobalArgs, printer: Printer) -> anyh
     };
     let session = Session::connect(global).await?;
     let (plan, _inventory) = common::make_plan(&session, &state).await?;
-    let human = HumanOptions {
-        color: printer.color_stdout(),
-    };
+    let human = printer.human_options();
 
     if args.refresh_only {
         // Drift: what the live estate has that the file does not say.

@@ -4,7 +4,7 @@ use crate::cli::ShowArgs;
 use crate::commands::common;
 use crate::exit::Status;
 use crate::printer::Printer;
-use plan::render::{self, HumanOptions};
+use plan::render;
 use std::io::Write as _;
 
 pub fn run(args: &ShowArgs, printer: Printer) -> anyhow::Result<Status> {
@@ -12,10 +12,8 @@ pub fn run(args: &ShowArgs, printer: Printer) -> anyhow::Result<Status> {
     if args.json {
         writeln!(printer.stdout(), "{}", render::json(&saved.plan))?;
     } else {
-        let human = HumanOptions {
-            color: printer.color_stdout(),
-        };
-        write!(printer.stdout(), "{}", render::human(&saved.plan, &human))?;
+        let human = render::human(&saved.plan, &printer.human_options());
+        write!(printer.stdout(), "{human}")?;
     }
     Ok(Status::Success)
 }
