@@ -1,10 +1,10 @@
 //! The binary without any API: validate, show, completions, usage errors.
 
-use crate::support::cda;
-use std::path::Path;
+use crate::support::{cda, repo_root};
+use std::path::PathBuf;
 
-fn fixtures() -> &'static Path {
-    Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/../../tests/fixtures"))
+fn fixtures() -> PathBuf {
+    repo_root().join("tests/fixtures")
 }
 
 #[test]
@@ -30,7 +30,7 @@ fn validate_reports_every_problem_with_file_line_col() {
 
 #[test]
 fn validate_accepts_the_quickstart() {
-    let root = fixtures().join("../..");
+    let root = repo_root();
     let out = cda()
         .current_dir(&root)
         .args(["validate", "-f", "examples/quickstart.yaml"])
