@@ -1,4 +1,4 @@
-//! Soak runner (not run in CI): the fault test of `tests/faults.rs` for
+//! Soak runner (not run in CI): the fault test of `tests/it/faults.rs` for
 //! many seeds. Build release once, then:
 //!
 //! ```sh
@@ -11,7 +11,7 @@
 //! a check.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-#[path = "../../../tests/support/estate.rs"]
+#[path = "../../../tests/it/support/estate.rs"]
 mod estate;
 
 use std::collections::BTreeMap;

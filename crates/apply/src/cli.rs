@@ -1,12 +1,10 @@
 //! Command-line definitions (clap derive). Kept apart from the commands so the
 //! whole surface can be read in one place and turned into completions.
 
+use cda_api::DEFAULT_ENDPOINT;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use std::net::SocketAddr;
 use std::path::PathBuf;
-
-/// The production endpoint of the CTyun CDA OpenAPI.
-pub const DEFAULT_ENDPOINT: &str = "https://cda-global.ctapi.ctyun.cn";
 
 /// Plan and apply CTyun Cloud Dedicated Access (云专线) changes from a YAML file in git.
 #[derive(Debug, Parser)]

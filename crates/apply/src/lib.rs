@@ -9,12 +9,15 @@ pub mod executor;
 pub mod exit;
 pub mod journal;
 pub mod lock;
-pub mod output;
+pub mod paths;
+pub mod printer;
 pub mod progress;
 pub mod refresh;
 pub mod session;
 
 use clap::Parser;
+use printer::Printer;
+use std::io::Write as _;
 use std::process::ExitCode;
 
 /// Parse the command line, run one command, and turn the result into an exit
@@ -34,8 +37,8 @@ pub fn run() -> ExitCode {
             .into();
         }
     };
-    let output = output::Output::detect(cli.global.color);
-    init_tracing(cli.global.verbose, output.color_stderr());
+    let printer = Printer::detect(cli.global.color);
+    init_tracing(cli.global.verbose, printer);
 
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .enable_all()
@@ -43,22 +46,25 @@ pub fn run() -> ExitCode {
     {
         Ok(rt) => rt,
         Err(e) => {
-            eprintln!("error: cannot start the async runtime: {e}");
+            let _ = writeln!(
+                printer.stderr(),
+                "error: cannot start the async runtime: {e}"
+            );
             return exit::Status::Failure.into();
         }
     };
-    let status = runtime.block_on(commands::dispatch(cli, output));
+    let status = runtime.block_on(commands::dispatch(cli, printer));
     match status {
         Ok(status) => status.into(),
         Err(e) => {
-            eprintln!("error: {e:#}");
+            let _ = writeln!(printer.stderr(), "error: {e:#}");
             exit::Status::Failure.into()
         }
     }
 }
 
 /// Logs go to stderr so stdout stays machine-readable (`--json`).
-fn init_tracing(verbose: u8, ansi: bool) {
+fn init_tracing(verbose: u8, printer: Printer) {
     use tracing_subscriber::EnvFilter;
     let filter = match verbose {
         0 => EnvFilter::try_from_env("CDA_LOG").unwrap_or_else(|_| EnvFilter::new("warn")),
@@ -69,8 +75,8 @@ fn init_tracing(verbose: u8, ansi: bool) {
     };
     let _ = tracing_subscriber::fmt()
         .with_env_filter(filter)
-        .with_writer(std::io::stderr)
-        .with_ansi(ansi)
+        .with_writer(move || printer.stderr())
+        .with_ansi(printer.color_stderr())
         .with_target(verbose >= 2)
         .try_init();
 }

@@ -1,21 +1,23 @@
-//! Apply progress: a bar on a terminal, one plain line per event otherwise
-//! (CI logs keep every line; a bar would be a mess of carriage returns).
+//! Apply progress, in the form the [`Printer`] chose: a bar on a terminal,
+//! one plain line per event otherwise.
 
 use crate::executor::{ActionStatus, Progress};
-use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+use crate::printer::{Printer, ProgressMode};
+use indicatif::{ProgressBar, ProgressStyle};
 use plan::{Action, ChangeKind};
+use std::io::Write as _;
 
 pub enum Reporter {
     Bar(ProgressBar),
-    Lines,
+    Lines(Printer),
 }
 
 impl Reporter {
-    pub fn new(actions: usize, bars: bool) -> Reporter {
-        if !bars {
-            return Reporter::Lines;
+    pub fn new(actions: usize, printer: Printer) -> Reporter {
+        if printer.progress() == ProgressMode::Lines {
+            return Reporter::Lines(printer);
         }
-        let bar = ProgressBar::with_draw_target(Some(actions as u64), ProgressDrawTarget::stderr());
+        let bar = ProgressBar::with_draw_target(Some(actions as u64), printer.progress_target());
         let style = ProgressStyle::with_template("{spinner} [{bar:30}] {pos}/{len} {wide_msg}")
             .unwrap_or_else(|_| ProgressStyle::default_bar())
             .progress_chars("=> ");
@@ -56,7 +58,16 @@ impl Progress for Reporter {
             Reporter::Bar(bar) => {
                 bar.set_message(format!("{} {}", verbs(action.change).0, action.address))
             }
-            Reporter::Lines => println!("{}: {}...", action.address, verbs(action.change).0),
+            Reporter::Lines(printer) => {
+                // A closed stdout must not stop an apply halfway: the journal
+                // records every call and the exit status still tells.
+                let _ = writeln!(
+                    printer.stdout(),
+                    "{}: {}...",
+                    action.address,
+                    verbs(action.change).0
+                );
+            }
         }
     }
 
@@ -67,7 +78,9 @@ impl Progress for Reporter {
                 bar.println(line);
                 bar.inc(1);
             }
-            Reporter::Lines => println!("{line}"),
+            Reporter::Lines(printer) => {
+                let _ = writeln!(printer.stdout(), "{line}");
+            }
         }
     }
 }

@@ -8,53 +8,52 @@ use crate::executor::{self, ActionStatus, Backend, Summary};
 use crate::exit::Status;
 use crate::journal::Journal;
 use crate::lock::Lock;
-use crate::output::Output;
+use crate::paths::STATE_DIR;
+use crate::printer::Printer;
 use crate::progress::Reporter;
 use crate::session::Session;
 use anyhow::Context as _;
-use plan::render::{self, HumanOptions};
+use plan::render;
 use plan::Plan;
-use std::io::{BufRead, Write};
+use std::io::{self, BufRead, Write};
 use std::path::Path;
 use std::sync::Arc;
 
-/// Where cda keeps its per-directory state (lock, journals, emulator state).
-pub const STATE_DIR: &str = ".cda";
-
-pub async fn run(args: &ApplyArgs, global: &GlobalArgs, output: Output) -> anyhow::Result<Status> {
+pub async fn run(
+    args: &ApplyArgs,
+    global: &GlobalArgs,
+    printer: Printer,
+) -> anyhow::Result<Status> {
     // A dry run sends no write, so it does not need the lock.
     let _lock = if args.dry_run {
         None
     } else {
         let (lock, warning) = Lock::acquire(Path::new(STATE_DIR))?;
         if let Some(w) = warning {
-            eprintln!("warning: {w}");
+            writeln!(printer.stderr(), "warning: {w}")?;
         }
         Some(lock)
     };
 
     let (plan, session, from_file) = if let Some(file) = &args.file {
-        let (state, _) = match common::load_desired(file, output) {
+        let (state, _) = match common::load_desired(file, printer) {
             Ok(loaded) => loaded,
             Err(status) => return Ok(status),
         };
         let session = Session::connect(global).await?;
         let (plan, _) = common::make_plan(&session, &state).await?;
-        print!(
-            "{}",
-            render::human(
-                &plan,
-                &HumanOptions {
-                    color: output.color
-                }
-            )
-        );
+        let human = render::human(&plan, &printer.human_options());
+        write!(printer.stdout(), "{human}")?;
         (plan, session, true)
     } else if let Some(path) = &args.planfile {
         let saved = common::load_planfile(path)?;
         if saved.is_expired(chrono::Utc::now()) {
             let at = saved.expires_at.map(|t| t.to_rfc3339()).unwrap_or_default();
-            eprintln!("error: the saved plan {} expired at {at}; nothing was applied. Run `cda plan` again.", path.display());
+            writeln!(
+                printer.stderr(),
+                "error: the saved plan {} expired at {at}; nothing was applied. Run `cda plan` again.",
+                path.display()
+            )?;
             return Ok(Status::StalePlan);
         }
         let session = Session::connect(global).await?;
@@ -62,14 +61,16 @@ pub async fn run(args: &ApplyArgs, global: &GlobalArgs, output: Output) -> anyho
         let inventory = common::read_estate(&session, &scope).await?;
         let changed = plan::planfile::stale(&saved.plan, &inventory);
         if !changed.is_empty() {
-            eprintln!(
+            let mut err = printer.stderr();
+            writeln!(
+                err,
                 "error: the live estate changed since the plan {} was made; nothing was applied. Changed:",
                 path.display()
-            );
+            )?;
             for address in &changed {
-                eprintln!("  - {address}");
+                writeln!(err, "  - {address}")?;
             }
-            eprintln!("Run `cda plan` again.");
+            writeln!(err, "Run `cda plan` again.")?;
             return Ok(Status::StalePlan);
         }
         (saved.plan, session, false)
@@ -78,7 +79,7 @@ pub async fn run(args: &ApplyArgs, global: &GlobalArgs, output: Output) -> anyho
     };
 
     if plan.is_empty() {
-        println!("No changes. Nothing to apply.");
+        writeln!(printer.stdout(), "No changes. Nothing to apply.")?;
         session.close().await;
         return Ok(Status::Success);
     }
@@ -86,9 +87,10 @@ pub async fn run(args: &ApplyArgs, global: &GlobalArgs, output: Output) -> anyho
     if let Some(max) = args.max_destroy {
         let destroys = common::destroy_count(&plan);
         if destroys > max {
-            eprintln!(
+            writeln!(
+                printer.stderr(),
                 "error: the plan deletes or replaces {destroys} objects, more than --max-destroy {max}; nothing was applied"
-            );
+            )?;
             return Ok(Status::Failure);
         }
     }
@@ -101,21 +103,22 @@ pub async fn run(args: &ApplyArgs, global: &GlobalArgs, output: Output) -> anyho
             account,
             true,
         );
-        print_dry_run(&plan, &backend).await?;
+        print_dry_run(printer, &plan, &backend).await?;
         session.close().await;
         return Ok(Status::Success);
     }
 
     if from_file && !args.auto_approve {
-        if !output.interactive {
-            eprintln!(
+        if !printer.interactive() {
+            writeln!(
+                printer.stderr(),
                 "error: stdin is not a terminal, so cda cannot ask for approval; \
                  pass --auto-approve to apply without asking. Nothing was applied."
-            );
+            )?;
             return Ok(Status::Failure);
         }
-        if !approved()? {
-            eprintln!("Apply cancelled. Nothing was applied.");
+        if !approved(printer)? {
+            writeln!(printer.stderr(), "Apply cancelled. Nothing was applied.")?;
             return Ok(Status::Failure);
         }
     }
@@ -134,7 +137,7 @@ pub async fn run(args: &ApplyArgs, global: &GlobalArgs, output: Output) -> anyho
         account,
         false,
     ));
-    let reporter = Reporter::new(plan.actions.len(), output.progress_bars);
+    let reporter = Reporter::new(plan.actions.len(), printer);
     let options = executor::Options {
         parallelism: usize::from(args.parallelism),
         ..Default::default()
@@ -148,7 +151,15 @@ pub async fn run(args: &ApplyArgs, global: &GlobalArgs, output: Output) -> anyho
     )
     .await;
     reporter.finish();
-    print_summary(&summary, journal.path());
+    if let Err(e) = print_summary(printer, &summary, journal.path()) {
+        // The calls are made: their outcome, not a closed stdout, decides
+        // the exit status, and the journal holds every call.
+        writeln!(
+            printer.stderr(),
+            "warning: the apply summary was not shown ({e}); the journal {} records every call",
+            journal.path().display()
+        )?;
+    }
     session.close().await;
     Ok(if summary.success() {
         Status::Success
@@ -157,20 +168,24 @@ pub async fn run(args: &ApplyArgs, global: &GlobalArgs, output: Output) -> anyho
     })
 }
 
-fn approved() -> anyhow::Result<bool> {
-    print!("\nDo you want to apply these changes? Only 'yes' will be accepted.\n  Enter a value: ");
-    std::io::stdout().flush()?;
+fn approved(printer: Printer) -> anyhow::Result<bool> {
+    // The printer flushes, so the prompt shows before we wait for the answer.
+    write!(
+        printer.stdout(),
+        "\nDo you want to apply these changes? Only 'yes' will be accepted.\n  Enter a value: "
+    )?;
     let mut answer = String::new();
-    std::io::stdin().lock().read_line(&mut answer)?;
+    io::stdin().lock().read_line(&mut answer)?;
     Ok(answer.trim() == "yes")
 }
 
-async fn print_dry_run(plan: &Plan, backend: &ApiBackend) -> anyhow::Result<()> {
+async fn print_dry_run(printer: Printer, plan: &Plan, backend: &ApiBackend) -> anyhow::Result<()> {
     let total: usize = plan.actions.iter().map(|a| a.calls.len()).sum();
-    println!(
+    writeln!(
+        printer.stdout(),
         "\nDry run: {total} call{} in this order; nothing is sent.\n",
         if total == 1 { "" } else { "s" }
-    );
+    )?;
     let mut n = 0;
     for action in &plan.actions {
         for op in &action.calls {
@@ -179,22 +194,28 @@ async fn print_dry_run(plan: &Plan, backend: &ApiBackend) -> anyhow::Result<()> 
                 .prepare(op)
                 .await
                 .map_err(|e| anyhow::anyhow!("{}: {}", action.address, e.message))?;
-            println!(
+            let mut out = printer.stdout();
+            writeln!(
+                out,
                 "{n:>3}. {} {}    # {}",
                 prepared.method, prepared.path, action.address
-            );
-            println!("     {}", serde_json::to_string(&prepared.body)?);
+            )?;
+            writeln!(out, "     {}", serde_json::to_string(&prepared.body)?)?;
         }
     }
     Ok(())
 }
 
-fn print_summary(summary: &Summary, journal: &Path) {
+fn print_summary(printer: Printer, summary: &Summary, journal: &Path) -> io::Result<()> {
+    let mut out = printer.stdout();
     let (done, failed, skipped) = (summary.done(), summary.failed(), summary.skipped());
     if summary.success() {
-        println!("\nApply complete: {done} done, 0 failed, 0 skipped.");
+        writeln!(out, "\nApply complete: {done} done, 0 failed, 0 skipped.")?;
     } else {
-        println!("\nApply finished with errors: {done} done, {failed} failed, {skipped} skipped.");
+        writeln!(
+            out,
+            "\nApply finished with errors: {done} done, {failed} failed, {skipped} skipped."
+        )?;
     }
     for report in &summary.actions {
         let ids = if report.request_ids.is_empty() {
@@ -203,17 +224,23 @@ fn print_summary(summary: &Summary, journal: &Path) {
             format!(" [request {}]", report.request_ids.join(", "))
         };
         match &report.status {
-            ActionStatus::Done => println!("  done     {}{ids}", report.address),
+            ActionStatus::Done => writeln!(out, "  done     {}{ids}", report.address)?,
             ActionStatus::Failed { error } => {
-                println!("  failed   {}{ids}: {error}", report.address)
+                writeln!(out, "  failed   {}{ids}: {error}", report.address)?
             }
-            ActionStatus::Skipped { because } => {
-                println!("  skipped  {} ({because} did not complete)", report.address)
-            }
+            ActionStatus::Skipped { because } => writeln!(
+                out,
+                "  skipped  {} ({because} did not complete)",
+                report.address
+            )?,
         }
     }
-    println!("Journal: {}", journal.display());
+    writeln!(out, "Journal: {}", journal.display())?;
     if !summary.success() {
-        println!("Run `cda apply` again once the cause is fixed: the new plan contains only what is left.");
+        writeln!(
+            out,
+            "Run `cda apply` again once the cause is fixed: the new plan contains only what is left."
+        )?;
     }
+    Ok(())
 }

@@ -1,7 +1,7 @@
 //! Steps shared by several commands: load the file, read the estate, plan.
 
 use crate::calls::resolve_secret;
-use crate::output::Output;
+use crate::printer::Printer;
 use crate::refresh::{self, Scope};
 use crate::session::Session;
 use anyhow::Context as _;
@@ -11,6 +11,7 @@ use plan::diff::PlanOptions;
 use plan::model::SecretRef;
 use plan::{DesiredState, Inventory, Plan};
 use std::collections::BTreeMap;
+use std::io::Write as _;
 use std::path::Path;
 
 use crate::exit::Status;
@@ -20,7 +21,7 @@ pub const REFRESH_CONCURRENCY: usize = 8;
 
 /// Load and validate a desired-state file; on failure print every
 /// diagnostic to stderr and return the exit status.
-pub fn load_desired(path: &Path, output: Output) -> Result<(DesiredState, String), Status> {
+pub fn load_desired(path: &Path, printer: Printer) -> Result<(DesiredState, String), Status> {
     // The loader's reader caps the size before reading it all and reports
     // bad bytes (not UTF-8) at `file:line:col` like any other problem.
     let parsed = desired::read_file(path).and_then(|text| {
@@ -29,9 +30,10 @@ pub fn load_desired(path: &Path, output: Output) -> Result<(DesiredState, String
     match parsed {
         Ok((state, text)) => Ok((state, plan::planfile::desired_hash(text.as_bytes()))),
         Err(diagnostics) => {
-            eprint!(
+            let _ = write!(
+                printer.stderr(),
                 "{}",
-                render_diagnostics(&diagnostics, output.color_stderr())
+                render_diagnostics(&diagnostics, printer.color_stderr())
             );
             Err(Status::Failure)
         }

@@ -4,10 +4,16 @@
 use crate::cli::{ExportArgs, GlobalArgs};
 use crate::commands::common;
 use crate::exit::Status;
+use crate::printer::Printer;
 use crate::session::Session;
 use anyhow::Context as _;
+use std::io::Write as _;
 
-pub async fn run(args: &ExportArgs, global: &GlobalArgs) -> anyhow::Result<Status> {
+pub async fn run(
+    args: &ExportArgs,
+    global: &GlobalArgs,
+    printer: Printer,
+) -> anyhow::Result<Status> {
     let session = Session::connect(global).await?;
     let Some(region) = args
         .region
@@ -21,19 +27,20 @@ pub async fn run(args: &ExportArgs, global: &GlobalArgs) -> anyhow::Result<Statu
     let export = plan::export::export(&inventory, &region, scope.account.as_deref());
     let yaml = plan::export::to_yaml(&export.state)?;
     for warning in &export.warnings {
-        eprintln!("warning: {warning}");
+        writeln!(printer.stderr(), "warning: {warning}")?;
     }
     match &args.out {
         Some(path) => {
             std::fs::write(path, &yaml).with_context(|| format!("writing {}", path.display()))?;
-            eprintln!(
+            writeln!(
+                printer.stderr(),
                 "Wrote {} ({} lines, {} gateways).",
                 path.display(),
                 export.state.physical_lines.len(),
                 export.state.gateways.len()
-            );
+            )?;
         }
-        None => print!("{yaml}"),
+        None => write!(printer.stdout(), "{yaml}")?,
     }
     session.close().await;
     Ok(Status::Success)

@@ -11,17 +11,17 @@ pub mod validate;
 
 use crate::cli::{Cli, Command};
 use crate::exit::Status;
-use crate::output::Output;
+use crate::printer::Printer;
 
-pub async fn dispatch(cli: Cli, output: Output) -> anyhow::Result<Status> {
+pub async fn dispatch(cli: Cli, printer: Printer) -> anyhow::Result<Status> {
     let global = &cli.global;
     match &cli.command {
-        Command::Validate(args) => Ok(validate::run(args, output)),
-        Command::Plan(args) => plan::run(args, global, output).await,
-        Command::Apply(args) => apply::run(args, global, output).await,
-        Command::Show(args) => show::run(args, output),
-        Command::Export(args) => export::run(args, global).await,
+        Command::Validate(args) => validate::run(args, printer),
+        Command::Plan(args) => plan::run(args, global, printer).await,
+        Command::Apply(args) => apply::run(args, global, printer).await,
+        Command::Show(args) => show::run(args, printer),
+        Command::Export(args) => export::run(args, global, printer).await,
         Command::Emulator(command) => emulator::run(command).await,
-        Command::Completions(args) => Ok(completions::run(args)),
+        Command::Completions(args) => completions::run(args, printer),
     }
 }

@@ -3,28 +3,27 @@
 use crate::cli::{GlobalArgs, PlanArgs};
 use crate::commands::common;
 use crate::exit::Status;
-use crate::output::Output;
+use crate::printer::Printer;
 use crate::session::Session;
 use anyhow::Context as _;
-use plan::render::{self, HumanOptions};
+use plan::render;
+use std::io::Write as _;
 
-pub async fn run(args: &PlanArgs, global: &GlobalArgs, output: Output) -> anyhow::Result<Status> {
-    let (state, content_hash) = match common::load_desired(&args.file, output) {
+pub async fn run(args: &PlanArgs, global: &GlobalArgs, printer: Printer) -> anyhow::Result<Status> {
+    let (state, content_hash) = match common::load_desired(&args.file, printer) {
         Ok(loaded) => loaded,
         Err(status) => return Ok(status),
     };
     let session = Session::connect(global).await?;
     let (plan, _inventory) = common::make_plan(&session, &state).await?;
-    let human = HumanOptions {
-        color: output.color,
-    };
+    let human = printer.human_options();
 
     if args.refresh_only {
         // Drift: what the live estate has that the file does not say.
         if args.json {
-            println!("{}", render::json(&plan));
+            writeln!(printer.stdout(), "{}", render::json(&plan))?;
         } else {
-            print!("{}", render::drift(&plan, &human));
+            write!(printer.stdout(), "{}", render::drift(&plan, &human))?;
         }
         if let Some(path) = &args.markdown {
             std::fs::write(path, render::markdown(&plan))
@@ -34,9 +33,9 @@ pub async fn run(args: &PlanArgs, global: &GlobalArgs, output: Output) -> anyhow
     }
 
     if args.json {
-        println!("{}", render::json(&plan));
+        writeln!(printer.stdout(), "{}", render::json(&plan))?;
     } else {
-        print!("{}", render::human(&plan, &human));
+        write!(printer.stdout(), "{}", render::human(&plan, &human))?;
     }
     if let Some(path) = &args.markdown {
         std::fs::write(path, render::markdown(&plan))
@@ -51,11 +50,12 @@ pub async fn run(args: &PlanArgs, global: &GlobalArgs, output: Output) -> anyhow
         std::fs::write(path, saved.to_json())
             .with_context(|| format!("saving the plan to {}", path.display()))?;
         if !args.json {
-            println!(
+            writeln!(
+                printer.stdout(),
                 "\nSaved the plan to {}. Apply it with: cda apply {}",
                 path.display(),
                 path.display()
-            );
+            )?;
         }
     }
     session.close().await;

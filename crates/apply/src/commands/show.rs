@@ -3,23 +3,17 @@
 use crate::cli::ShowArgs;
 use crate::commands::common;
 use crate::exit::Status;
-use crate::output::Output;
-use plan::render::{self, HumanOptions};
+use crate::printer::Printer;
+use plan::render;
+use std::io::Write as _;
 
-pub fn run(args: &ShowArgs, output: Output) -> anyhow::Result<Status> {
+pub fn run(args: &ShowArgs, printer: Printer) -> anyhow::Result<Status> {
     let saved = common::load_planfile(&args.planfile)?;
     if args.json {
-        println!("{}", render::json(&saved.plan));
+        writeln!(printer.stdout(), "{}", render::json(&saved.plan))?;
     } else {
-        print!(
-            "{}",
-            render::human(
-                &saved.plan,
-                &HumanOptions {
-                    color: output.color
-                }
-            )
-        );
+        let human = render::human(&saved.plan, &printer.human_options());
+        write!(printer.stdout(), "{human}")?;
     }
     Ok(Status::Success)
 }

@@ -3,14 +3,15 @@
 use crate::cli::ValidateArgs;
 use crate::commands::common;
 use crate::exit::Status;
-use crate::output::Output;
+use crate::printer::Printer;
+use std::io::Write as _;
 
-pub fn run(args: &ValidateArgs, output: Output) -> Status {
-    match common::load_desired(&args.file, output) {
+pub fn run(args: &ValidateArgs, printer: Printer) -> anyhow::Result<Status> {
+    match common::load_desired(&args.file, printer) {
         Ok(_) => {
-            println!("{}: valid", args.file.display());
-            Status::Success
+            writeln!(printer.stdout(), "{}: valid", args.file.display())?;
+            Ok(Status::Success)
         }
-        Err(status) => status,
+        Err(status) => Ok(status),
     }
 }

@@ -1,14 +1,11 @@
 //! Saved plans (`plan --out` → `apply PLANFILE`): refused with exit 3 when
 //! stale or expired, so the same plan applied twice is refused the second
 //! time; drift reported by `--refresh-only`.
-#![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod support;
-
+use crate::support::*;
 use cda_api::types::{PhysicalLineListRequest, PhysicalLineUpdateRequest};
 use cda_api::{Client, ClientConfig, Credentials};
 use emulator::{FaultConfig, DEMO_ACCESS_KEY, DEMO_ACCOUNT, DEMO_SECRET_KEY};
-use support::*;
 
 const QUICKSTART: &str = "examples/quickstart.yaml";
 
@@ -223,7 +220,7 @@ async fn bgp_keys_are_sent_but_never_shown_and_compare_by_hash() {
 
     // The emulator received the key. That nothing cda prints or writes
     // contains it (or the SK) is checked for the whole flow in
-    // tests/security.rs.
+    // tests/it/security.rs.
     let state = serde_json::to_string(&handle.app().store()).unwrap();
     assert!(state.contains(KEY), "the key was not sent");
     // The live key is compared by hash: planning again finds nothing to do,

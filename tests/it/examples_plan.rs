@@ -1,12 +1,9 @@
 //! Every example desired-state file is validated, planned against a fresh
 //! emulator, applied, and planned again with no changes: the examples in the
 //! docs are files that work, not sketches.
-#![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod support;
-
+use crate::support::{cda_at, repo_root, run, stderr, stdout};
 use emulator::Config;
-use support::{cda_at, repo_root, run, stderr, stdout};
 
 /// The examples a user copies from; the quick start and the emulator seed are
 /// exercised by their own tests.

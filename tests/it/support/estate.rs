@@ -1,5 +1,5 @@
-//! A generated estate for the reliability runs (`tests/faults.rs`,
-//! `tests/crashes.rs` and the soak runner `crates/apply/examples/soak.rs`):
+//! A generated estate for the reliability runs (`tests/it/faults.rs`,
+//! `tests/it/crashes.rs` and the soak runner `crates/apply/examples/soak.rs`):
 //! an emulator seed, a desired-state file that plans 50+ actions against it,
 //! random fault schedules, and the checks made after each run.
 //!

@@ -1,20 +1,10 @@
 //! The binary without any API: validate, show, completions, usage errors.
-#![allow(clippy::unwrap_used, clippy::expect_used)]
 
-use assert_cmd::Command;
-use std::path::Path;
+use crate::support::{cda, repo_root};
+use std::path::PathBuf;
 
-fn cda() -> Command {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_cda"));
-    cmd.env_remove("CDA_ENDPOINT")
-        .env_remove("CTYUN_AK")
-        .env_remove("CTYUN_SK")
-        .env("NO_COLOR", "1");
-    cmd
-}
-
-fn fixtures() -> &'static Path {
-    Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/../../tests/fixtures"))
+fn fixtures() -> PathBuf {
+    repo_root().join("tests/fixtures")
 }
 
 #[test]
@@ -40,7 +30,7 @@ fn validate_reports_every_problem_with_file_line_col() {
 
 #[test]
 fn validate_accepts_the_quickstart() {
-    let root = fixtures().join("../..");
+    let root = repo_root();
     let out = cda()
         .current_dir(&root)
         .args(["validate", "-f", "examples/quickstart.yaml"])

@@ -2,12 +2,9 @@
 //! nothing written by a dry run or an aborted apply, a failed apply that a
 //! re-run completes, a lost response that is confirmed rather than resent,
 //! and the lock.
-#![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod support;
-
+use crate::support::*;
 use emulator::{FaultConfig, FaultKind, ScriptedFault};
-use support::*;
 
 const QUICKSTART: &str = "examples/quickstart.yaml";
 

@@ -1,7 +1,6 @@
 //! Where the two independent implementations of the wire format meet: every
 //! `cda-api` client method against a spawned emulator, asserting what the
 //! emulator stored and returned. A misspelt field on either side fails here.
-#![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use cda_api::types::*;
 use cda_api::{Client, ClientConfig, Credentials, Error};

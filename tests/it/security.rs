@@ -1,10 +1,8 @@
 //! Secrets never leave the process, TLS is never bypassed, loose
 //! credentials files are refused, and the emulator's signature checks hold
 //! against hand-made requests.
-#![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod support;
-
+use crate::support::*;
 use emulator::{Account, Config, FaultConfig, FaultKind, ScriptedFault, SeedSource};
 use std::io::{Read, Write};
 use std::net::TcpStream;
@@ -12,7 +10,6 @@ use std::path::Path;
 use std::process::Output;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
-use support::*;
 
 const QUICKSTART: &str = "examples/quickstart.yaml";
 const ACCESS_KEY: &str = "AKsecuritytest000000000000000001";

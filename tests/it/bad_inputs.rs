@@ -2,8 +2,8 @@
 //! `cda validate` and by `cda plan` with exit 1, a diagnostic naming
 //! `file:line:col`, no panic, and no write reaching the API (the emulator's
 //! stats). See `tests/bad-inputs/README.md` for what each file gets wrong.
-#![allow(clippy::unwrap_used, clippy::expect_used)]
 
+use crate::support::repo_root;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
@@ -408,7 +408,7 @@ const CORPUS: &[(&str, &str, &str)] = &[
 const LITERAL_BGP_KEY: &str = "s3cr3t-bgp-md5";
 
 fn corpus_dir() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/bad-inputs")
+    repo_root().join("tests/bad-inputs")
 }
 
 fn cda(dir: &Path) -> Command {
@@ -594,7 +594,7 @@ fn hostile_server(response: &'static [u8]) -> String {
 /// garbage exits 1 with the typed error, without a panic or a plan.
 #[test]
 fn plan_against_a_hostile_api_fails_cleanly() {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+    let root = repo_root();
     let cases: [(&[u8], &str); 3] = [
         (
             b"HTTP/1.1 200 OK\r\ncontent-type: text/html\r\ncontent-length: 27\r\nconnection: close\r\n\r\n<html><h1>Login</h1></html>",

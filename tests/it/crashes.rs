@@ -2,15 +2,12 @@
 //! emulator latency), then re-run: each re-run takes over the dead
 //! process's lock, converges, and nothing is created twice; the journal of
 //! the killed run is valid JSON lines up to its last complete line.
-#![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod support;
-
+use crate::support::estate::{cda_command, duplicates, estate, output, spawn_estate, DESIRED};
 use emulator::FaultConfig;
 use std::path::Path;
 use std::process::Stdio;
 use std::time::{Duration, Instant};
-use support::estate::{cda_command, duplicates, estate, output, spawn_estate, DESIRED};
 
 /// Kill after this many journal lines (0: as soon as the lock is taken,
 /// before any write). 21 points across the 130+ journal lines of the apply

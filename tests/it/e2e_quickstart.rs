@@ -1,10 +1,7 @@
 //! The quick start as a new user runs it: `--emulator` in a fresh directory,
 //! plan → apply → plan, with every rendering the binary prints snapshotted.
-#![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod support;
-
-use support::*;
+use crate::support::*;
 
 const QUICKSTART: &str = "examples/quickstart.yaml";
 

@@ -7,12 +7,9 @@
 //!
 //! The soak runner `crates/apply/examples/soak.rs` runs the same thing for
 //! hundreds of seeds; figures in docs/reliability.md.
-#![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod support;
-
+use crate::support::estate::{estate, run_seed};
 use std::path::Path;
-use support::estate::{estate, run_seed};
 
 /// Bounded for CI: a debug build on a loaded 2-core machine.
 const SEEDS: u64 = 16;
