@@ -89,6 +89,18 @@ pub trait Backend: Send + Sync + 'static {
     fn applied(&self, op: &Operation) -> impl Future<Output = Result<bool, CallError>> + Send;
 }
 
+/// The one backoff schedule in apply: `first`, doubled at each step, at
+/// most 64 × `first`. Used between a failed write and its re-read, and
+/// between line listings that wait for a new line to show.
+///
+/// Written out rather than taken from `backon`: its exponential schedule
+/// computes each delay in `f32` seconds (400.000006 ms where this gives
+/// 400 ms), and neither wait is a plain retry of one future: a re-read or a
+/// listing decides what comes next.
+pub fn doubling_delay(first: Duration, step: u32) -> Duration {
+    first.saturating_mul(1 << step.min(6))
+}
+
 /// Receives progress as actions start and finish.
 pub trait Progress: Send + Sync {
     fn started(&self, action: &Action);
@@ -372,7 +384,7 @@ async fn run_call<B: Backend>(
                     err.request_id.clone(),
                     Some(err.message.clone()),
                 )?;
-                let wait = options.backoff.saturating_mul(1 << (attempt - 1).min(6));
+                let wait = doubling_delay(options.backoff, attempt - 1);
                 tracing::warn!(
                     action = address,
                     attempt,
@@ -567,6 +579,15 @@ mod tests {
             .find(|a| a.address == address)
             .unwrap()
             .status
+    }
+
+    #[test]
+    fn backoff_doubles_up_to_64_times_the_first_wait() {
+        let first = Duration::from_millis(200);
+        let waits: Vec<u128> = (0..8)
+            .map(|step| doubling_delay(first, step).as_millis())
+            .collect();
+        assert_eq!(waits, [200, 400, 800, 1600, 3200, 6400, 12800, 12800]);
     }
 
     #[tokio::test(start_paused = true)]
