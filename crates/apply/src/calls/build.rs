@@ -132,8 +132,8 @@ impl ApiBackend {
             Operation::AddBgpRoute { gateway, route } => {
                 Call::new(self.bgp_route_add(gateway, route).await?)
             }
-            Operation::UpdateBgpRoute { id, route, .. } => {
-                Call::new(self.bgp_route_update(id, route).await?)
+            Operation::UpdateBgpRoute { gateway, id, route } => {
+                Call::new(self.bgp_route_update(gateway, id, route).await?)
             }
             Operation::DeleteBgpRoute { id, .. } => Call::new(api::BgpRouteDeleteRequest {
                 bgpid: id.clone(),
@@ -244,58 +244,41 @@ impl ApiBackend {
         gateway: &str,
         route: &BgpRouteBody,
     ) -> Result<api::BgpRouteAddRequest, CallError> {
-        let (v4, v6, multi, num) = self.bgp_parts(route).await?;
         Ok(api::BgpRouteAddRequest {
             region_id: Some(self.region.clone()),
             ip_version: route.ip_version.as_api().to_owned(),
             gateway_name: gateway.to_owned(),
             network_cidr: strings(&route.networks_v4),
             network_cidr_v6: strings(&route.networks_v6),
-            bgp_list: v4,
-            bgp_ipv6_list: v6,
-            multi_path: multi,
-            multi_path_num: num,
+            bgp_list: self.bgp_peers(&route.peers_v4).await?,
+            bgp_ipv6_list: self.bgp_peers(&route.peers_v6).await?,
+            multi_path: route.multipath.map(|_| true),
+            multi_path_num: route.multipath.map(|n| n.to_string()),
             ..Default::default()
         })
     }
 
     async fn bgp_route_update(
         &self,
+        gateway: &str,
         id: &str,
         route: &BgpRouteBody,
     ) -> Result<api::BgpRouteUpdateRequest, CallError> {
-        let (v4, v6, multi, num) = self.bgp_parts(route).await?;
+        let add = self.bgp_route_add(gateway, route).await?;
         Ok(api::BgpRouteUpdateRequest {
             bgpid: id.to_owned(),
-            ip_version: route.ip_version.as_api().to_owned(),
-            region_id: Some(self.region.clone()),
-            network_cidr: strings(&route.networks_v4),
-            network_cidr_v6: strings(&route.networks_v6),
-            bgp_list: v4,
-            bgp_ipv6_list: v6,
-            multi_path: multi,
-            multi_path_num: num,
-            ..Default::default()
+            ip_version: add.ip_version,
+            region_id: add.region_id,
+            network_cidr: add.network_cidr,
+            network_cidr_v6: add.network_cidr_v6,
+            bgp_list: add.bgp_list,
+            bgp_ipv6_list: add.bgp_ipv6_list,
+            multi_path: add.multi_path,
+            multi_path_num: add.multi_path_num,
+            multi_path_type: add.multi_path_type,
+            multi_path_ipv6: add.multi_path_ipv6,
+            multi_path_num_ipv6: add.multi_path_num_ipv6,
         })
-    }
-
-    async fn bgp_parts(
-        &self,
-        r: &BgpRouteBody,
-    ) -> Result<
-        (
-            Vec<api::BgpPeer>,
-            Vec<api::BgpPeer>,
-            Option<bool>,
-            Option<String>,
-        ),
-        CallError,
-    > {
-        let v4 = self.bgp_peers(&r.peers_v4).await?;
-        let v6 = self.bgp_peers(&r.peers_v6).await?;
-        let multi = r.multipath.map(|_| true);
-        let num = r.multipath.map(|n| n.to_string());
-        Ok((v4, v6, multi, num))
     }
 
     async fn bgp_peers(&self, peers: &[BgpPeerBody]) -> Result<Vec<api::BgpPeer>, CallError> {

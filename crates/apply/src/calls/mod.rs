@@ -1,6 +1,6 @@
 //! The real [`Backend`]: each [`Operation`] becomes one `cda-api` call.
 //!
-//! * [`build`](self) — the request for an operation ([`Call`]).
+//! * `build` — the request for an operation, held as a [`Call`].
 //! * `line_ids` — line references without an ID (lines this plan creates)
 //!   are resolved by listing lines after the creation: the API returns no
 //!   IDs.

@@ -1,7 +1,7 @@
 //! BGP routes: `bgp-route/*`.
 
 use super::Client;
-use crate::decode;
+use crate::decode::{self, shapes};
 use crate::error::Error;
 use crate::request::requests;
 use crate::types::*;
@@ -10,7 +10,7 @@ requests! {
     BgpRouteAddRequest => BGP_ROUTE_ADD -> WriteReceipt = decode::receipt;
     BgpRouteUpdateRequest => BGP_ROUTE_UPDATE -> WriteReceipt = decode::receipt;
     BgpRouteDeleteRequest => BGP_ROUTE_DELETE -> WriteReceipt = decode::receipt;
-    BgpRouteListRequest => BGP_ROUTE_LIST -> Vec<BgpRoute> = decode::bgp_route_items;
+    BgpRouteListRequest => BGP_ROUTE_LIST -> Vec<BgpRoute> = decode::merged_items(&shapes::BGP_ROUTES, decode::bgp_routes);
 }
 
 impl Client {

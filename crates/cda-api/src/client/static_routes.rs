@@ -1,7 +1,7 @@
 //! Static routes: `static-route/*`.
 
 use super::Client;
-use crate::decode;
+use crate::decode::{self, shapes};
 use crate::error::Error;
 use crate::request::requests;
 use crate::types::*;
@@ -10,7 +10,7 @@ requests! {
     StaticRouteAddRequest => STATIC_ROUTE_ADD -> WriteReceipt = decode::receipt;
     StaticRouteUpdateRequest => STATIC_ROUTE_UPDATE -> WriteReceipt = decode::receipt;
     StaticRouteDeleteRequest => STATIC_ROUTE_DELETE -> WriteReceipt = decode::receipt;
-    StaticRouteListRequest => STATIC_ROUTE_LIST -> Vec<StaticRoute> = decode::static_route_items;
+    StaticRouteListRequest => STATIC_ROUTE_LIST -> Vec<StaticRoute> = decode::merged_items(&shapes::STATIC_ROUTES, decode::static_routes);
 }
 
 impl Client {

@@ -3,12 +3,12 @@
 
 use super::shapes::ListShape;
 use super::{
-    access_points, bgp_routes, count, decode_items, find_list, health_check, return_obj,
-    static_routes, total_count, trace_id, DecodeResult,
+    access_points, count, decode_items, find_list, health_check, return_obj, total_count, trace_id,
+    DecodeResult,
 };
 use crate::endpoints::Endpoint;
 use crate::error::Error;
-use crate::types::{BgpRoute, HealthCheck, StaticRoute, WriteReceipt};
+use crate::types::{HealthCheck, WriteReceipt};
 use crate::RawResponse;
 use serde::de::DeserializeOwned;
 use serde_json::Value;
@@ -45,24 +45,16 @@ pub(crate) fn items<T: DeserializeOwned>(
     }
 }
 
-/// Static routes, one per `SRID` (flattened rows merged).
-pub(crate) fn static_route_items(
-    endpoint: &Endpoint,
-    raw: &RawResponse,
-) -> Result<Vec<StaticRoute>, Error> {
-    let shape = &super::shapes::STATIC_ROUTES;
-    let found = find_list(&raw.body, shape.containers, shape.item_keys);
-    attach(endpoint, raw, static_routes(found))
-}
-
-/// BGP routes, one per `BGPID` (flattened rows merged).
-pub(crate) fn bgp_route_items(
-    endpoint: &Endpoint,
-    raw: &RawResponse,
-) -> Result<Vec<BgpRoute>, Error> {
-    let shape = &super::shapes::BGP_ROUTES;
-    let found = find_list(&raw.body, shape.containers, shape.item_keys);
-    attach(endpoint, raw, bgp_routes(found))
+/// The items of a list found as `shape` says, rows of one object merged by
+/// `merge` (routes listed flattened, one row per next hop or peer).
+pub(crate) fn merged_items<T>(
+    shape: &'static ListShape,
+    merge: fn(Vec<Value>) -> DecodeResult<Vec<T>>,
+) -> impl Fn(&Endpoint, &RawResponse) -> Result<Vec<T>, Error> {
+    move |endpoint, raw| {
+        let found = find_list(&raw.body, shape.containers, shape.item_keys);
+        attach(endpoint, raw, merge(found))
+    }
 }
 
 /// The health-check setting, `None` when there is none.
