@@ -10,7 +10,8 @@
 //! docs/performance.md: with a permit per gateway, a gateway's health-check
 //! reads waited for its lists and the pages of the top-level lists were
 //! walked one after another). Pages after the first are fetched at once
-//! once the first page gives `totalCount`.
+//! once the first page gives `totalCount`
+//! ([`Client::all_pages_concurrently`]).
 //!
 //! Secrets never enter the inventory: a live BGP key is hashed with
 //! [`plan::secret_hash`] as soon as it is decoded and the plaintext dropped.
@@ -77,12 +78,8 @@ pub async fn refresh(client: &Arc<Client>, scope: &Scope) -> Result<Inventory, R
         ..Default::default()
     };
     let (lines, gateways) = tokio::try_join!(
-        all_pages(client, &permits, line_req, |c, r, n, s| async move {
-            c.physical_line_list(&r, n, s).await
-        }),
-        all_pages(client, &permits, gateway_req, |c, r, n, s| async move {
-            c.gateway_list(&r, n, s).await
-        })
+        client.all_pages_concurrently(&line_req, &permits),
+        client.all_pages_concurrently(&gateway_req, &permits)
     )?;
 
     let lines: Vec<LiveLine> = lines
@@ -134,77 +131,6 @@ async fn limited<T>(
         .await
         .map_err(|e| RefreshError::Task(e.to_string()))?;
     Ok(call.await?)
-}
-
-/// Upper bound on pages, against a server that ignores `pageNo`.
-const MAX_PAGES: u32 = 1000;
-
-/// Every item of a paged list: the first page, then — once `totalCount` is
-/// known — all further pages at once, then (if the server sent no total, or
-/// fewer items than it said) page after page until an empty one.
-async fn all_pages<R, T, F, Fut>(
-    client: &Arc<Client>,
-    permits: &Arc<Semaphore>,
-    request: R,
-    fetch: F,
-) -> Result<Vec<T>, RefreshError>
-where
-    R: Clone + Send + Sync + 'static,
-    T: Send + 'static,
-    F: Fn(Arc<Client>, R, u32, u32) -> Fut + Clone + Send + Sync + 'static,
-    Fut: std::future::Future<Output = Result<cda_api::Page<T>, cda_api::Error>> + Send,
-{
-    let size = client.config().page_size.max(1);
-    let first = limited(permits, fetch(Arc::clone(client), request.clone(), 1, size)).await?;
-    let total = first.total_count;
-    // A server may clamp pageSize: the first page's length is the real stride.
-    let stride = first.items.len() as u64;
-    let mut items = first.items;
-    let mut next = 2;
-    if let Some(total) = total.filter(|&t| stride > 0 && t > stride) {
-        let pages = u32::try_from(total.div_ceil(stride))
-            .unwrap_or(MAX_PAGES)
-            .min(MAX_PAGES);
-        let mut tasks = JoinSet::new();
-        for page_no in 2..=pages {
-            let (client, permits, request, fetch) = (
-                Arc::clone(client),
-                Arc::clone(permits),
-                request.clone(),
-                fetch.clone(),
-            );
-            tasks.spawn(async move {
-                let page = limited(&permits, fetch(client, request, page_no, size)).await?;
-                Ok::<_, RefreshError>((page_no, page.items))
-            });
-        }
-        let mut pages_read = Vec::new();
-        while let Some(joined) = tasks.join_next().await {
-            pages_read.push(joined.map_err(|e| RefreshError::Task(e.to_string()))??);
-        }
-        pages_read.sort_by_key(|(page_no, _)| *page_no);
-        for (_, page) in pages_read {
-            items.extend(page);
-        }
-        next = pages + 1;
-    }
-    if stride == 0 {
-        return Ok(items);
-    }
-    // No total, or fewer items than announced: walk on until an empty page.
-    while total.is_none_or(|t| (items.len() as u64) < t) && next <= MAX_PAGES {
-        let page = limited(
-            permits,
-            fetch(Arc::clone(client), request.clone(), next, size),
-        )
-        .await?;
-        if page.items.is_empty() {
-            break;
-        }
-        items.extend(page.items);
-        next += 1;
-    }
-    Ok(items)
 }
 
 async fn read_gateway(

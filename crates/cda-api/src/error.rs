@@ -60,6 +60,14 @@ pub enum Error {
         request_id: String,
         reason: String,
     },
+    /// A task fetching pages side by side
+    /// ([`crate::Client::all_pages_concurrently`]) failed: it panicked, or
+    /// the caller's limit on calls in flight was closed.
+    #[error("{endpoint}: a task fetching pages failed: {message}")]
+    Task {
+        endpoint: &'static str,
+        message: String,
+    },
     /// Invalid client configuration (endpoint URL, plain HTTP to a non-loopback
     /// host, …).
     #[error("configuration: {0}")]
@@ -96,6 +104,7 @@ impl Error {
             Error::Timeout { .. } | Error::Transport { .. } => true,
             Error::Decode { .. }
             | Error::UnknownOutcome { .. }
+            | Error::Task { .. }
             | Error::Config(_)
             | Error::Credentials(_) => false,
         }
@@ -121,7 +130,7 @@ impl Error {
             | Error::Transport { request_id, .. }
             | Error::Decode { request_id, .. }
             | Error::UnknownOutcome { request_id, .. } => Some(request_id),
-            Error::Config(_) | Error::Credentials(_) => None,
+            Error::Task { .. } | Error::Config(_) | Error::Credentials(_) => None,
         }
     }
 
@@ -133,7 +142,8 @@ impl Error {
             | Error::Timeout { endpoint, .. }
             | Error::Transport { endpoint, .. }
             | Error::Decode { endpoint, .. }
-            | Error::UnknownOutcome { endpoint, .. } => Some(endpoint),
+            | Error::UnknownOutcome { endpoint, .. }
+            | Error::Task { endpoint, .. } => Some(endpoint),
             Error::Config(_) | Error::Credentials(_) => None,
         }
     }

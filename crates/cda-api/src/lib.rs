@@ -3,8 +3,13 @@
 //!
 //! * [`signing`] — pure signing functions (REFERENCE §5.1).
 //! * [`endpoints`] — the one table of endpoints (method, path, placement).
-//! * [`types`] — request/response types with REFERENCE's field spellings.
-//! * [`Client`] — one async method per endpoint; reads retried, writes never.
+//! * [`types`] — request/response types with REFERENCE's field spellings,
+//!   one file per resource.
+//! * [`ApiRequest`] — each request type tied to its endpoint and response
+//!   type; [`Client::send`] sends any of them, [`AnyRequest`] holds any of
+//!   them.
+//! * [`Client`] — one async method per endpoint; reads retried, writes never;
+//!   paginated lists walked in sequence or side by side.
 //! * [`wire_preview`] / [`redact`] — the exact request without sending it,
 //!   and secret masking for display and logs.
 //!
@@ -16,15 +21,18 @@ mod de;
 mod decode;
 pub mod endpoints;
 pub mod error;
+mod request;
 pub mod signing;
 pub mod types;
 pub mod wire;
 
 pub use client::{
-    Client, ClientConfig, RawResponse, DEFAULT_ENDPOINT, DEFAULT_PAGE_SIZE, MAX_RESPONSE_BYTES,
+    Client, ClientConfig, RawResponse, DEFAULT_ENDPOINT, DEFAULT_PAGE_SIZE, MAX_PAGES,
+    MAX_RESPONSE_BYTES,
 };
 pub use credentials::Credentials;
 pub use endpoints::Endpoint;
 pub use error::Error;
+pub use request::{AnyRequest, ApiRequest, Paged, PagedRequest};
 pub use types::{Page, WriteReceipt};
 pub use wire::{redact, wire_preview, WirePreview};

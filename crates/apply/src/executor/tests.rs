@@ -1,0 +1,337 @@
+use super::*;
+use plan::action::{ChangeKind, ResourceKind};
+use std::collections::HashMap;
+use std::sync::Mutex;
+
+/// What the fake does when asked to create gateway `name`.
+#[derive(Clone, Copy)]
+enum Script {
+    /// Refused by the API.
+    Refuse,
+    /// Committed, but the response is lost (once).
+    LoseResponse,
+    /// Fails transiently without committing, `n` times.
+    Transient(u32),
+}
+
+#[derive(Default)]
+struct Fake {
+    scripts: Mutex<HashMap<String, Script>>,
+    live: Mutex<HashSet<String>>,
+    sends: Mutex<Vec<String>>,
+    in_flight: Mutex<(usize, HashMap<String, usize>)>,
+    max_in_flight: Mutex<(usize, usize)>,
+}
+
+fn name_of(op: &Operation) -> String {
+    match op {
+        Operation::CreateGateway { name, .. } | Operation::DeleteGateway { name } => name.clone(),
+        _ => unreachable!("the fake only knows gateways"),
+    }
+}
+
+impl Backend for Fake {
+    type Call = Operation;
+    async fn prepare(&self, op: &Operation) -> Result<Prepared<Operation>, CallError> {
+        Ok(Prepared {
+            method: "POST",
+            path: "/v4/cda/gateway/add",
+            body: serde_json::json!({ "gatewayName": name_of(op) }),
+            call: op.clone(),
+        })
+    }
+    async fn send(&self, op: &Operation) -> Result<Option<String>, CallError> {
+        let name = name_of(op);
+        // The gateway key for concurrency tracking is the prefix before '-'.
+        let gateway = name.split('-').next().unwrap_or_default().to_string();
+        {
+            let mut f = self.in_flight.lock().unwrap();
+            f.0 += 1;
+            let g = f.1.entry(gateway.clone()).or_default();
+            *g += 1;
+            let per_gateway = *g;
+            let mut m = self.max_in_flight.lock().unwrap();
+            m.0 = m.0.max(f.0);
+            m.1 = m.1.max(per_gateway);
+        }
+        // Hold the "connection" open so that overlapping sends overlap.
+        tokio::time::sleep(Duration::from_millis(10)).await;
+        {
+            let mut f = self.in_flight.lock().unwrap();
+            f.0 -= 1;
+            *f.1.entry(gateway).or_default() -= 1;
+        }
+        let n = self.sends.lock().unwrap().len();
+        self.sends.lock().unwrap().push(name.clone());
+        let request_id = Some(format!("req-{n}"));
+        let script = self.scripts.lock().unwrap().get(&name).copied();
+        match script {
+            Some(Script::Refuse) => Err(CallError {
+                message: "name taken".into(),
+                request_id,
+                class: ErrorClass::Permanent,
+            }),
+            Some(Script::LoseResponse) => {
+                self.scripts.lock().unwrap().remove(&name);
+                self.live.lock().unwrap().insert(name);
+                Err(CallError {
+                    message: "connection reset".into(),
+                    request_id,
+                    class: ErrorClass::UnknownOutcome,
+                })
+            }
+            Some(Script::Transient(k)) => {
+                if k <= 1 {
+                    self.scripts.lock().unwrap().remove(&name);
+                } else {
+                    self.scripts
+                        .lock()
+                        .unwrap()
+                        .insert(name, Script::Transient(k - 1));
+                }
+                Err(CallError {
+                    message: "HTTP 503".into(),
+                    request_id,
+                    class: ErrorClass::Transient,
+                })
+            }
+            None => {
+                self.live.lock().unwrap().insert(name);
+                Ok(request_id)
+            }
+        }
+    }
+    async fn applied(&self, op: &Operation) -> Result<bool, CallError> {
+        Ok(self.live.lock().unwrap().contains(&name_of(op)))
+    }
+}
+
+struct NoProgress;
+impl Progress for NoProgress {
+    fn started(&self, _: &Action) {}
+    fn finished(&self, _: &Action, _: &ActionStatus) {}
+}
+
+/// An action creating gateway `name`, serialised on the gateway named by
+/// the part of `name` before `-`.
+fn create(id: ActionId, name: &str, depends_on: &[ActionId]) -> Action {
+    Action {
+        id,
+        address: format!("gateway.{name}"),
+        kind: ResourceKind::Gateway,
+        change: ChangeKind::Create,
+        gateway: Some(name.split('-').next().unwrap().to_string()),
+        attributes: vec![],
+        before: None,
+        after: None,
+        impact: vec![],
+        depends_on: depends_on.to_vec(),
+        calls: vec![Operation::CreateGateway {
+            name: name.into(),
+            hostname: "sw1".into(),
+            access_point: None,
+            description: None,
+        }],
+    }
+}
+
+fn plan_of(actions: Vec<Action>) -> Plan {
+    Plan {
+        format_version: plan::action::FORMAT_VERSION.into(),
+        region: "nm8".into(),
+        account: None,
+        actions,
+        unmanaged: vec![],
+        fingerprints: Default::default(),
+    }
+}
+
+fn options(parallelism: usize) -> Options {
+    Options {
+        parallelism,
+        max_attempts: 3,
+        backoff: Duration::from_millis(100),
+    }
+}
+
+fn status<'a>(summary: &'a Summary, address: &str) -> &'a ActionStatus {
+    &summary
+        .actions
+        .iter()
+        .find(|a| a.address == address)
+        .unwrap()
+        .status
+}
+
+#[test]
+fn backoff_doubles_up_to_64_times_the_first_wait() {
+    let first = Duration::from_millis(200);
+    let waits: Vec<u128> = (0..8)
+        .map(|step| doubling_delay(first, step).as_millis())
+        .collect();
+    assert_eq!(waits, [200, 400, 800, 1600, 3200, 6400, 12800, 12800]);
+}
+
+#[tokio::test(start_paused = true)]
+async fn parallelism_is_bounded() {
+    let fake = Arc::new(Fake::default());
+    let actions = (0..20).map(|i| create(i, &format!("g{i}"), &[])).collect();
+    let summary = execute(
+        &plan_of(actions),
+        Arc::clone(&fake),
+        None,
+        &NoProgress,
+        &options(3),
+    )
+    .await;
+    assert_eq!(summary.done(), 20);
+    assert_eq!(fake.max_in_flight.lock().unwrap().0, 3);
+}
+
+#[tokio::test(start_paused = true)]
+async fn writes_to_one_gateway_are_serialised() {
+    let fake = Arc::new(Fake::default());
+    let mut actions: Vec<Action> = (0..5).map(|i| create(i, &format!("a-{i}"), &[])).collect();
+    actions.extend((5..10).map(|i| create(i, &format!("b-{i}"), &[])));
+    let summary = execute(
+        &plan_of(actions),
+        Arc::clone(&fake),
+        None,
+        &NoProgress,
+        &options(10),
+    )
+    .await;
+    assert_eq!(summary.done(), 10);
+    let (total, per_gateway) = *fake.max_in_flight.lock().unwrap();
+    assert_eq!(per_gateway, 1);
+    // The two gateways did run side by side.
+    assert_eq!(total, 2);
+}
+
+#[tokio::test(start_paused = true)]
+async fn failure_skips_dependants_and_independent_branches_continue() {
+    let fake = Arc::new(Fake::default());
+    fake.scripts
+        .lock()
+        .unwrap()
+        .insert("x".into(), Script::Refuse);
+    let actions = vec![
+        create(0, "x", &[]),
+        create(1, "y", &[0]),
+        create(2, "z", &[1]),
+        create(3, "w", &[]),
+    ];
+    let summary = execute(
+        &plan_of(actions),
+        Arc::clone(&fake),
+        None,
+        &NoProgress,
+        &options(10),
+    )
+    .await;
+    assert_eq!(
+        status(&summary, "gateway.x"),
+        &ActionStatus::Failed {
+            error: "name taken".into()
+        }
+    );
+    assert_eq!(
+        status(&summary, "gateway.y"),
+        &ActionStatus::Skipped {
+            because: "gateway.x".into()
+        }
+    );
+    assert_eq!(
+        status(&summary, "gateway.z"),
+        &ActionStatus::Skipped {
+            because: "gateway.y".into()
+        }
+    );
+    assert_eq!(status(&summary, "gateway.w"), &ActionStatus::Done);
+    assert_eq!(
+        (summary.done(), summary.failed(), summary.skipped()),
+        (1, 1, 2)
+    );
+    // A refusal is not retried; skipped actions send nothing.
+    let mut sends = fake.sends.lock().unwrap().clone();
+    sends.sort();
+    assert_eq!(sends, vec!["w", "x"]);
+    let x = summary
+        .actions
+        .iter()
+        .find(|a| a.address == "gateway.x")
+        .unwrap();
+    assert_eq!(x.request_ids.len(), 1);
+}
+
+#[tokio::test(start_paused = true)]
+async fn lost_response_is_confirmed_by_a_reread_not_resent() {
+    let dir = tempfile::tempdir().unwrap();
+    let journal = Arc::new(Journal::open(&dir.path().join("j.jsonl")).unwrap());
+    let fake = Arc::new(Fake::default());
+    fake.scripts
+        .lock()
+        .unwrap()
+        .insert("x".into(), Script::LoseResponse);
+    let summary = execute(
+        &plan_of(vec![create(0, "x", &[])]),
+        Arc::clone(&fake),
+        Some(journal),
+        &NoProgress,
+        &options(1),
+    )
+    .await;
+    assert_eq!(summary.done(), 1);
+    assert_eq!(fake.sends.lock().unwrap().len(), 1);
+    let text = std::fs::read_to_string(dir.path().join("j.jsonl")).unwrap();
+    let outcomes: Vec<String> = text
+        .lines()
+        .map(|l| {
+            serde_json::from_str::<Value>(l).unwrap()["outcome"]
+                .as_str()
+                .unwrap()
+                .to_string()
+        })
+        .collect();
+    assert_eq!(outcomes, vec!["sent", "unknown", "confirmed"]);
+}
+
+#[tokio::test(start_paused = true)]
+async fn transient_failure_without_effect_is_retried() {
+    let fake = Arc::new(Fake::default());
+    fake.scripts
+        .lock()
+        .unwrap()
+        .insert("x".into(), Script::Transient(1));
+    let summary = execute(
+        &plan_of(vec![create(0, "x", &[])]),
+        Arc::clone(&fake),
+        None,
+        &NoProgress,
+        &options(1),
+    )
+    .await;
+    assert_eq!(summary.done(), 1);
+    assert_eq!(fake.sends.lock().unwrap().len(), 2);
+    assert_eq!(summary.actions[0].request_ids, vec!["req-0", "req-1"]);
+}
+
+#[tokio::test(start_paused = true)]
+async fn retries_are_bounded() {
+    let fake = Arc::new(Fake::default());
+    fake.scripts
+        .lock()
+        .unwrap()
+        .insert("x".into(), Script::Transient(100));
+    let summary = execute(
+        &plan_of(vec![create(0, "x", &[])]),
+        Arc::clone(&fake),
+        None,
+        &NoProgress,
+        &options(1),
+    )
+    .await;
+    assert_eq!(summary.failed(), 1);
+    assert_eq!(fake.sends.lock().unwrap().len(), 3);
+    assert!(!summary.success());
+}

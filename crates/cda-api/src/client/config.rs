@@ -1,0 +1,58 @@
+//! Client settings and their defaults.
+
+use crate::credentials::Credentials;
+use std::time::Duration;
+
+/// The production endpoint (one global host; the region is a request field).
+pub const DEFAULT_ENDPOINT: &str = "https://cda-global.ctapi.ctyun.cn";
+
+/// Page size used by the `*_all` helpers (PYH documents 50 as the maximum).
+pub const DEFAULT_PAGE_SIZE: u32 = 50;
+
+/// Client settings. [`ClientConfig::new`] gives the defaults.
+#[derive(Debug, Clone)]
+pub struct ClientConfig {
+    /// Base URL. `https://` anywhere; plain `http://` only to a loopback host
+    /// (the emulator).
+    pub endpoint: String,
+    pub credentials: Credentials,
+    /// Whole-request timeout.
+    pub timeout: Duration,
+    pub connect_timeout: Duration,
+    /// Total attempts for a read (1 = no retry). Writes always get one.
+    pub read_attempts: u32,
+    /// First retry delay; doubles up to `retry_max_delay`, with jitter.
+    pub retry_min_delay: Duration,
+    pub retry_max_delay: Duration,
+    /// Client-side rate limit, requests per second (`None` = unlimited).
+    pub rate_limit_per_sec: Option<u32>,
+    /// Page size for the `*_all` helpers.
+    pub page_size: u32,
+    pub user_agent: String,
+}
+
+impl ClientConfig {
+    pub fn new(credentials: Credentials) -> Self {
+        ClientConfig {
+            endpoint: DEFAULT_ENDPOINT.to_owned(),
+            credentials,
+            timeout: Duration::from_secs(30),
+            connect_timeout: Duration::from_secs(10),
+            // A refresh makes ~50 reads and stops at the first that runs
+            // out of attempts: with 4, a 40 % fault rate failed most
+            // refreshes (0.4^4 per read); 6 costs at most ~6 s more per read.
+            read_attempts: 6,
+            retry_min_delay: Duration::from_millis(200),
+            retry_max_delay: Duration::from_secs(5),
+            rate_limit_per_sec: Some(10),
+            page_size: DEFAULT_PAGE_SIZE,
+            user_agent: concat!("cda/", env!("CARGO_PKG_VERSION")).to_owned(),
+        }
+    }
+
+    /// Same settings, another base URL.
+    pub fn with_endpoint(mut self, endpoint: impl Into<String>) -> Self {
+        self.endpoint = endpoint.into();
+        self
+    }
+}
