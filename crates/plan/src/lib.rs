@@ -16,8 +16,8 @@ pub mod schema;
 pub mod testing;
 
 pub use action::{Action, ActionId, ChangeKind, Impact, Operation, Plan, ResourceKind};
-pub use diff::{plan, PlanError, PlanOptions};
-pub use inventory::Inventory;
+pub use diff::{plan, plan_normalised, PlanError, PlanOptions};
+pub use inventory::{Inventory, NormalisedInventory};
 pub use model::DesiredState;
 
 use sha2::{Digest, Sha256};
