@@ -64,15 +64,20 @@ pub(crate) const KINDS: &[(&str, Kind)] = &[
     ("health_checks", Kind::HealthChecks),
     ("routes", Kind::Routes),
 ];
+/// The file spells enums as the API does.
 pub(crate) const IP_VERSIONS: &[(&str, IpVersion)] = &[
-    ("IPV4", IpVersion::Ipv4),
-    ("IPV6", IpVersion::Ipv6),
-    ("DUALSTACK", IpVersion::DualStack),
+    (IpVersion::Ipv4.as_api(), IpVersion::Ipv4),
+    (IpVersion::Ipv6.as_api(), IpVersion::Ipv6),
+    (IpVersion::DualStack.as_api(), IpVersion::DualStack),
 ];
-pub(crate) const LINE_TYPES: &[(&str, LineType)] =
-    &[("PON", LineType::Pon), ("IPRAN", LineType::Ipran)];
-pub(crate) const PORT_TYPES: &[(&str, PortType)] =
-    &[("1G", PortType::OneG), ("10G", PortType::TenG)];
+pub(crate) const LINE_TYPES: &[(&str, LineType)] = &[
+    (LineType::Pon.as_api(), LineType::Pon),
+    (LineType::Ipran.as_api(), LineType::Ipran),
+];
+pub(crate) const PORT_TYPES: &[(&str, PortType)] = &[
+    (PortType::OneG.as_api(), PortType::OneG),
+    (PortType::TenG.as_api(), PortType::TenG),
+];
 
 /// Bandwidth range the API states for lines (Mbps); used for VPCs too.
 pub(crate) const BANDWIDTH_MAX: u64 = 999_999_999;

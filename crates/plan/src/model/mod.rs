@@ -6,6 +6,10 @@
 //!
 //! The same types derive `JsonSchema`, which is how `docs/cda.schema.json` is
 //! generated, and `Serialize`, which is how `cda export` writes a file.
+//!
+//! How the API spells the enums, both ways, is in [`wire`].
+
+pub mod wire;
 
 use ipnet::IpNet;
 use schemars::JsonSchema;
@@ -62,14 +66,6 @@ pub enum IpVersion {
 }
 
 impl IpVersion {
-    /// The API's spelling.
-    pub fn as_api(self) -> &'static str {
-        match self {
-            IpVersion::Ipv4 => "IPV4",
-            IpVersion::Ipv6 => "IPV6",
-            IpVersion::DualStack => "DUALSTACK",
-        }
-    }
     pub fn has_v4(self) -> bool {
         matches!(self, IpVersion::Ipv4 | IpVersion::DualStack)
     }
@@ -152,30 +148,12 @@ pub enum LineType {
     Ipran,
 }
 
-impl LineType {
-    pub fn as_api(self) -> &'static str {
-        match self {
-            LineType::Pon => "PON",
-            LineType::Ipran => "IPRAN",
-        }
-    }
-}
-
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
 pub enum PortType {
     #[serde(rename = "1G")]
     OneG,
     #[serde(rename = "10G")]
     TenG,
-}
-
-impl PortType {
-    pub fn as_api(self) -> &'static str {
-        match self {
-            PortType::OneG => "1G",
-            PortType::TenG => "10G",
-        }
-    }
 }
 
 /// A dedicated-line gateway and what hangs off it.
