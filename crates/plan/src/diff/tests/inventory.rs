@@ -76,3 +76,24 @@ fn is_normalised_agrees_with_normalise() {
         plan(&d2, &shuffled, &opts()).unwrap()
     );
 }
+
+#[test]
+fn normalised_inventory_is_canonical_and_plans_like_plan() {
+    let d = estate();
+    let a = live_of(&d);
+    let mut shuffled = a.clone();
+    shuffled.lines.reverse();
+    shuffled.gateways[0].static_routes.reverse();
+    let normalised = shuffled.clone().into_normalised();
+    assert!(normalised.is_normalised());
+    assert_eq!(*normalised, a);
+    assert_eq!(
+        crate::NormalisedInventory::from(shuffled.clone()),
+        normalised
+    );
+    let mut d2 = d.clone();
+    d2.physical_lines[0].bandwidth = 7;
+    let typed = plan_normalised(&d2, &normalised, &opts()).unwrap();
+    assert_eq!(typed, plan(&d2, &shuffled, &opts()).unwrap());
+    assert_eq!(normalised.into_inner(), a);
+}

@@ -6,7 +6,7 @@ mod inventory;
 mod lines;
 mod routes;
 
-use super::{plan, PlanError, PlanOptions};
+use super::{plan, plan_normalised, PlanError, PlanOptions};
 use crate::action::{Action, ChangeKind, Impact, LineRef, Operation, Plan, ResourceKind};
 use crate::inventory::{Inventory, LiveBgpRoute, LiveGateway, LiveStaticRoute, ABSENT};
 use crate::inventory::{LiveBgpPeer, LiveNextHop};
