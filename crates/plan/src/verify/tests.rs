@@ -175,7 +175,10 @@ fn gw(s: &str) -> String {
 }
 
 /// (case, operation, what the re-read found, took effect?)
-fn table() -> Vec<(&'static str, Operation, Observed, bool)> {
+type Case = (&'static str, Operation, Observed, bool);
+
+/// Lines: a create is found by name; the rest by the resolved id.
+fn line_cases() -> Vec<Case> {
     let update_line = |name: Option<&str>, bandwidth: Option<u64>| Operation::UpdateLine {
         line: line_ref("a1"),
         name: name.map(str::to_owned),
@@ -190,56 +193,9 @@ fn table() -> Vec<(&'static str, Operation, Observed, bool)> {
         gateway: gw("gw1"),
         line: line_ref("a1"),
     };
-    let add_check = Operation::AddHealthCheck {
-        gateway: gw("gw1"),
-        vpc_id: "vpc-1".into(),
-        vpc_name: None,
-        subnet: net("192.168.10.0/24"),
-        check: check(2, 5, true),
-    };
-    let update_check = Operation::UpdateHealthCheck {
-        gateway: gw("gw1"),
-        vpc_id: "vpc-1".into(),
-        check: check(3, 6, false),
-    };
-    let delete_check = Operation::DeleteHealthCheck {
-        gateway: gw("gw1"),
-        vpc_id: "vpc-1".into(),
-    };
-    let route = static_body(
-        &["10.10.0.0/16", "10.20.0.0/16"],
-        vec![hop("10.255.1.2", 10, true), hop("10.255.2.2", 20, false)],
-    );
-    let add_static = Operation::AddStaticRoute {
-        gateway: gw("gw1"),
-        route: route.clone(),
-    };
-    let update_static = Operation::UpdateStaticRoute {
-        gateway: gw("gw1"),
-        id: "sr-1".into(),
-        route,
-    };
-    let live_route = |id| {
-        live_static(
-            id,
-            &["10.20.0.0/16", "10.10.0.0/16"],
-            &[("10.255.2.2", 20), ("10.255.1.2", 10)],
-        )
-    };
-    let peers = [("10.255.1.2", 65001), ("10.255.2.2", 65002)];
-    let add_bgp = Operation::AddBgpRoute {
-        gateway: gw("gw1"),
-        route: bgp_body(IpVersion::Ipv4, &peers),
-    };
-    let update_bgp = Operation::UpdateBgpRoute {
-        gateway: gw("gw1"),
-        id: "bgp-1".into(),
-        route: bgp_body(IpVersion::Ipv4, &peers),
-    };
     let a1 = |gateway, bandwidth| listed("a1", "pl-1", gateway, bandwidth);
     let other = listed("a2", "pl-2", Some("gw1"), 300);
     vec![
-        // Lines: a create is found by name; the rest by the resolved id.
         (
             "create_line: listed by name",
             Operation::CreateLine { line: line("a1") },
@@ -340,7 +296,12 @@ fn table() -> Vec<(&'static str, Operation, Observed, bool)> {
             lines(vec![a1(Some("gw1"), 100)], "pl-1"),
             false,
         ),
-        // Gateways: present or not.
+    ]
+}
+
+/// Gateways: present or not.
+fn gateway_cases() -> Vec<Case> {
+    vec![
         (
             "create_gateway: listed",
             Operation::CreateGateway {
@@ -381,7 +342,12 @@ fn table() -> Vec<(&'static str, Operation, Observed, bool)> {
             },
             false,
         ),
-        // VPCs: an add by id, an update by its IPv4 subnets as a set.
+    ]
+}
+
+/// VPCs: an add by id, an update by its IPv4 subnets as a set.
+fn vpc_cases() -> Vec<Case> {
+    vec![
         (
             "add_vpc: listed, whatever its subnets",
             Operation::AddVpc {
@@ -444,7 +410,28 @@ fn table() -> Vec<(&'static str, Operation, Observed, bool)> {
             Observed::Vpcs(vec![live_vpc(&vpc("vpc-1", &[], &[]))]),
             false,
         ),
-        // Health checks: the timers and auto switching.
+    ]
+}
+
+/// Health checks: the timers and auto switching.
+fn check_cases() -> Vec<Case> {
+    let add_check = Operation::AddHealthCheck {
+        gateway: gw("gw1"),
+        vpc_id: "vpc-1".into(),
+        vpc_name: None,
+        subnet: net("192.168.10.0/24"),
+        check: check(2, 5, true),
+    };
+    let update_check = Operation::UpdateHealthCheck {
+        gateway: gw("gw1"),
+        vpc_id: "vpc-1".into(),
+        check: check(3, 6, false),
+    };
+    let delete_check = Operation::DeleteHealthCheck {
+        gateway: gw("gw1"),
+        vpc_id: "vpc-1".into(),
+    };
+    vec![
         (
             "add_health_check: set as sent",
             add_check.clone(),
@@ -493,8 +480,33 @@ fn table() -> Vec<(&'static str, Operation, Observed, bool)> {
             Observed::HealthCheck(Some(live_health_check(&check(2, 5, true)))),
             false,
         ),
-        // Static routes: destinations and (address, priority) of the hops
-        // as sets; track and BFD not compared.
+    ]
+}
+
+/// Static routes: destinations and (address, priority) of the hops
+/// as sets; track and BFD not compared.
+fn static_cases() -> Vec<Case> {
+    let route = static_body(
+        &["10.10.0.0/16", "10.20.0.0/16"],
+        vec![hop("10.255.1.2", 10, true), hop("10.255.2.2", 20, false)],
+    );
+    let add_static = Operation::AddStaticRoute {
+        gateway: gw("gw1"),
+        route: route.clone(),
+    };
+    let update_static = Operation::UpdateStaticRoute {
+        gateway: gw("gw1"),
+        id: "sr-1".into(),
+        route,
+    };
+    let live_route = |id| {
+        live_static(
+            id,
+            &["10.20.0.0/16", "10.10.0.0/16"],
+            &[("10.255.2.2", 20), ("10.255.1.2", 10)],
+        )
+    };
+    vec![
         (
             "add_static_route: listed",
             add_static.clone(),
@@ -564,8 +576,23 @@ fn table() -> Vec<(&'static str, Operation, Observed, bool)> {
             Observed::StaticRoutes(vec![live_route("sr-1")]),
             false,
         ),
-        // BGP routes: (address, AS) of the peers as a set; keys, networks,
-        // neighbour names and BFD not compared.
+    ]
+}
+
+/// BGP routes: (address, AS) of the peers as a set; keys, networks,
+/// neighbour names and BFD not compared.
+fn bgp_cases() -> Vec<Case> {
+    let peers = [("10.255.1.2", 65001), ("10.255.2.2", 65002)];
+    let add_bgp = Operation::AddBgpRoute {
+        gateway: gw("gw1"),
+        route: bgp_body(IpVersion::Ipv4, &peers),
+    };
+    let update_bgp = Operation::UpdateBgpRoute {
+        gateway: gw("gw1"),
+        id: "bgp-1".into(),
+        route: bgp_body(IpVersion::Ipv4, &peers),
+    };
+    vec![
         (
             "add_bgp_route: same IP version and peers",
             add_bgp.clone(),
@@ -625,6 +652,19 @@ fn table() -> Vec<(&'static str, Operation, Observed, bool)> {
             false,
         ),
     ]
+}
+
+/// Every case of every operation.
+fn table() -> Vec<Case> {
+    [
+        line_cases(),
+        gateway_cases(),
+        vpc_cases(),
+        check_cases(),
+        static_cases(),
+        bgp_cases(),
+    ]
+    .concat()
 }
 
 #[test]
