@@ -40,10 +40,10 @@
 //!   using a line that must be unbound, children of a gateway that must be
 //!   replaced) fail the plan with [`PlanError::BlockedByUnmanaged`].
 //!
-//! Where the passes live: [`identity`] (pass 1, with [`compare`]), one
-//! module per resource kind for pass 2 (`lines`, `gateways`, `vpcs`,
-//! `routes` with `static_routes` and `bgp`), and `finish` for the deferred
-//! edges, the order and the impact replay.
+//! Where the passes live: `identity` (pass 1, with `compare`), one module
+//! per resource kind for pass 2 (`lines`, `gateways`, `vpcs`, `routes`
+//! with `static_routes` and `bgp`), `finish` for passes 3 and 4, and
+//! `error` for [`PlanError`] and where it points in the file.
 
 mod bgp;
 mod compare;
