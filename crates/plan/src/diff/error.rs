@@ -51,8 +51,10 @@ pub enum PlanError {
 impl PlanError {
     /// The field path in the desired-state file (as [`SourceMap::location`]
     /// takes it, e.g. `gateways[0].static_routes[1].next_hops[0].line`) of
-    /// what this error is about: the attribute or line reference at fault
-    /// where the file has it, else the declared object. `None` when the
+    /// what this error is about, as precisely as the error says: the
+    /// attribute or line reference at fault, else the declared object. An
+    /// attribute path may name a field the file leaves out (a default);
+    /// [`PlanError::locate`] then falls back to the object. `None` when the
     /// error names nothing the file declares (an undeclared object, or
     /// [`PlanError::Cycle`]). `desired` must be the state the plan was
     /// made from.
