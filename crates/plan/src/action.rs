@@ -350,6 +350,15 @@ impl Plan {
         counts
     }
 
+    /// Actions that delete or replace something: what `--max-destroy`
+    /// limits. Unlike [`ChangeCounts::destroy`], replaces count too.
+    pub fn destroy_count(&self) -> usize {
+        self.actions
+            .iter()
+            .filter(|a| matches!(a.change, ChangeKind::Delete | ChangeKind::Replace))
+            .count()
+    }
+
     /// Union of every action's impact.
     pub fn impact_summary(&self) -> ImpactSummary {
         use std::collections::BTreeSet;
@@ -382,5 +391,50 @@ impl Plan {
             lines_down: down.into_iter().collect(),
             disruptive_actions: disruptive,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn action(change: ChangeKind) -> Action {
+        Action {
+            id: 0,
+            address: "gateway.gw1".into(),
+            kind: ResourceKind::Gateway,
+            change,
+            gateway: Some("gw1".into()),
+            attributes: Vec::new(),
+            before: None,
+            after: None,
+            impact: Vec::new(),
+            depends_on: Vec::new(),
+            calls: Vec::new(),
+        }
+    }
+
+    #[test]
+    fn destroy_count_counts_deletes_and_replaces() {
+        let mut plan = Plan {
+            format_version: FORMAT_VERSION.into(),
+            region: "nm8".into(),
+            account: None,
+            actions: Vec::new(),
+            unmanaged: Vec::new(),
+            fingerprints: BTreeMap::new(),
+        };
+        assert_eq!(plan.destroy_count(), 0);
+        for change in [
+            ChangeKind::Create,
+            ChangeKind::Update,
+            ChangeKind::Replace,
+            ChangeKind::Delete,
+            ChangeKind::Delete,
+        ] {
+            plan.actions.push(action(change));
+        }
+        assert_eq!(plan.destroy_count(), 3);
+        assert_eq!(plan.counts().destroy, 2);
     }
 }

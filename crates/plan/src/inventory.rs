@@ -137,6 +137,46 @@ pub struct LiveBgpPeer {
 /// Fingerprint of an address that does not exist in the live estate.
 pub const ABSENT: &str = "absent";
 
+/// An [`Inventory`] in canonical form by construction (see
+/// [`Inventory::normalise`]), so [`crate::diff::plan_normalised`] needs no
+/// check and no copy. Read it through `Deref`; it cannot be changed in
+/// place, which would break the form.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[serde(transparent)]
+pub struct NormalisedInventory(Inventory);
+
+impl NormalisedInventory {
+    /// Normalises `inventory` (a no-op on one that is canonical already,
+    /// apart from the walk).
+    pub fn new(mut inventory: Inventory) -> Self {
+        inventory.normalise();
+        NormalisedInventory(inventory)
+    }
+
+    pub fn into_inner(self) -> Inventory {
+        self.0
+    }
+}
+
+impl From<Inventory> for NormalisedInventory {
+    fn from(inventory: Inventory) -> Self {
+        NormalisedInventory::new(inventory)
+    }
+}
+
+impl std::ops::Deref for NormalisedInventory {
+    type Target = Inventory;
+    fn deref(&self) -> &Inventory {
+        &self.0
+    }
+}
+
+impl AsRef<Inventory> for NormalisedInventory {
+    fn as_ref(&self) -> &Inventory {
+        &self.0
+    }
+}
+
 impl Inventory {
     /// Puts the inventory in canonical form so that equal estates compare
     /// equal whatever order and spelling the API listed them in: every list
@@ -173,6 +213,11 @@ impl Inventory {
             gw.bgp_routes.sort_by_key(|r| (r.ip_version, r.id.clone()));
         }
         self.gateways.sort_by(|a, b| a.name.cmp(&b.name));
+    }
+
+    /// The inventory in canonical form, with the form in its type.
+    pub fn into_normalised(self) -> NormalisedInventory {
+        NormalisedInventory::new(self)
     }
 
     /// True when [`Inventory::normalise`] would change nothing; lets the

@@ -1,6 +1,7 @@
 //! The core of cda: desired state (YAML with spans, validation), the live
 //! inventory model, diff, the ordered action graph with traffic impact,
-//! renderings and the plan file. Data in, data out: no network I/O.
+//! renderings, the plan file, and whether a write took effect judged from
+//! a re-read ([`verify`]). Data in, data out: no network I/O.
 
 pub mod action;
 pub mod desired;
@@ -14,10 +15,11 @@ pub mod schema;
 #[cfg(any(test, feature = "testing"))]
 #[doc(hidden)]
 pub mod testing;
+pub mod verify;
 
 pub use action::{Action, ActionId, ChangeKind, Impact, Operation, Plan, ResourceKind};
-pub use diff::{plan, PlanError, PlanOptions};
-pub use inventory::Inventory;
+pub use diff::{plan, plan_normalised, PlanError, PlanOptions};
+pub use inventory::{Inventory, NormalisedInventory};
 pub use model::DesiredState;
 
 use sha2::{Digest, Sha256};

@@ -13,6 +13,7 @@
 
 mod convert;
 mod diagnostics;
+mod fields;
 mod node;
 mod validate;
 

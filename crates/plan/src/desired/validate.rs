@@ -2,7 +2,8 @@
 //! interconnect subnets, references from routes to bound lines, and the
 //! API's static-or-BGP rule. Runs on the (possibly partial) model.
 
-use super::convert::{did_you_mean, join, Conv};
+use super::convert::Conv;
+use super::fields::{did_you_mean, join};
 use crate::model::{DesiredState, Gateway, IpVersion, PhysicalLine, VpcAttachment};
 use ipnet::IpNet;
 use std::collections::hash_map::Entry;

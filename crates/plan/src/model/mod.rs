@@ -6,10 +6,15 @@
 //!
 //! The same types derive `JsonSchema`, which is how `docs/cda.schema.json` is
 //! generated, and `Serialize`, which is how `cda export` writes a file.
+//!
+//! How the API spells the enums, both ways, is in [`wire`].
+
+pub mod wire;
 
 use ipnet::IpNet;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
+use std::collections::BTreeSet;
 use std::net::IpAddr;
 
 /// The whole desired-state file.
@@ -32,6 +37,45 @@ pub struct DesiredState {
     /// attached to them.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub gateways: Vec<Gateway>,
+}
+
+/// Where a file first uses one BGP key reference.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SecretUse<'a> {
+    /// The gateway of the BGP route.
+    pub gateway: &'a str,
+    /// The line of the BGP peer whose key it is.
+    pub line: &'a str,
+    pub reference: &'a SecretRef,
+}
+
+impl DesiredState {
+    /// Every BGP key reference the file uses, each once, where it is first
+    /// used (gateways, their BGP routes and peers in file order): read
+    /// them in this order and the first unreadable one is reported first.
+    pub fn secret_uses(&self) -> impl Iterator<Item = SecretUse<'_>> {
+        let mut seen: BTreeSet<&SecretRef> = BTreeSet::new();
+        self.gateways
+            .iter()
+            .flat_map(|g| {
+                g.bgp.iter().flat_map(move |r| {
+                    r.peers.iter().filter_map(move |p| {
+                        p.key.as_ref().map(|reference| SecretUse {
+                            gateway: &g.name,
+                            line: &p.line,
+                            reference,
+                        })
+                    })
+                })
+            })
+            .filter(move |u| seen.insert(u.reference))
+    }
+
+    /// Every BGP key reference the file uses: what
+    /// [`crate::PlanOptions::secret_hashes`] must hold a hash for.
+    pub fn secret_refs(&self) -> BTreeSet<SecretRef> {
+        self.secret_uses().map(|u| u.reference.clone()).collect()
+    }
 }
 
 /// Kinds of object a file can manage; used by `prune`.
@@ -62,14 +106,6 @@ pub enum IpVersion {
 }
 
 impl IpVersion {
-    /// The API's spelling.
-    pub fn as_api(self) -> &'static str {
-        match self {
-            IpVersion::Ipv4 => "IPV4",
-            IpVersion::Ipv6 => "IPV6",
-            IpVersion::DualStack => "DUALSTACK",
-        }
-    }
     pub fn has_v4(self) -> bool {
         matches!(self, IpVersion::Ipv4 | IpVersion::DualStack)
     }
@@ -152,30 +188,12 @@ pub enum LineType {
     Ipran,
 }
 
-impl LineType {
-    pub fn as_api(self) -> &'static str {
-        match self {
-            LineType::Pon => "PON",
-            LineType::Ipran => "IPRAN",
-        }
-    }
-}
-
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
 pub enum PortType {
     #[serde(rename = "1G")]
     OneG,
     #[serde(rename = "10G")]
     TenG,
-}
-
-impl PortType {
-    pub fn as_api(self) -> &'static str {
-        match self {
-            PortType::OneG => "1G",
-            PortType::TenG => "10G",
-        }
-    }
 }
 
 /// A dedicated-line gateway and what hangs off it.
@@ -378,4 +396,70 @@ fn is_false(b: &bool) -> bool {
 
 fn default_ipv4() -> IpVersion {
     IpVersion::Ipv4
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, clippy::expect_used)]
+    use super::*;
+
+    fn peer(line: &str, key: Option<SecretRef>) -> BgpPeer {
+        BgpPeer {
+            line: line.into(),
+            peer_as: 65001,
+            neighbor: None,
+            key,
+            bfd: false,
+        }
+    }
+
+    fn gateway(name: &str, peers: Vec<BgpPeer>) -> Gateway {
+        Gateway {
+            name: name.into(),
+            hostname: None,
+            access_point: None,
+            description: None,
+            lines: Vec::new(),
+            vpcs: Vec::new(),
+            static_routes: Vec::new(),
+            bgp: vec![BgpRoute {
+                ip_version: IpVersion::Ipv4,
+                networks: Vec::new(),
+                peers,
+                multipath: None,
+                protect: false,
+            }],
+            protect: false,
+        }
+    }
+
+    #[test]
+    fn secret_refs_lists_each_key_reference_once_at_its_first_use() {
+        let k1 = SecretRef::Env("K1".into());
+        let k2 = SecretRef::File("keys/k2".into());
+        let state = DesiredState {
+            region: "nm8".into(),
+            account: None,
+            prune: Vec::new(),
+            physical_lines: Vec::new(),
+            gateways: vec![
+                gateway("gw1", vec![peer("a", None), peer("b", Some(k2.clone()))]),
+                gateway(
+                    "gw2",
+                    vec![peer("c", Some(k1.clone())), peer("d", Some(k2.clone()))],
+                ),
+            ],
+        };
+        let uses: Vec<(&str, &str, &SecretRef)> = state
+            .secret_uses()
+            .map(|u| (u.gateway, u.line, u.reference))
+            .collect();
+        assert_eq!(uses, vec![("gw1", "b", &k2), ("gw2", "c", &k1)]);
+        assert_eq!(state.secret_refs(), BTreeSet::from([k1, k2]));
+        let none = DesiredState {
+            gateways: vec![gateway("gw1", vec![peer("a", None)])],
+            ..state
+        };
+        assert!(none.secret_refs().is_empty());
+    }
 }

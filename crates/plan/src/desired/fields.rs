@@ -1,0 +1,196 @@
+//! The loader's vocabulary: the fields each object accepts, the spellings
+//! of each enum in the file, and field paths (`gateways[0].lines[1]`) as
+//! problems and the source map name them.
+
+use crate::model::{IpVersion, Kind, LineType, PortType};
+
+pub(crate) const TOP_FIELDS: &[&str] =
+    &["region", "account", "prune", "physical_lines", "gateways"];
+pub(crate) const LINE_FIELDS: &[&str] = &[
+    "name",
+    "id",
+    "switch",
+    "line_type",
+    "bandwidth",
+    "vlan",
+    "ip_version",
+    "local_ip",
+    "remote_ip",
+    "local_ip_v6",
+    "remote_ip_v6",
+    "access_point",
+    "shared",
+    "description",
+    "protect",
+];
+pub(crate) const SWITCH_FIELDS: &[&str] = &["hostname", "port", "port_type", "ip"];
+pub(crate) const GATEWAY_FIELDS: &[&str] = &[
+    "name",
+    "hostname",
+    "access_point",
+    "description",
+    "lines",
+    "vpcs",
+    "static_routes",
+    "bgp",
+    "protect",
+];
+pub(crate) const VPC_FIELDS: &[&str] = &[
+    "id",
+    "name",
+    "bandwidth",
+    "ip_version",
+    "network_segment",
+    "network_segment_v6",
+    "subnets",
+    "subnets_v6",
+    "dc_type",
+    "health_check",
+    "protect",
+];
+pub(crate) const HEALTH_CHECK_FIELDS: &[&str] =
+    &["src_ip", "dst_ip", "interval", "packets", "auto_switch"];
+pub(crate) const STATIC_ROUTE_FIELDS: &[&str] = &["dst", "next_hops", "protect"];
+pub(crate) const NEXT_HOP_FIELDS: &[&str] = &["line", "priority", "track", "bfd"];
+pub(crate) const BGP_FIELDS: &[&str] = &["ip_version", "networks", "peers", "multipath", "protect"];
+pub(crate) const PEER_FIELDS: &[&str] = &["line", "peer_as", "neighbor", "key", "bfd"];
+pub(crate) const SECRET_REF_FIELDS: &[&str] = &["env", "file"];
+
+pub(crate) const KINDS: &[(&str, Kind)] = &[
+    ("physical_lines", Kind::PhysicalLines),
+    ("gateways", Kind::Gateways),
+    ("bindings", Kind::Bindings),
+    ("vpcs", Kind::Vpcs),
+    ("health_checks", Kind::HealthChecks),
+    ("routes", Kind::Routes),
+];
+/// The file spells enums as the API does.
+pub(crate) const IP_VERSIONS: &[(&str, IpVersion)] = &[
+    (IpVersion::Ipv4.as_api(), IpVersion::Ipv4),
+    (IpVersion::Ipv6.as_api(), IpVersion::Ipv6),
+    (IpVersion::DualStack.as_api(), IpVersion::DualStack),
+];
+pub(crate) const LINE_TYPES: &[(&str, LineType)] = &[
+    (LineType::Pon.as_api(), LineType::Pon),
+    (LineType::Ipran.as_api(), LineType::Ipran),
+];
+pub(crate) const PORT_TYPES: &[(&str, PortType)] = &[
+    (PortType::OneG.as_api(), PortType::OneG),
+    (PortType::TenG.as_api(), PortType::TenG),
+];
+
+/// Bandwidth range the API states for lines (Mbps); used for VPCs too.
+pub(crate) const BANDWIDTH_MAX: u64 = 999_999_999;
+
+/// Path of a field inside an object.
+pub(crate) fn join(path: &str, field: &str) -> String {
+    if path.is_empty() {
+        field.to_owned()
+    } else {
+        format!("{path}.{field}")
+    }
+}
+
+/// Path of item `i` of a list.
+pub(crate) fn item(path: &str, i: usize) -> String {
+    format!("{path}[{i}]")
+}
+
+/// The closest of `candidates` to `word`, if close enough to be a typo.
+pub(crate) fn did_you_mean<'c>(
+    word: &str,
+    candidates: impl IntoIterator<Item = &'c str>,
+) -> Option<&'c str> {
+    // Typos are short; similarity of long strings costs length squared.
+    const LONGEST: usize = 64;
+    if word.len() > LONGEST {
+        return None;
+    }
+    let lower = word.to_lowercase();
+    let mut best: Option<(f64, &str)> = None;
+    for c in candidates.into_iter().filter(|c| c.len() <= LONGEST) {
+        let score = if c.to_lowercase() == lower {
+            2.0
+        } else {
+            strsim::jaro_winkler(&lower, &c.to_lowercase())
+        };
+        if score > 0.8 && best.is_none_or(|(b, _)| score > b) {
+            best = Some((score, c));
+        }
+    }
+    best.map(|(_, c)| c)
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, clippy::expect_used)]
+    use super::*;
+
+    /// The fields the loader accepts are exactly the model's (as the
+    /// generated schema lists them), so a field added to the model cannot
+    /// be forgotten here.
+    #[test]
+    fn field_lists_match_the_model() {
+        let schema: serde_json::Value =
+            serde_json::from_str(&crate::schema::json_schema()).unwrap();
+        let props = |def: Option<&str>| -> Vec<String> {
+            let obj = match def {
+                None => &schema,
+                Some(d) => &schema["definitions"][d],
+            };
+            let mut v: Vec<String> = obj["properties"]
+                .as_object()
+                .unwrap()
+                .keys()
+                .cloned()
+                .collect();
+            v.sort();
+            v
+        };
+        let sorted = |f: &[&str]| -> Vec<String> {
+            let mut v: Vec<String> = f.iter().map(|s| s.to_string()).collect();
+            v.sort();
+            v
+        };
+        assert_eq!(props(None), sorted(TOP_FIELDS));
+        assert_eq!(props(Some("PhysicalLine")), sorted(LINE_FIELDS));
+        assert_eq!(props(Some("SwitchPort")), sorted(SWITCH_FIELDS));
+        assert_eq!(props(Some("Gateway")), sorted(GATEWAY_FIELDS));
+        assert_eq!(props(Some("VpcAttachment")), sorted(VPC_FIELDS));
+        assert_eq!(props(Some("HealthCheck")), sorted(HEALTH_CHECK_FIELDS));
+        assert_eq!(props(Some("StaticRoute")), sorted(STATIC_ROUTE_FIELDS));
+        assert_eq!(props(Some("NextHop")), sorted(NEXT_HOP_FIELDS));
+        assert_eq!(props(Some("BgpRoute")), sorted(BGP_FIELDS));
+        assert_eq!(props(Some("BgpPeer")), sorted(PEER_FIELDS));
+    }
+
+    /// Enum spellings match the model's serde names.
+    #[test]
+    fn enum_spellings_match_serde() {
+        for (name, v) in KINDS {
+            assert_eq!(serde_json::to_value(v).unwrap(), *name);
+        }
+        for (name, v) in IP_VERSIONS {
+            assert_eq!(serde_json::to_value(v).unwrap(), *name);
+        }
+        for (name, v) in LINE_TYPES {
+            assert_eq!(serde_json::to_value(v).unwrap(), *name);
+        }
+        for (name, v) in PORT_TYPES {
+            assert_eq!(serde_json::to_value(v).unwrap(), *name);
+        }
+    }
+
+    #[test]
+    fn did_you_mean_prefers_close_and_case_insensitive_matches() {
+        assert_eq!(
+            did_you_mean("bandwith", LINE_FIELDS.iter().copied()),
+            Some("bandwidth")
+        );
+        assert_eq!(
+            did_you_mean("Name", LINE_FIELDS.iter().copied()),
+            Some("name")
+        );
+        assert_eq!(did_you_mean("zzzz", LINE_FIELDS.iter().copied()), None);
+    }
+}

@@ -1,0 +1,216 @@
+//! Passes 3 and 4: the edges whose targets are built after their sources,
+//! then the display order, the impact replay and the plan itself.
+
+use super::identity::Fate;
+use super::impact::{Effect, Simulator};
+use super::static_routes::{live_static_hops, static_paths, Hop};
+use super::{PlanError, Planner};
+use crate::action::{Plan, FORMAT_VERSION};
+use crate::inventory::ABSENT;
+use ipnet::IpNet;
+use std::collections::BTreeSet;
+
+impl Planner<'_> {
+    /// Edges whose targets are built after their sources.
+    pub(super) fn deferred_edges(&mut self) {
+        // Line replace/delete/update-while-bound wait for the unbind.
+        for e in &self.id.lines {
+            if let (Some(n), Some(x)) = (self.built.line.get(&e.key), &e.live_gw) {
+                if let Some(u) = self.built.unbind.get(&(x.clone(), e.key.clone())) {
+                    self.graph.edge(*n, *u);
+                }
+            }
+        }
+        // Unbinds wait for every route that stops using the line.
+        for ((gw, key), u) in &self.built.unbind {
+            let gone = matches!(self.id.gw_fate(gw), Fate::Replace | Fate::Delete);
+            if let Some(breaks) = self.built.route_break.get(gw) {
+                for (n, lines) in breaks {
+                    if gone || lines.contains(key) {
+                        self.graph.edge(*u, *n);
+                    }
+                }
+            }
+        }
+        // A gateway goes only when everything under it has gone.
+        for (gw, g) in &self.id.gws {
+            let node = match g.fate {
+                Fate::Replace => self.built.gateway.get(gw),
+                Fate::Delete => self.built.gateway_delete.get(gw),
+                _ => None,
+            };
+            let Some(&node) = node else { continue };
+            for ((ugw, _), u) in &self.built.unbind {
+                if ugw == gw {
+                    self.graph.edge(node, *u);
+                }
+            }
+            for c in self.built.child_delete.get(gw).into_iter().flatten() {
+                self.graph.edge(node, *c);
+            }
+        }
+    }
+
+    /// The forwarding table before the plan, from live routes and
+    /// bindings, for the gateways the plan touches.
+    fn simulator(&self, touched: &BTreeSet<u32>) -> Simulator {
+        let mut sim = Simulator::default();
+        for gw in &self.id.live.gateways {
+            let Some(g) = self
+                .id
+                .gw_ids
+                .get(&gw.name)
+                .copied()
+                .filter(|g| touched.contains(g))
+            else {
+                continue;
+            };
+            for id in &gw.line_ids {
+                if let Some(i) = self.id.line_by_id.get(id.as_str()) {
+                    sim.bind(g, *i as u32);
+                }
+            }
+            let table = self.id.live_ip_table(gw);
+            for r in &gw.static_routes {
+                for (p, l) in self.path_ids(static_paths(&r.dst, &live_static_hops(r, &table))) {
+                    sim.add_path(g, p, l);
+                }
+            }
+            for r in &gw.bgp_routes {
+                for (p, l) in self.path_ids(self.id.live_bgp(r, &table).paths()) {
+                    sim.add_path(g, p, l);
+                }
+            }
+        }
+        sim
+    }
+
+    fn path_ids(&self, paths: Vec<(IpNet, String)>) -> Vec<(IpNet, u32)> {
+        paths
+            .into_iter()
+            .filter_map(|(p, l)| self.id.line_by_key.get(&l).map(|i| (p, *i as u32)))
+            .collect()
+    }
+
+    fn gw_id(&self, gw: &str) -> u32 {
+        // Every gateway the planner writes to is in `gws`; `u32::MAX` is an
+        // unused id for anything else, which the replay then ignores.
+        self.id.gw_ids.get(gw).copied().unwrap_or(u32::MAX)
+    }
+
+    pub(super) fn route_effect(
+        &self,
+        gw: &str,
+        remove: Vec<(IpNet, String)>,
+        add: Vec<(IpNet, String)>,
+    ) -> Effect {
+        Effect::Routes {
+            gateway: self.gw_id(gw),
+            remove: self.path_ids(remove),
+            add: self.path_ids(add),
+        }
+    }
+
+    /// Like `route_effect` for static routes, without building line names.
+    pub(super) fn static_effect(
+        &self,
+        gw: &str,
+        remove: (&[IpNet], &[Hop]),
+        add: (&[IpNet], &[Hop]),
+    ) -> Effect {
+        let ids = |(dst, hops): (&[IpNet], &[Hop])| -> Vec<(IpNet, u32)> {
+            let mut out = Vec::with_capacity(dst.len() * hops.len());
+            for p in dst {
+                let v6 = matches!(p, IpNet::V6(_));
+                for h in hops.iter().filter(|h| h.v6 == v6) {
+                    if let Some(i) = h.line.as_ref().and_then(|l| self.id.line_by_key.get(l)) {
+                        out.push((*p, *i as u32));
+                    }
+                }
+            }
+            out
+        };
+        Effect::Routes {
+            gateway: self.gw_id(gw),
+            remove: ids(remove),
+            add: ids(add),
+        }
+    }
+
+    pub(super) fn binding_effect(&self, gw: &str, line: &str, bound: bool) -> Effect {
+        match self.id.line_by_key.get(line) {
+            Some(i) => Effect::Binding {
+                gateway: self.gw_id(gw),
+                line: *i as u32,
+                bound,
+            },
+            None => Effect::None,
+        }
+    }
+
+    /// Impact: replay the effects in display order.
+    fn replay_impact(&mut self, order: &[usize]) {
+        let mut effects = std::mem::take(&mut self.effects);
+        let touched: BTreeSet<u32> = effects
+            .iter()
+            .filter_map(|e| match e {
+                Effect::None => None,
+                Effect::Routes { gateway, .. } | Effect::Binding { gateway, .. } => Some(*gateway),
+            })
+            .collect();
+        let mut sim = self.simulator(&touched);
+        for &old in order {
+            let effect = std::mem::take(&mut effects[old]);
+            let mut impact = sim.apply(&effect);
+            let action = &mut self.nodes[old];
+            impact.append(&mut action.impact);
+            action.impact = impact;
+        }
+    }
+
+    pub(super) fn finish(mut self, order: Vec<usize>) -> Result<Plan, PlanError> {
+        self.replay_impact(&order);
+        let Planner {
+            id,
+            graph,
+            nodes: mut actions,
+            mut unmanaged,
+            ..
+        } = self;
+        let mut new_id = vec![0usize; actions.len()];
+        for (pos, old) in order.iter().enumerate() {
+            new_id[*old] = pos;
+        }
+        for (old, action) in actions.iter_mut().enumerate() {
+            action.id = new_id[old];
+            let mut deps: Vec<usize> = graph.deps[old].iter().map(|d| new_id[*d]).collect();
+            deps.sort_unstable();
+            action.depends_on = deps;
+        }
+        drop(graph);
+        // Permute into display order in place (no second copy of the plan).
+        for i in 0..actions.len() {
+            while new_id[i] != i {
+                let j = new_id[i];
+                actions.swap(i, j);
+                new_id.swap(i, j);
+            }
+        }
+        let mut fingerprints = id.live.fingerprints();
+        for a in &actions {
+            if !fingerprints.contains_key(&a.address) {
+                fingerprints.insert(a.address.clone(), ABSENT.to_string());
+            }
+        }
+        unmanaged.sort_by(|a, b| a.address.cmp(&b.address));
+        unmanaged.dedup();
+        Ok(Plan {
+            format_version: FORMAT_VERSION.to_string(),
+            region: id.desired.region.clone(),
+            account: id.desired.account.clone(),
+            actions,
+            unmanaged,
+            fingerprints,
+        })
+    }
+}
