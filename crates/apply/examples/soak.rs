@@ -2,7 +2,7 @@
 //! many seeds. Build release once, then:
 //!
 //! ```sh
-//! cargo build --release -p cda --bin cda --example soak
+//! cargo build --release -p apply --bin cda --example soak
 //! target/release/examples/soak --seeds 200 [--first 1] [--gateways 6] [--max-applies 3]
 //! ```
 //!
@@ -70,7 +70,7 @@ async fn main() {
             .and_then(|e| estate::sibling_binary(&e))
     });
     let Some(bin) = bin else {
-        eprintln!("soak: no cda binary next to this one; build it (cargo build --release -p cda) or pass --cda PATH");
+        eprintln!("soak: no cda binary next to this one; build it (cargo build --release -p apply) or pass --cda PATH");
         std::process::exit(2);
     };
     let estate = estate::estate(args.gateways);

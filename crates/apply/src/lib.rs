@@ -69,8 +69,8 @@ fn init_tracing(verbose: u8, printer: Printer) {
     let filter = match verbose {
         0 => EnvFilter::try_from_env("CDA_LOG").unwrap_or_else(|_| EnvFilter::new("warn")),
         // Our crates only: hyper and friends are noise until -vvv.
-        1 => EnvFilter::new("warn,cda_cli=info,cda_api=info,plan=info,emulator=info"),
-        2 => EnvFilter::new("warn,cda_cli=debug,cda_api=debug,plan=debug,emulator=debug"),
+        1 => EnvFilter::new("warn,apply=info,cda_api=info,plan=info,emulator=info"),
+        2 => EnvFilter::new("warn,apply=debug,cda_api=debug,plan=debug,emulator=debug"),
         _ => EnvFilter::new("trace"),
     };
     let _ = tracing_subscriber::fmt()

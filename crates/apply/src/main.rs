@@ -1,6 +1,6 @@
 //! The `cda` binary: everything lives in the library so it can be unit-tested;
-//! `main` only hands over to [`cda_cli::run`].
+//! `main` only hands over to [`apply::run`].
 
 fn main() -> std::process::ExitCode {
-    cda_cli::run()
+    apply::run()
 }

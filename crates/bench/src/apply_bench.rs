@@ -3,9 +3,9 @@
 //! holds one back) through the real executor, `ApiBackend` and journal.
 
 use crate::{client, faults, start_emulator};
-use cda_cli::calls::ApiBackend;
-use cda_cli::executor::{self, ActionStatus, Options, Progress};
-use cda_cli::journal::Journal;
+use apply::calls::ApiBackend;
+use apply::executor::{self, ActionStatus, Options, Progress};
+use apply::journal::Journal;
 use plan::Action;
 use serde::Serialize;
 use std::fmt::Write as _;

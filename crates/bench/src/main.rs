@@ -68,7 +68,7 @@ struct PlanArgs {
     #[arg(long, default_value_t = 20)]
     latency_ms: u64,
     /// Refresh concurrency (default: what `cda plan` uses).
-    #[arg(long, default_value_t = cda_cli::commands::common::REFRESH_CONCURRENCY)]
+    #[arg(long, default_value_t = apply::commands::common::REFRESH_CONCURRENCY)]
     concurrency: usize,
     /// Skip the sequential per-object refresh.
     #[arg(long)]
@@ -152,7 +152,7 @@ fn run(command: Command) -> anyhow::Result<ExitCode> {
             rt.block_on(plan(&PlanArgs {
                 sizes: vec![10, 100, 1000],
                 latency_ms: 20,
-                concurrency: cda_cli::commands::common::REFRESH_CONCURRENCY,
+                concurrency: apply::commands::common::REFRESH_CONCURRENCY,
                 no_sequential: false,
             }))?;
             rt.block_on(apply(&ApplyArgs {

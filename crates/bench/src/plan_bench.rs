@@ -3,7 +3,7 @@
 
 use crate::estate::Estate;
 use crate::{bound, client, faults, start_emulator};
-use cda_cli::refresh::{self, Scope};
+use apply::refresh::{self, Scope};
 use serde::Serialize;
 use std::collections::BTreeMap;
 use std::time::{Duration, Instant};

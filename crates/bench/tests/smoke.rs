@@ -4,9 +4,9 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+use apply::refresh::{self, Scope};
 use bench::estate::Estate;
 use bench::{apply_bench, cpu, plan_bench, sequential};
-use cda_cli::refresh::{self, Scope};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn generated_desired_file_plans_to_zero_changes_against_its_seed() {

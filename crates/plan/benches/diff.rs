@@ -1,6 +1,6 @@
 //! Diff + order of 100,000 static routes across 2,000 gateways.
 //!
-//! `cargo bench -p cda-plan --bench diff` runs every scenario in its own
+//! `cargo bench -p plan --bench diff` runs every scenario in its own
 //! child process so that each peak-memory figure (VmHWM) is its own; pass
 //! `--scenario NAME` to run one. Targets (issue 4): < 1 s, < 300 MB.
 

@@ -17,7 +17,7 @@ fn schema_committed_is_current() {
     let committed = std::fs::read_to_string(&path).unwrap_or_default();
     assert!(
         committed == generated,
-        "docs/cda.schema.json is stale (or missing): regenerate it with\n\n    UPDATE_SCHEMA=1 cargo test -p cda-plan --test desired_schema\n\nand commit the result"
+        "docs/cda.schema.json is stale (or missing): regenerate it with\n\n    UPDATE_SCHEMA=1 cargo test -p plan --test desired_schema\n\nand commit the result"
     );
 }
 

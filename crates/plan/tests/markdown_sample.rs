@@ -8,7 +8,7 @@
 //! the primary line's and the VPC's bandwidth.
 //!
 //! The test fails when the committed sample is out of date; regenerate with
-//! `CDA_UPDATE_DOCS=1 cargo test -p cda-plan --test markdown_sample`, then
+//! `CDA_UPDATE_DOCS=1 cargo test -p plan --test markdown_sample`, then
 //! `scripts/render-markdown-sample.sh` for the HTML and screenshot.
 
 use plan::inventory::{LiveGateway, LiveNextHop, LiveStaticRoute};
@@ -139,6 +139,6 @@ fn docs_markdown_sample_is_current() {
     let committed = std::fs::read_to_string(&path).unwrap_or_default();
     assert!(
         committed == text,
-        "docs/markdown-sample.md is out of date: run CDA_UPDATE_DOCS=1 cargo test -p cda-plan --test markdown_sample"
+        "docs/markdown-sample.md is out of date: run CDA_UPDATE_DOCS=1 cargo test -p plan --test markdown_sample"
     );
 }

@@ -2,7 +2,7 @@
 //! requests over loopback on several keep-alive connections, against an
 //! inventory of 1,000 gateways.
 //!
-//! cargo run --release -p cda-emulator --bin emulator-bench -- \
+//! cargo run --release -p emulator --bin emulator-bench -- \
 //!     [--gateways 1000] [--connections 8] [--seconds 5] [--page-size 50]
 //!
 //! The client is a minimal HTTP/1.1 loop (no client library), so the figure
