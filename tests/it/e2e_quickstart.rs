@@ -240,3 +240,37 @@ fn emulator_works_from_a_directory_without_the_seed_file() {
     assert_code(&out, 2);
     assert!(dir.path().join(".cda/emulator-state.json").exists());
 }
+
+/// A plan that would replace a protected object stops, and the error names
+/// where the file protects it: `file:line:col` of the attribute forcing the
+/// replacement, then the message.
+#[test]
+fn protected_line_replace_error_names_file_line_col() {
+    let dir = scratch();
+    let d = dir.path();
+    // The VLAN has no update call: changing it replaces bj-idc-a, which
+    // the quick start protects. `vlan: 109` stays on line 22, column 11.
+    let quickstart = std::fs::read_to_string(d.join(QUICKSTART)).unwrap();
+    assert_eq!(quickstart.lines().nth(21), Some("    vlan: 101"));
+    std::fs::write(
+        d.join("protected.yaml"),
+        quickstart.replacen("vlan: 101", "vlan: 109", 1),
+    )
+    .unwrap();
+
+    for command in ["plan", "apply"] {
+        let out = cda()
+            .current_dir(d)
+            .args([command, "-f", "protected.yaml", "--emulator"])
+            .output()
+            .unwrap();
+        assert_code(&out, 1);
+        assert_eq!(
+            stderr(&out),
+            "error: planning: protected.yaml:22:11: physical_line.bj-idc-a is protected, \
+             but changing `vlan` would delete or replace it\n",
+            "{command}"
+        );
+        assert_eq!(stdout(&out), "", "{command}");
+    }
+}

@@ -2,6 +2,7 @@
 //! credentials, or the embedded emulator (`--emulator`).
 
 use crate::cli::GlobalArgs;
+use crate::paths::{EMULATOR_STATE_FILE, STATE_DIR};
 use anyhow::Context as _;
 use cda_api::{Client, ClientConfig, Credentials};
 use std::path::{Path, PathBuf};
@@ -11,8 +12,11 @@ use std::sync::Arc;
 /// directory, so `--emulator` works from anywhere.
 pub const BUILT_IN_SEED: &str = include_str!("../../../examples/emulator-seed.yaml");
 
-/// Where `--emulator` keeps its state, relative to the current directory.
-pub const EMULATOR_STATE: &str = ".cda/emulator-state.json";
+/// Where `--emulator` keeps its state when run in `dir`:
+/// `.cda/emulator-state.json`.
+pub fn emulator_state(dir: &Path) -> PathBuf {
+    dir.join(STATE_DIR).join(EMULATOR_STATE_FILE)
+}
 /// The seed `--emulator` looks for first, relative to the current directory.
 pub const EMULATOR_SEED: &str = "examples/emulator-seed.yaml";
 
@@ -50,7 +54,7 @@ impl Session {
     /// Start the emulator in this process on 127.0.0.1:0 with its demo
     /// account; its state lives under `dir`.
     async fn embedded(dir: &Path) -> anyhow::Result<Session> {
-        let state = dir.join(EMULATOR_STATE);
+        let state = emulator_state(dir);
         if let Some(parent) = state.parent() {
             std::fs::create_dir_all(parent)
                 .with_context(|| format!("creating {}", parent.display()))?;
@@ -69,7 +73,7 @@ impl Session {
             .map(|a| a.region.clone());
         let first_use = !state.exists();
         let config = emulator::Config::demo()
-            .with_state_file(PathBuf::from(&state))
+            .with_state_file(state)
             .with_seed(emulator::SeedSource::Inline(seed));
         let handle = emulator::spawn(config)
             .await

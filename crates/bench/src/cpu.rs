@@ -101,8 +101,12 @@ fn parse_large(estate: &Estate, chunk: usize) -> anyhow::Result<plan::DesiredSta
     merged.ok_or_else(|| anyhow::anyhow!("empty estate"))
 }
 
-fn diff(desired: &plan::DesiredState, live: &plan::Inventory) -> anyhow::Result<plan::Plan> {
-    Ok(plan::diff::plan(
+/// The diff as `cda plan` runs it: on a refresh's normalised inventory.
+fn diff(
+    desired: &plan::DesiredState,
+    live: &plan::NormalisedInventory,
+) -> anyhow::Result<plan::Plan> {
+    Ok(plan::plan_normalised(
         desired,
         live,
         &plan::PlanOptions::default(),
@@ -115,7 +119,7 @@ fn gateways_for_actions(actions: usize) -> anyhow::Result<usize> {
     let one = Estate::new(1, emulator::DEMO_ACCOUNT);
     let per = diff(
         &parse(&one, &one.desired_yaml())?,
-        &plan::Inventory::default(),
+        &plan::NormalisedInventory::default(),
     )?
     .actions
     .len()
@@ -195,7 +199,7 @@ pub fn run_one(name: &str, scale: usize) -> anyhow::Result<CpuFigures> {
             let live = if name.ends_with("unchanged") {
                 estate.inventory()
             } else {
-                plan::Inventory::default()
+                plan::NormalisedInventory::default()
             };
             let (planned, cpu, wall) = timed(|| diff(&desired, &live));
             let planned = planned?;
@@ -216,7 +220,7 @@ pub fn run_one(name: &str, scale: usize) -> anyhow::Result<CpuFigures> {
             let estate = Estate::new(gateways, emulator::DEMO_ACCOUNT);
             let planned = diff(
                 &parse(&estate, &estate.desired_yaml())?,
-                &plan::Inventory::default(),
+                &plan::NormalisedInventory::default(),
             )?;
             let human = name.contains("human");
             let (text, cpu, wall) = timed(|| {

@@ -15,7 +15,9 @@
 use emulator::seed::{SeedAccount, SeedGateway, SeedLine, SeedNextHop, SeedStaticRoute, SeedVpc};
 use emulator::Seed;
 use ipnet::{IpNet, Ipv4Net};
-use plan::inventory::{Inventory, LiveGateway, LiveLine, LiveNextHop, LiveStaticRoute, LiveVpc};
+use plan::inventory::{
+    Inventory, LiveGateway, LiveLine, LiveNextHop, LiveStaticRoute, LiveVpc, NormalisedInventory,
+};
 use plan::model::{IpVersion, LineType, PortType};
 use std::fmt::Write as _;
 use std::net::{IpAddr, Ipv4Addr};
@@ -129,10 +131,10 @@ impl Estate {
                     id: Some(Self::line_id(g, k)),
                     hostname: Self::switch_hostname(g),
                     port: Self::port(g, k),
-                    port_type: "10G".into(),
-                    line_type: "PON".into(),
+                    port_type: PortType::TenG.as_api().into(),
+                    line_type: LineType::Pon.as_api().into(),
                     bandwidth: LINE_BANDWIDTH,
-                    ip_version: "IPV4".into(),
+                    ip_version: IpVersion::Ipv4.as_api().into(),
                     local_ip: Some(local.to_string()),
                     remote_ip: Some(remote.to_string()),
                     ..SeedLine::default()
@@ -144,7 +146,7 @@ impl Estate {
                     SeedVpc {
                         id: Self::vpc_id(g, k),
                         name: Some(format!("v{g:05}{}", line_letter(k))),
-                        ip_version: "IPV4".into(),
+                        ip_version: IpVersion::Ipv4.as_api().into(),
                         bandwidth: VPC_BANDWIDTH,
                         network_segment: Some(segment.to_string()),
                         subnets: vec![subnet.to_string()],
@@ -155,7 +157,7 @@ impl Estate {
             let static_routes = (0..ROUTES_PER_GATEWAY)
                 .map(|r| SeedStaticRoute {
                     id: Some(Self::route_id(g, r)),
-                    ip_version: "IPV4".into(),
+                    ip_version: IpVersion::Ipv4.as_api().into(),
                     dst: vec![Self::route_dst(g, r).to_string()],
                     next_hops: (0..LINES_PER_GATEWAY)
                         .map(|k| SeedNextHop {
@@ -269,8 +271,8 @@ impl Estate {
         out
     }
 
-    /// What a refresh of the seeded emulator returns (normalised).
-    pub fn inventory(&self) -> Inventory {
+    /// What a refresh of the seeded emulator returns.
+    pub fn inventory(&self) -> NormalisedInventory {
         let mut lines = Vec::with_capacity(self.gateways * LINES_PER_GATEWAY);
         let mut gateways = Vec::with_capacity(self.gateways);
         for g in 0..self.gateways {
@@ -343,9 +345,7 @@ impl Estate {
                 bgp_routes: Vec::new(),
             });
         }
-        let mut inventory = Inventory { lines, gateways };
-        inventory.normalise();
-        inventory
+        Inventory { lines, gateways }.into_normalised()
     }
 }
 

@@ -66,7 +66,7 @@ pub async fn run(
 
     let started = Instant::now();
     let inventory = refresh::refresh(&client, &scope).await?;
-    let planned = plan::diff::plan(&desired, &inventory, &plan::PlanOptions::default())?;
+    let planned = plan::plan_normalised(&desired, &inventory, &plan::PlanOptions::default())?;
     let wall = started.elapsed();
 
     let stats = handle.app().stats();

@@ -36,12 +36,12 @@ pub async fn run(
     };
 
     let (plan, session, from_file) = if let Some(file) = &args.file {
-        let (state, _) = match common::load_desired(file, printer) {
+        let file = match common::load_desired(file, printer) {
             Ok(loaded) => loaded,
             Err(status) => return Ok(status),
         };
         let session = Session::connect(global).await?;
-        let (plan, _) = common::make_plan(&session, &state).await?;
+        let (plan, _) = common::make_plan(&session, &file).await?;
         let human = render::human(&plan, &printer.human_options());
         write!(printer.stdout(), "{human}")?;
         (plan, session, true)
@@ -85,7 +85,7 @@ pub async fn run(
     }
 
     if let Some(max) = args.max_destroy {
-        let destroys = common::destroy_count(&plan);
+        let destroys = plan.destroy_count();
         if destroys > max {
             writeln!(
                 printer.stderr(),

@@ -6,10 +6,10 @@ use crate::refresh::{self, Scope};
 use crate::session::Session;
 use anyhow::Context as _;
 use miette::{GraphicalReportHandler, GraphicalTheme};
-use plan::desired::{self, Diagnostics};
+use plan::desired::{self, Diagnostics, SourceMap};
 use plan::diff::PlanOptions;
 use plan::model::SecretRef;
-use plan::{DesiredState, Inventory, Plan};
+use plan::{DesiredState, NormalisedInventory, Plan};
 use std::collections::BTreeMap;
 use std::io::Write as _;
 use std::path::Path;
@@ -19,16 +19,32 @@ use crate::exit::Status;
 /// Gateways read at once during refresh.
 pub const REFRESH_CONCURRENCY: usize = 8;
 
+/// A desired-state file as loaded.
+pub struct DesiredFile {
+    pub state: DesiredState,
+    /// Where each field is written, so a plan error can name `file:line:col`.
+    pub sources: SourceMap,
+    /// What a saved plan records to tell the file it was made from.
+    pub content_hash: String,
+}
+
 /// Load and validate a desired-state file; on failure print every
 /// diagnostic to stderr and return the exit status.
-pub fn load_desired(path: &Path, printer: Printer) -> Result<(DesiredState, String), Status> {
-    // The loader's reader caps the size before reading it all and reports
-    // bad bytes (not UTF-8) at `file:line:col` like any other problem.
+pub fn load_desired(path: &Path, printer: Printer) -> Result<DesiredFile, Status> {
+    // What `desired::load_with_source_map` does, keeping the text to hash
+    // it: the loader's reader caps the size before reading it all and
+    // reports bad bytes (not UTF-8) at `file:line:col` like any other
+    // problem.
     let parsed = desired::read_file(path).and_then(|text| {
-        desired::parse(&path.display().to_string(), &text).map(|state| (state, text))
+        desired::parse_with_source_map(&path.display().to_string(), &text)
+            .map(|(state, sources)| (state, sources, text))
     });
     match parsed {
-        Ok((state, text)) => Ok((state, plan::planfile::desired_hash(text.as_bytes()))),
+        Ok((state, sources, text)) => Ok(DesiredFile {
+            state,
+            sources,
+            content_hash: plan::planfile::desired_hash(text.as_bytes()),
+        }),
         Err(diagnostics) => {
             let _ = write!(
                 printer.stderr(),
@@ -106,28 +122,22 @@ pub fn render_diagnostics(diagnostics: &Diagnostics, color: bool) -> String {
     out
 }
 
-/// Hash every BGP key the file references, reading each once.
+/// Hash every BGP key the file references, reading each once, in the
+/// order of first use: the first unreadable one is the one reported.
 pub fn secret_hashes(state: &DesiredState) -> anyhow::Result<BTreeMap<SecretRef, String>> {
-    let mut hashes = BTreeMap::new();
-    for gateway in &state.gateways {
-        for route in &gateway.bgp {
-            for peer in &route.peers {
-                let Some(reference) = &peer.key else { continue };
-                if hashes.contains_key(reference) {
-                    continue;
-                }
-                let key = resolve_secret(reference).map_err(|e| {
-                    anyhow::anyhow!(
-                        "gateway {} BGP peer on line {}: key {e}",
-                        gateway.name,
-                        peer.line
-                    )
-                })?;
-                hashes.insert(reference.clone(), plan::secret_hash(&key));
-            }
-        }
-    }
-    Ok(hashes)
+    state
+        .secret_uses()
+        .map(|used| {
+            let key = resolve_secret(used.reference).map_err(|e| {
+                anyhow::anyhow!(
+                    "gateway {} BGP peer on line {}: key {e}",
+                    used.gateway,
+                    used.line
+                )
+            })?;
+            Ok((used.reference.clone(), plan::secret_hash(&key)))
+        })
+        .collect()
 }
 
 pub fn scope(session: &Session, region: &str, account: Option<&str>) -> Scope {
@@ -140,17 +150,19 @@ pub fn scope(session: &Session, region: &str, account: Option<&str>) -> Scope {
     }
 }
 
-pub async fn read_estate(session: &Session, scope: &Scope) -> anyhow::Result<Inventory> {
+pub async fn read_estate(session: &Session, scope: &Scope) -> anyhow::Result<NormalisedInventory> {
     refresh::refresh(&session.client, scope)
         .await
         .context("reading the live estate")
 }
 
-/// Refresh and plan.
+/// Refresh and plan. A plan error names where in the file the object it is
+/// about is written (`file:line:col: message`).
 pub async fn make_plan(
     session: &Session,
-    state: &DesiredState,
-) -> anyhow::Result<(Plan, Inventory)> {
+    file: &DesiredFile,
+) -> anyhow::Result<(Plan, NormalisedInventory)> {
+    let state = &file.state;
     let options = PlanOptions {
         secret_hashes: secret_hashes(state)?,
     };
@@ -159,21 +171,10 @@ pub async fn make_plan(
         &scope(session, &state.region, state.account.as_deref()),
     )
     .await?;
-    let plan = plan::diff::plan(state, &inventory, &options).context("planning")?;
+    let plan = plan::plan_normalised(state, &inventory, &options)
+        .map_err(|e| anyhow::anyhow!(e.located(state, &file.sources)))
+        .context("planning")?;
     Ok((plan, inventory))
-}
-
-/// Actions that delete or replace something (what `--max-destroy` counts).
-pub fn destroy_count(plan: &Plan) -> usize {
-    plan.actions
-        .iter()
-        .filter(|a| {
-            matches!(
-                a.change,
-                plan::ChangeKind::Delete | plan::ChangeKind::Replace
-            )
-        })
-        .count()
 }
 
 /// Read and verify a saved plan file.

@@ -10,12 +10,12 @@ use plan::render;
 use std::io::Write as _;
 
 pub async fn run(args: &PlanArgs, global: &GlobalArgs, printer: Printer) -> anyhow::Result<Status> {
-    let (state, content_hash) = match common::load_desired(&args.file, printer) {
+    let file = match common::load_desired(&args.file, printer) {
         Ok(loaded) => loaded,
         Err(status) => return Ok(status),
     };
     let session = Session::connect(global).await?;
-    let (plan, _inventory) = common::make_plan(&session, &state).await?;
+    let (plan, _inventory) = common::make_plan(&session, &file).await?;
     let human = printer.human_options();
 
     if args.refresh_only {
@@ -45,8 +45,12 @@ pub async fn run(args: &PlanArgs, global: &GlobalArgs, printer: Printer) -> anyh
         let ttl = args
             .ttl
             .map(|d| chrono::TimeDelta::from_std(d).unwrap_or(chrono::TimeDelta::MAX));
-        let saved =
-            plan::planfile::PlanFile::new(plan.clone(), content_hash, chrono::Utc::now(), ttl);
+        let saved = plan::planfile::PlanFile::new(
+            plan.clone(),
+            file.content_hash.clone(),
+            chrono::Utc::now(),
+            ttl,
+        );
         std::fs::write(path, saved.to_json())
             .with_context(|| format!("saving the plan to {}", path.display()))?;
         if !args.json {

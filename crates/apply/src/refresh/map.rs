@@ -1,215 +1,32 @@
-//! Refresh: read the live estate through `cda-api` into a [`plan::Inventory`].
-//!
-//! As few calls as the API allows: the gateway and physical-line lists (all
-//! pages), then for each gateway its VPC, static-route and BGP-route lists,
-//! and one health-check read per VPC (the API has no health-check list). No
-//! other per-object reads.
-//!
-//! `Scope::concurrency` bounds the calls in flight, whatever they are: every
-//! call takes a permit, so the pipe stays full (measured in
-//! docs/performance.md: with a permit per gateway, a gateway's health-check
-//! reads waited for its lists and the pages of the top-level lists were
-//! walked one after another). Pages after the first are fetched at once
-//! once the first page gives `totalCount`
-//! ([`Client::all_pages_concurrently`]).
-//!
-//! Secrets never enter the inventory: a live BGP key is hashed with
-//! [`plan::secret_hash`] as soon as it is decoded and the plaintext dropped.
+//! One API row → its `Live*` value, for refresh and for apply's re-read
+//! after a write. A value that cannot be read is an error naming the object
+//! and field: planning against a misread estate is worse than stopping.
+//! Enum spellings (`ipVersion` codes, `GE`/`10GE`, …) are read by
+//! [`plan::model::wire`].
 
+use super::{unreadable, RefreshError};
 use cda_api::types as api;
-use cda_api::Client;
 use ipnet::IpNet;
 use plan::inventory::{
-    Inventory, LiveBgpPeer, LiveBgpRoute, LiveGateway, LiveHealthCheck, LiveLine, LiveNextHop,
-    LiveStaticRoute, LiveVpc,
+    LiveBgpPeer, LiveBgpRoute, LiveHealthCheck, LiveLine, LiveNextHop, LiveStaticRoute, LiveVpc,
 };
 use plan::model::{IpVersion, LineType, PortType};
 use secrecy::ExposeSecret;
 use std::collections::HashMap;
 use std::net::IpAddr;
-use std::sync::Arc;
-use tokio::sync::Semaphore;
-use tokio::task::JoinSet;
-
-/// Where to read.
-#[derive(Debug, Clone)]
-pub struct Scope {
-    pub region: String,
-    pub account: Option<String>,
-    /// API calls in flight at once (at least 1).
-    pub concurrency: usize,
-}
-
-/// A live value we could not map; refresh stops rather than plan against a
-/// misread estate.
-#[derive(Debug, thiserror::Error)]
-pub enum RefreshError {
-    #[error(transparent)]
-    Api(#[from] cda_api::Error),
-    #[error("{object}: cannot read {field} {value:?} from the API")]
-    Unreadable {
-        object: String,
-        field: &'static str,
-        value: String,
-    },
-    #[error("refresh task failed: {0}")]
-    Task(String),
-}
-
-fn unreadable(object: &str, field: &'static str, value: &str) -> RefreshError {
-    RefreshError::Unreadable {
-        object: object.to_owned(),
-        field,
-        value: value.to_owned(),
-    }
-}
-
-/// Read everything in scope.
-pub async fn refresh(client: &Arc<Client>, scope: &Scope) -> Result<Inventory, RefreshError> {
-    let permits = Arc::new(Semaphore::new(scope.concurrency.max(1)));
-    let line_req = api::PhysicalLineListRequest {
-        region_id: Some(scope.region.clone()),
-        account: scope.account.clone(),
-        ..Default::default()
-    };
-    let gateway_req = api::GatewayListRequest {
-        account: scope.account.clone(),
-        region_id: Some(scope.region.clone()),
-        ..Default::default()
-    };
-    let (lines, gateways) = tokio::try_join!(
-        client.all_pages_concurrently(&line_req, &permits),
-        client.all_pages_concurrently(&gateway_req, &permits)
-    )?;
-
-    let lines: Vec<LiveLine> = lines
-        .iter()
-        .filter_map(|l| map_line(l).transpose())
-        .collect::<Result<_, _>>()?;
-    let line_ids: Arc<HashMap<String, String>> = Arc::new(
-        lines
-            .iter()
-            .map(|l| (l.name.clone(), l.id.clone()))
-            .collect(),
-    );
-
-    let mut tasks = JoinSet::new();
-    for (order, gateway) in gateways.into_iter().enumerate() {
-        let Some(name) = gateway.name().map(str::to_owned) else {
-            continue;
-        };
-        let client = Arc::clone(client);
-        let scope = scope.clone();
-        let permits = Arc::clone(&permits);
-        let line_ids = Arc::clone(&line_ids);
-        tasks.spawn(async move {
-            let live = read_gateway(&client, &permits, &scope, &name, &gateway, &line_ids).await?;
-            Ok::<_, RefreshError>((order, live))
-        });
-    }
-    let mut gateways = Vec::new();
-    while let Some(joined) = tasks.join_next().await {
-        gateways.push(joined.map_err(|e| RefreshError::Task(e.to_string()))??);
-    }
-    gateways.sort_by_key(|(order, _)| *order);
-
-    let mut inventory = Inventory {
-        lines,
-        gateways: gateways.into_iter().map(|(_, g)| g).collect(),
-    };
-    inventory.normalise();
-    Ok(inventory)
-}
-
-/// Run one API call under a permit.
-async fn limited<T>(
-    permits: &Semaphore,
-    call: impl std::future::Future<Output = Result<T, cda_api::Error>>,
-) -> Result<T, RefreshError> {
-    let _permit = permits
-        .acquire()
-        .await
-        .map_err(|e| RefreshError::Task(e.to_string()))?;
-    Ok(call.await?)
-}
-
-async fn read_gateway(
-    client: &Client,
-    permits: &Arc<Semaphore>,
-    scope: &Scope,
-    name: &str,
-    gateway: &api::Gateway,
-    line_ids: &HashMap<String, String>,
-) -> Result<LiveGateway, RefreshError> {
-    let req = api::GatewayScopedRequest {
-        gateway_name: name.to_owned(),
-        account: scope.account.clone(),
-        region_id: Some(scope.region.clone()),
-    };
-    let (vpcs, static_routes, bgp_routes) = tokio::try_join!(
-        limited(permits, client.vpc_list(&req)),
-        limited(permits, client.static_route_list(&req)),
-        limited(permits, client.bgp_route_list(&req))
-    )?;
-
-    let mut live_vpcs = Vec::with_capacity(vpcs.len());
-    for vpc in &vpcs {
-        if let Some(live) = map_vpc(name, vpc)? {
-            live_vpcs.push(live);
-        }
-    }
-    // The health-check reads of a gateway's VPCs go out together.
-    let mut checks = JoinSet::new();
-    for (i, live) in live_vpcs.iter().enumerate() {
-        let hc_req = api::HealthCheckGetRequest {
-            gateway_name: name.to_owned(),
-            vpc_id: live.id.clone(),
-            vpc_name: live.name.clone(),
-        };
-        let client = client.clone();
-        let permits = Arc::clone(permits);
-        checks.spawn(async move { (i, limited(&permits, client.health_check_get(&hc_req)).await) });
-    }
-    while let Some(joined) = checks.join_next().await {
-        let (i, check) = joined.map_err(|e| RefreshError::Task(e.to_string()))?;
-        if let Some(check) = check? {
-            let live = &mut live_vpcs[i];
-            live.health_check =
-                map_health_check(&format!("health_check.{name}.{}", live.id), &check)?;
-        }
-    }
-
-    let mut line_list = gateway.line_list.clone();
-    line_list.sort();
-    Ok(LiveGateway {
-        name: name.to_owned(),
-        hostname: gateway.hostname.clone().filter(|s| !s.is_empty()),
-        access_point: gateway.access_point.clone().filter(|s| !s.is_empty()),
-        description: gateway.description.clone().filter(|s| !s.is_empty()),
-        line_ids: line_list,
-        vpcs: live_vpcs,
-        static_routes: static_routes
-            .iter()
-            .map(|r| map_static_route(name, r))
-            .collect::<Result<_, _>>()?,
-        bgp_routes: bgp_routes
-            .iter()
-            .map(|r| map_bgp_route(name, r, line_ids))
-            .collect::<Result<_, _>>()?,
-    })
-}
 
 fn non_empty(v: &Option<String>) -> Option<&str> {
     v.as_deref().map(str::trim).filter(|s| !s.is_empty())
 }
 
+/// A row without `ipVersion` is IPv4, the API's default.
 fn ip_version(object: &str, v: &Option<String>) -> Result<IpVersion, RefreshError> {
-    match non_empty(v).map(str::to_ascii_uppercase).as_deref() {
-        None | Some("IPV4") | Some("0") => Ok(IpVersion::Ipv4),
-        Some("IPV6") | Some("2") => Ok(IpVersion::Ipv6),
-        Some("DUALSTACK") | Some("1") => Ok(IpVersion::DualStack),
-        Some(other) => Err(unreadable(object, "ipVersion", other)),
-    }
+    let Some(text) = non_empty(v) else {
+        return Ok(IpVersion::Ipv4);
+    };
+    // The error shows the value upper-cased, as it always has.
+    IpVersion::from_api(text)
+        .ok_or_else(|| unreadable(object, "ipVersion", &text.to_ascii_uppercase()))
 }
 
 /// Interconnect addresses come with a prefix length (`10.255.0.1/30`); a bare
@@ -250,27 +67,15 @@ fn ip_addr(object: &str, field: &'static str, text: &str) -> Result<IpAddr, Refr
 }
 
 /// `None` for a listing row without id or name (nothing we could manage).
-fn map_line(line: &api::PhysicalLine) -> Result<Option<LiveLine>, RefreshError> {
+pub(crate) fn map_line(line: &api::PhysicalLine) -> Result<Option<LiveLine>, RefreshError> {
     let (Some(id), Some(name)) = (line.id(), non_empty(&line.line_name)) else {
         return Ok(None);
     };
     let object = format!("physical_line.{name}");
-    let port_type = match non_empty(&line.port_type)
-        .map(str::to_ascii_uppercase)
-        .as_deref()
-    {
-        Some("1G") | Some("GE") => Some(PortType::OneG),
-        Some("10G") | Some("10GE") => Some(PortType::TenG),
-        _ => None,
-    };
-    let line_type = match non_empty(&line.line_type)
-        .map(str::to_ascii_uppercase)
-        .as_deref()
-    {
-        Some("PON") => Some(LineType::Pon),
-        Some("IPRAN") => Some(LineType::Ipran),
-        _ => None,
-    };
+    // A type the model does not know is left out rather than refused: the
+    // diff compares these only where the API reports one it knows.
+    let port_type = non_empty(&line.port_type).and_then(PortType::from_api);
+    let line_type = non_empty(&line.line_type).and_then(LineType::from_api);
     let vlan = match (line.tag, line.vlan) {
         (Some(0), _) | (_, None) | (_, Some(0)) => None,
         (_, Some(v)) => {
@@ -298,7 +103,7 @@ fn map_line(line: &api::PhysicalLine) -> Result<Option<LiveLine>, RefreshError> 
     }))
 }
 
-fn map_vpc(gateway: &str, vpc: &api::Vpc) -> Result<Option<LiveVpc>, RefreshError> {
+pub(crate) fn map_vpc(gateway: &str, vpc: &api::Vpc) -> Result<Option<LiveVpc>, RefreshError> {
     let Some(id) = non_empty(&vpc.vpc_id) else {
         return Ok(None);
     };
@@ -322,7 +127,7 @@ fn map_vpc(gateway: &str, vpc: &api::Vpc) -> Result<Option<LiveVpc>, RefreshErro
 }
 
 /// `None` when the API answers with an empty setting (no health check).
-fn map_health_check(
+pub(crate) fn map_health_check(
     object: &str,
     check: &api::HealthCheck,
 ) -> Result<Option<LiveHealthCheck>, RefreshError> {
@@ -354,7 +159,7 @@ fn map_next_hops(object: &str, hops: &[api::NextHop]) -> Result<Vec<LiveNextHop>
         .collect()
 }
 
-fn map_static_route(
+pub(crate) fn map_static_route(
     gateway: &str,
     route: &api::StaticRoute,
 ) -> Result<LiveStaticRoute, RefreshError> {
@@ -370,7 +175,7 @@ fn map_static_route(
     })
 }
 
-fn map_bgp_route(
+pub(crate) fn map_bgp_route(
     gateway: &str,
     route: &api::BgpRoute,
     line_ids: &HashMap<String, String>,
