@@ -24,13 +24,13 @@ async fn spawn_with_bgp_key() -> Handle {
         .unwrap()
 }
 
-/// The check lines a capture can reproduce (not credentials, endpoint or
+/// The check lines a capture can reproduce (not credentials or
 /// the offline note), without the totals line.
 fn judged_lines(out: &str) -> Vec<String> {
     out.lines()
         .filter(|l| !l.trim().is_empty() && !l.starts_with("cda can"))
         .filter(|l| {
-            !["credentials", "endpoint", "offline"]
+            !["credentials", "offline"]
                 .iter()
                 .any(|name| l.split_whitespace().nth(1) == Some(&format!("{name}:")))
         })

@@ -432,14 +432,57 @@ fn shapes(report: &mut Report, features: &mut Features, probes: &[Probe]) {
     });
 }
 
-/// Every check that recorded exchanges allow, in order.
-pub fn analyse(report: &mut Report, probes: &[Probe], requested_gateway: Option<&str>) {
-    if probes.is_empty() {
-        report.push(Check::new(Outcome::Fail, "exchanges", "none recorded"));
+fn reachability(url: &str, probes: &[Probe]) -> Check {
+    match probes.iter().find(|p| p.exchange.status.is_some()) {
+        Some(p) => {
+            let how = if url.starts_with("https://") {
+                "over TLS, certificate verified"
+            } else {
+                "over plain http to a loopback address (an emulator)"
+            };
+            Check::new(
+                Outcome::Pass,
+                "endpoint",
+                format!(
+                    "{url} reachable {how}; first answer HTTP {} in {} ms",
+                    p.exchange.status.unwrap_or_default(),
+                    p.exchange.elapsed_ms
+                ),
+            )
+        }
+        None => {
+            let why = probes
+                .first()
+                .and_then(|p| p.exchange.error.clone())
+                .unwrap_or_else(|| "no call made".into());
+            Check::new(Outcome::Fail, "endpoint", format!("{url} unreachable: {why}")).advise(
+                "check --endpoint (CDA_ENDPOINT), DNS, proxy and firewall; a certificate error means TLS did not verify",
+            )
+        }
+    }
+}
+
+/// Every check that recorded exchanges allow, in order. Past a failed
+/// signature nothing else can be judged, so the rest is skipped.
+pub fn analyse(report: &mut Report, url: &str, probes: &[Probe], requested_gateway: Option<&str>) {
+    let reached = reachability(url, probes);
+    let unreachable = reached.outcome == Outcome::Fail;
+    report.push(reached);
+    if unreachable {
         return;
     }
     report.push(clock_skew(probes));
-    report.push(signature(probes));
+    let signed = signature(probes);
+    let refused = signed.outcome == Outcome::Fail;
+    report.push(signed);
+    if refused {
+        report.push(Check::new(
+            Outcome::Skip,
+            "the rest",
+            "placements, gateway keys, reads and shapes need an accepted call",
+        ));
+        return;
+    }
     let mut features = Features::new();
     variants(
         report,

@@ -39,13 +39,18 @@ pub async fn run(
             Outcome::Skip,
             "offline",
             format!(
-                "judging {} exchanges with {} captured by cda {}; credentials and TLS not checked",
+                "judging {} exchanges with {} captured by cda {}; credentials not checked",
                 probes.len(),
                 header.endpoint,
                 header.cda_doctor
             ),
         ));
-        analysis::analyse(&mut report, &probes, header.gateway.as_deref());
+        analysis::analyse(
+            &mut report,
+            &header.endpoint,
+            &probes,
+            header.gateway.as_deref(),
+        );
         return finish(&report, printer);
     }
     let mut session = None;
@@ -81,10 +86,12 @@ pub async fn run(
         gateway: args.gateway.as_deref(),
     };
     let probes = probe::run(&client, &target).await?;
-    report.push(reachability(&client, &probes));
-    if probes.iter().any(|p| p.exchange.status.is_some()) {
-        analysis::analyse(&mut report, &probes, args.gateway.as_deref());
-    }
+    analysis::analyse(
+        &mut report,
+        client.endpoint_url(),
+        &probes,
+        args.gateway.as_deref(),
+    );
     if let Some(path) = &args.capture {
         let access_key = &client.config().credentials.access_key;
         let redacted: Vec<capture::Probe> = probes
@@ -192,35 +199,4 @@ fn file_mode(path: &Path) -> Option<Check> {
 #[cfg(not(unix))]
 fn file_mode(_path: &Path) -> Option<Check> {
     None
-}
-
-fn reachability(client: &Client, probes: &[capture::Probe]) -> Check {
-    let url = client.endpoint_url();
-    match probes.iter().find(|p| p.exchange.status.is_some()) {
-        Some(p) => {
-            let how = if url.starts_with("https://") {
-                "over TLS, certificate verified"
-            } else {
-                "over plain http to a loopback address (an emulator)"
-            };
-            Check::new(
-                Outcome::Pass,
-                "endpoint",
-                format!(
-                    "{url} reachable {how}; first answer HTTP {} in {} ms",
-                    p.exchange.status.unwrap_or_default(),
-                    p.exchange.elapsed_ms
-                ),
-            )
-        }
-        None => {
-            let why = probes
-                .first()
-                .and_then(|p| p.exchange.error.clone())
-                .unwrap_or_else(|| "no call made".into());
-            Check::new(Outcome::Fail, "endpoint", format!("{url} unreachable: {why}")).advise(
-                "check --endpoint (CDA_ENDPOINT), DNS, proxy and firewall; a certificate error means TLS did not verify",
-            )
-        }
-    }
 }
