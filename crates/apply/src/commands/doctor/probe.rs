@@ -122,7 +122,8 @@ pub async fn run(client: &Client, target: &Target<'_>) -> anyhow::Result<Vec<Pro
         paging.clone(),
     );
     let placement = p.placements(&endpoints::GATEWAY_LIST, &listing).await?;
-    if p.probes.iter().all(|x| x.exchange.status.is_none()) {
+    // Unreachable, or refused whatever the placement: nothing more to learn.
+    if !p.probes.iter().any(|x| answer(&x.exchange).is_some()) {
         return Ok(p.probes);
     }
     let chosen = select_gateway(&p.probes, target.gateway).ok().flatten();
