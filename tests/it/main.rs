@@ -14,6 +14,7 @@ mod bad_inputs;
 mod cli_offline;
 mod client_vs_emulator;
 mod crashes;
+mod doctor;
 mod e2e_faults;
 mod e2e_quickstart;
 mod e2e_saved_plan;

@@ -74,6 +74,8 @@ pub enum Command {
     Show(ShowArgs),
     /// Write the live estate as a desired-state file that plans to zero changes.
     Export(ExportArgs),
+    /// Check that cda can work with this server (read-only): exit 0 if so, 1 otherwise.
+    Doctor(DoctorArgs),
     /// Run the local CDA API emulator.
     #[command(subcommand)]
     Emulator(EmulatorCommand),
@@ -160,6 +162,22 @@ pub struct ExportArgs {
     /// Account e-mail sent as `account`; default: the emulator's demo account.
     #[arg(long, env = "CDA_ACCOUNT", value_name = "EMAIL")]
     pub account: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct DoctorArgs {
+    /// Gateway whose per-gateway reads are checked; default: the first listed.
+    #[arg(long, value_name = "NAME")]
+    pub gateway: Option<String>,
+    /// Resource pool (`regionID`) sent with the list calls.
+    #[arg(long, env = "CDA_REGION", value_name = "REGION")]
+    pub region: Option<String>,
+    /// Write every exchange, redacted, as JSON lines to FILE (for a bug report).
+    #[arg(long, value_name = "FILE", conflicts_with = "from_capture")]
+    pub capture: Option<PathBuf>,
+    /// Judge a capture offline instead of calling the API.
+    #[arg(long, value_name = "FILE")]
+    pub from_capture: Option<PathBuf>,
 }
 
 #[derive(Debug, Subcommand)]

@@ -27,8 +27,8 @@ pub mod types;
 pub mod wire;
 
 pub use client::{
-    Client, ClientConfig, RawResponse, DEFAULT_ENDPOINT, DEFAULT_PAGE_SIZE, MAX_PAGES,
-    MAX_RESPONSE_BYTES,
+    Client, ClientConfig, Exchange, ParamPlacement, RawResponse, DEFAULT_ENDPOINT,
+    DEFAULT_PAGE_SIZE, MAX_PAGES, MAX_RESPONSE_BYTES, REDACTED_ACCESS_KEY, REDACTED_ACCOUNT,
 };
 pub use credentials::Credentials;
 pub use endpoints::Endpoint;

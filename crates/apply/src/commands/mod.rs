@@ -3,6 +3,7 @@
 pub mod apply;
 pub mod common;
 pub mod completions;
+pub mod doctor;
 pub mod emulator;
 pub mod export;
 pub mod plan;
@@ -21,6 +22,7 @@ pub async fn dispatch(cli: Cli, printer: Printer) -> anyhow::Result<Status> {
         Command::Apply(args) => apply::run(args, global, printer).await,
         Command::Show(args) => show::run(args, printer),
         Command::Export(args) => export::run(args, global, printer).await,
+        Command::Doctor(args) => doctor::run(args, global, printer).await,
         Command::Emulator(command) => emulator::run(command).await,
         Command::Completions(args) => completions::run(args, printer),
     }

@@ -15,6 +15,7 @@
 mod account_auth;
 mod bgp_routes;
 mod config;
+mod exchange;
 mod gateways;
 mod health_checks;
 mod lines;
@@ -26,6 +27,7 @@ mod transport;
 mod vpcs;
 
 pub use config::{ClientConfig, DEFAULT_ENDPOINT, DEFAULT_PAGE_SIZE};
+pub use exchange::{Exchange, ParamPlacement, REDACTED_ACCESS_KEY, REDACTED_ACCOUNT};
 pub use paging::MAX_PAGES;
 pub use transport::{RawResponse, MAX_RESPONSE_BYTES};
 
