@@ -66,10 +66,18 @@ async fn killed_applies_resume_and_converge() {
         });
 
         let mut cmd = cda_command(bin, &handle, dir.path());
-        cmd.args(["apply", "-f", DESIRED, "--auto-approve", "--journal"])
-            .arg(&journal)
-            .stdout(Stdio::null())
-            .stderr(Stdio::null());
+        // The estate removes a whole gateway on purpose: past the guard.
+        cmd.args([
+            "apply",
+            "-f",
+            DESIRED,
+            "--auto-approve",
+            "--allow-mass-destroy",
+            "--journal",
+        ])
+        .arg(&journal)
+        .stdout(Stdio::null())
+        .stderr(Stdio::null());
         let mut child = cmd.spawn().unwrap();
         let pid = child.id();
         let deadline = Instant::now() + Duration::from_secs(60);
@@ -99,7 +107,13 @@ async fn killed_applies_resume_and_converge() {
         // Re-run without latency: takes over the stale lock and finishes.
         app.set_faults(FaultConfig::default());
         let mut cmd = cda_command(bin, &handle, dir.path());
-        cmd.args(["apply", "-f", DESIRED, "--auto-approve"]);
+        cmd.args([
+            "apply",
+            "-f",
+            DESIRED,
+            "--auto-approve",
+            "--allow-mass-destroy",
+        ]);
         let out = output(cmd).await.unwrap();
         let stderr = String::from_utf8_lossy(&out.stderr);
         assert_eq!(

@@ -11,6 +11,7 @@
 mod support;
 
 mod bad_inputs;
+mod blast_guard;
 mod cli_offline;
 mod client_vs_emulator;
 mod crashes;
@@ -20,4 +21,5 @@ mod e2e_quickstart;
 mod e2e_saved_plan;
 mod examples_plan;
 mod faults;
+mod rename_proxy;
 mod security;

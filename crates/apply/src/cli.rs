@@ -136,6 +136,10 @@ pub struct ApplyArgs {
     /// Abort before any call when the plan deletes or replaces more than N objects.
     #[arg(long, value_name = "N")]
     pub max_destroy: Option<usize>,
+    /// Apply a plan that deletes or replaces more than 20% of the managed
+    /// live objects it read (and more than 3), which is refused otherwise.
+    #[arg(long)]
+    pub allow_mass_destroy: bool,
     /// Journal file (JSON lines); default .cda/journal/<UTC timestamp>.jsonl.
     #[arg(long, value_name = "PATH")]
     pub journal: Option<PathBuf>,

@@ -28,6 +28,11 @@ pub struct Plan {
     /// `"absent"` for addresses the plan creates. A saved plan is refused
     /// when a re-read gives a different map for these addresses.
     pub fingerprints: BTreeMap<String, String>,
+    /// The blast-radius guard's verdict ([`crate::guard::assess`]) when the
+    /// plan trips it. Absent otherwise, and in plan files written before
+    /// the guard: `apply` recomputes it from the actions either way.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub mass_destroy: Option<crate::guard::MassDestroy>,
 }
 
 /// Index of an action in [`Plan::actions`].
@@ -423,6 +428,7 @@ mod tests {
             actions: Vec::new(),
             unmanaged: Vec::new(),
             fingerprints: BTreeMap::new(),
+            mass_destroy: None,
         };
         assert_eq!(plan.destroy_count(), 0);
         for change in [

@@ -25,6 +25,36 @@ pub const SCHEMA_PATH: &str = "./docs/cda.schema.json";
 pub enum ExportError {
     #[error("could not write the desired state as YAML: {0}")]
     Yaml(String),
+    /// A live identity the desired-state rules reject: writing it would
+    /// give a file that does not validate, and usually means the server
+    /// reported an ID (or another field) where the name should be.
+    #[error("cannot export {object}: {rule}; the file would not validate. The server may report names differently (`cda doctor` checks how it answers)")]
+    InvalidName { object: String, rule: String },
+}
+
+/// Every name in `state` that the desired-state rules reject, as the
+/// [`ExportError::InvalidName`] of the first one.
+pub fn check_names(state: &DesiredState) -> Result<(), ExportError> {
+    use crate::identity_check::{gateway_name_problem, line_name_problem};
+    let lines = state.physical_lines.iter().map(|l| {
+        (
+            format!("physical line `{}`", l.name.escape_debug()),
+            line_name_problem(&l.name),
+        )
+    });
+    let gateways = state.gateways.iter().map(|g| {
+        (
+            format!("gateway `{}`", g.name.escape_debug()),
+            gateway_name_problem(&g.name),
+        )
+    });
+    match lines
+        .chain(gateways)
+        .find_map(|(object, rule)| rule.map(|r| (object, r)))
+    {
+        Some((object, rule)) => Err(ExportError::InvalidName { object, rule }),
+        None => Ok(()),
+    }
 }
 
 /// The exported state and what the user must check by hand.
@@ -102,7 +132,9 @@ pub fn bgp_key_env(gateway: &str, line: &str) -> String {
 }
 
 /// The file text: a header pointing editors at the schema, then the YAML.
+/// Refuses a state with a name the desired-state rules reject ([`check_names`]).
 pub fn to_yaml(state: &DesiredState) -> Result<String, ExportError> {
+    check_names(state)?;
     let body = serde_saphyr::to_string(state).map_err(|e| ExportError::Yaml(e.to_string()))?;
     let mut out = format!("# yaml-language-server: $schema={SCHEMA_PATH}\n");
     out.push_str("# Written by `cda export` from the live estate");

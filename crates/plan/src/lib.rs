@@ -7,6 +7,8 @@ pub mod action;
 pub mod desired;
 pub mod diff;
 pub mod export;
+pub mod guard;
+pub mod identity_check;
 pub mod inventory;
 pub mod model;
 pub mod planfile;

@@ -177,6 +177,7 @@ mod tests {
             }],
             unmanaged: vec![],
             fingerprints: BTreeMap::from([("gateway.gw1".to_string(), "sha256:00".to_string())]),
+            mass_destroy: None,
         };
         let at = Utc.with_ymd_and_hms(2026, 11, 29, 12, 0, 0).unwrap();
         PlanFile::new(
@@ -206,6 +207,32 @@ mod tests {
             .replace("2026-11-29T13:00:00Z", "2027-11-29T13:00:00Z");
         assert!(matches!(
             PlanFile::from_json(&text),
+            Err(PlanFileError::Tampered { .. })
+        ));
+    }
+
+    #[test]
+    fn the_guard_verdict_is_sealed_and_older_files_without_it_load() {
+        let mut file = sample();
+        // Written before the guard: no `mass_destroy` key at all.
+        assert!(!file.to_json().contains("mass_destroy"));
+        assert_eq!(PlanFile::from_json(&file.to_json()).unwrap(), file);
+        file.plan.mass_destroy = Some(crate::guard::MassDestroy {
+            managed_live: 5,
+            destroyed: 4,
+            deleted: 4,
+            replaced: 0,
+            share_percent: 80,
+            thresholds: crate::guard::Thresholds::DEFAULT,
+            addresses: vec!["gateway.gw1".into()],
+        });
+        file.content_hash = file.compute_hash();
+        let text = file.to_json();
+        assert_eq!(PlanFile::from_json(&text).unwrap(), file);
+        // Removing the warning from a saved plan is an edit like any other.
+        let edited = text.replace("\"destroyed\": 4", "\"destroyed\": 1");
+        assert!(matches!(
+            PlanFile::from_json(&edited),
             Err(PlanFileError::Tampered { .. })
         ));
     }

@@ -164,3 +164,26 @@ fn exported_yaml_passes_the_loader_and_validation() {
         Err(diagnostics) => panic!("{diagnostics:?}\n{yaml}"),
     }
 }
+
+#[test]
+fn a_gateway_id_read_as_its_name_is_refused_naming_the_object_and_rule() {
+    let mut live = inventory();
+    live.gateways[0].name = "lg-8f3k2a9".into();
+    let state = desired_from_inventory(&live, "nm8", None);
+    let err = to_yaml(&state).unwrap_err().to_string();
+    assert!(err.contains("cannot export gateway `lg-8f3k2a9`"), "{err}");
+    assert!(err.contains("looks like a gateway ID"), "{err}");
+    assert!(err.contains("2–20 letters and digits"), "{err}");
+}
+
+#[test]
+fn a_gateway_name_breaking_the_rules_is_refused() {
+    let mut live = inventory();
+    live.gateways[1].name = "gw_prod_02".into();
+    let state = desired_from_inventory(&live, "nm8", None);
+    let err = to_yaml(&state).unwrap_err().to_string();
+    assert!(
+        err.contains("gateway name `gw_prod_02` must be 2–20 letters and digits"),
+        "{err}"
+    );
+}

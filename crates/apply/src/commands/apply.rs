@@ -13,6 +13,7 @@ use crate::printer::Printer;
 use crate::progress::Reporter;
 use crate::session::Session;
 use anyhow::Context as _;
+use plan::guard::Decision;
 use plan::render;
 use plan::Plan;
 use std::io::{self, BufRead, Write};
@@ -95,6 +96,21 @@ pub async fn run(
         }
     }
 
+    let decision = guard_decision(&plan, args);
+    if decision == Decision::Refuse {
+        if args.dry_run {
+            // A dry run sends no write: show it, and say what apply would do.
+            writeln!(
+                printer.stderr(),
+                "warning: without --dry-run this plan is refused (mass destroy); see the warning at the top of the plan"
+            )?;
+        } else {
+            refuse_mass_destroy(printer, &plan)?;
+            session.close().await;
+            return Ok(Status::Failure);
+        }
+    }
+
     let account = plan.account.clone().or_else(|| session.account.clone());
     if args.dry_run {
         let backend = ApiBackend::new(
@@ -117,7 +133,7 @@ pub async fn run(
             )?;
             return Ok(Status::Failure);
         }
-        if !approved(printer)? {
+        if !approved(printer, decision)? {
             writeln!(printer.stderr(), "Apply cancelled. Nothing was applied.")?;
             return Ok(Status::Failure);
         }
@@ -168,15 +184,65 @@ pub async fn run(
     })
 }
 
-fn approved(printer: Printer) -> anyhow::Result<bool> {
+/// The blast-radius guard's verdict for this plan and these flags. The
+/// verdict is recomputed when the plan carries none (a plan file written
+/// before the guard), so no plan escapes it.
+fn guard_decision(plan: &Plan, args: &ApplyArgs) -> Decision {
+    let found = plan
+        .mass_destroy
+        .clone()
+        .or_else(|| plan::guard::assess(plan));
+    plan::guard::decide(found.as_ref(), args.max_destroy, args.allow_mass_destroy)
+}
+
+fn refuse_mass_destroy(printer: Printer, plan: &Plan) -> io::Result<()> {
+    let found = plan
+        .mass_destroy
+        .clone()
+        .or_else(|| plan::guard::assess(plan));
+    let mut err = printer.stderr();
+    writeln!(err, "error: refusing a mass destroy; nothing was applied.")?;
+    if let Some(m) = found {
+        for line in m.message_lines() {
+            writeln!(err, "  {line}")?;
+        }
+    }
+    Ok(())
+}
+
+fn approved(printer: Printer, decision: Decision) -> anyhow::Result<bool> {
     // The printer flushes, so the prompt shows before we wait for the answer.
-    write!(
-        printer.stdout(),
-        "\nDo you want to apply these changes? Only 'yes' will be accepted.\n  Enter a value: "
-    )?;
+    Ok(ask_approval(
+        &mut io::stdin().lock(),
+        &mut printer.stdout(),
+        decision,
+    )?)
+}
+
+/// Asks for approval on `input`: `yes`, or the number of objects destroyed
+/// when the plan trips the blast-radius guard (so approving a mass deletion
+/// takes reading the number). Apart from stdin, so it is tested without a
+/// terminal.
+fn ask_approval(
+    input: &mut impl BufRead,
+    prompt: &mut impl Write,
+    decision: Decision,
+) -> io::Result<bool> {
+    match decision {
+        Decision::ProceedTypingCount(n) => write!(
+            prompt,
+            "\nThis plan deletes or replaces {n} objects (a mass destroy, see the warning above).\n\
+             Do you want to apply these changes? Type the number of objects it destroys to confirm; only '{n}' will be accepted.\n  Enter a value: "
+        )?,
+        Decision::Proceed | Decision::Refuse => write!(
+            prompt,
+            "\nDo you want to apply these changes? Only 'yes' will be accepted.\n  Enter a value: "
+        )?,
+    }
+    prompt.flush()?;
     let mut answer = String::new();
-    io::stdin().lock().read_line(&mut answer)?;
-    Ok(answer.trim() == "yes")
+    input.read_line(&mut answer)?;
+    Ok(plan::guard::approves(&answer, decision))
 }
 
 async fn print_dry_run(printer: Printer, plan: &Plan, backend: &ApiBackend) -> anyhow::Result<()> {
@@ -243,4 +309,40 @@ fn print_summary(printer: Printer, summary: &Summary, journal: &Path) -> io::Res
         )?;
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ask(answer: &str, decision: Decision) -> (bool, String) {
+        let mut input = io::Cursor::new(answer.as_bytes().to_vec());
+        let mut prompt = Vec::new();
+        let ok = ask_approval(&mut input, &mut prompt, decision).unwrap_or(false);
+        (ok, String::from_utf8_lossy(&prompt).into_owned())
+    }
+
+    #[test]
+    fn an_ordinary_plan_is_approved_with_yes() {
+        let (ok, prompt) = ask("yes\n", Decision::Proceed);
+        assert!(ok);
+        assert!(prompt.contains("Only 'yes' will be accepted."), "{prompt}");
+        assert!(!ask("y\n", Decision::Proceed).0);
+        assert!(!ask("", Decision::Proceed).0);
+    }
+
+    #[test]
+    fn a_mass_destroy_is_approved_only_by_typing_the_count() {
+        let typed = Decision::ProceedTypingCount(57);
+        let (ok, prompt) = ask("57\n", typed);
+        assert!(ok);
+        assert!(
+            prompt.contains("deletes or replaces 57 objects"),
+            "{prompt}"
+        );
+        assert!(prompt.contains("only '57' will be accepted"), "{prompt}");
+        assert!(!ask("yes\n", typed).0);
+        assert!(!ask("56\n", typed).0);
+        assert!(!ask("\n", typed).0);
+    }
 }

@@ -143,6 +143,7 @@ fn plan_of(actions: Vec<Action>) -> Plan {
         actions,
         unmanaged: vec![],
         fingerprints: Default::default(),
+        mass_destroy: None,
     }
 }
 

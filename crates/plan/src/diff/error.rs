@@ -9,6 +9,7 @@
 use super::bgp::secret_label;
 use crate::action::address;
 use crate::desired::{Diagnostics, SourceLocation, SourceMap};
+use crate::identity_check::IdentityReport;
 use crate::model::DesiredState;
 
 /// Why no plan could be made.
@@ -46,6 +47,10 @@ pub enum PlanError {
     NoHostname { address: String },
     #[error("internal error: the action graph has a cycle")]
     Cycle,
+    /// Live objects unmatched by name look like declared ones
+    /// ([`crate::identity_check`]): planning would delete and re-create them.
+    #[error("{0}")]
+    IdentityMismatch(Box<IdentityReport>),
 }
 
 impl PlanError {
@@ -143,6 +148,12 @@ impl PlanError {
             }
             PlanError::BlockedByUnmanaged { address, .. } => objects.blocked(address),
             PlanError::Cycle => Vec::new(),
+            PlanError::IdentityMismatch(report) => report
+                .declared_lookalikes()
+                .first()
+                .and_then(|a| objects.path(a, 0))
+                .into_iter()
+                .collect(),
         }
     }
 }

@@ -204,13 +204,16 @@ impl Planner<'_> {
         }
         unmanaged.sort_by(|a, b| a.address.cmp(&b.address));
         unmanaged.dedup();
-        Ok(Plan {
+        let mut plan = Plan {
             format_version: FORMAT_VERSION.to_string(),
             region: id.desired.region.clone(),
             account: id.desired.account.clone(),
             actions,
             unmanaged,
             fingerprints,
-        })
+            mass_destroy: None,
+        };
+        plan.mass_destroy = crate::guard::assess(&plan);
+        Ok(plan)
     }
 }

@@ -110,6 +110,12 @@ fn plan_canonical(
     live: &Inventory,
     options: &PlanOptions,
 ) -> Result<Plan, PlanError> {
+    // Before matching by name: a misread name would otherwise plan the
+    // deletion of everything it could not match.
+    let identities = crate::identity_check::check_identities(desired, live);
+    if identities.blocks_plan() {
+        return Err(PlanError::IdentityMismatch(Box::new(identities)));
+    }
     Planner::new(Identity::new(desired, live)?, options).run()
 }
 

@@ -17,6 +17,7 @@ pub fn human(plan: &Plan, opts: &HumanOptions) -> String {
 pub(crate) fn plan_lines(plan: &Plan) -> Vec<Line> {
     let summary = Summary::of(plan);
     let mut out = vec![Line::raw(scope(plan), Style::Bold)];
+    mass_destroy_lines(&mut out, plan);
     if plan.actions.is_empty() {
         out.push(Line::blank());
         out.push(Line::raw(
@@ -42,6 +43,22 @@ pub(crate) fn plan_lines(plan: &Plan) -> Vec<Line> {
     out.push(Line::raw(summary.counts_line(), Style::Bold));
     summary_impact_lines(&mut out, &summary);
     out
+}
+
+/// The blast-radius warning, first thing after the scope, only when the
+/// plan trips the guard.
+pub(crate) fn mass_destroy_lines(out: &mut Vec<Line>, plan: &Plan) {
+    let Some(m) = &plan.mass_destroy else {
+        return;
+    };
+    out.push(Line::blank());
+    out.push(Line::raw(
+        format!("WARNING: mass destroy. {}", m.headline()),
+        Style::Red,
+    ));
+    for line in &m.message_lines()[1..] {
+        out.push(Line::raw(format!("  {line}"), Style::Red));
+    }
 }
 
 /// `Plan for region nm8, account netops@example.com.`

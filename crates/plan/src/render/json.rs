@@ -5,6 +5,7 @@
 use super::value::{redact, SENSITIVE};
 use super::{change_name, Addresses, Summary};
 use crate::action::{Action, AttributeChange, Impact, Plan, ResourceKind, FORMAT_VERSION};
+use crate::guard::MassDestroy;
 use serde::Serialize;
 use serde_json::Value;
 
@@ -14,6 +15,9 @@ struct JsonPlan<'a> {
     region: &'a str,
     account: Option<&'a str>,
     summary: JsonSummary,
+    /// Present only when the plan trips the blast-radius guard.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    mass_destroy: Option<&'a MassDestroy>,
     actions: Vec<JsonAction<'a>>,
     unmanaged: Vec<JsonUnmanaged<'a>>,
 }
@@ -90,6 +94,7 @@ pub fn json(plan: &Plan) -> String {
                 lines_down: strings(impact.lines_down.keys()),
             },
         },
+        mass_destroy: plan.mass_destroy.as_ref(),
         actions: {
             let addresses = Addresses::of(plan);
             plan.actions.iter().map(|a| action(&addresses, a)).collect()

@@ -7,6 +7,7 @@ use super::human::{action_lines, scope};
 use super::lines::to_diff;
 use super::{change_marker, change_name, impact_text, Addresses, Severity, Summary};
 use crate::action::Plan;
+use crate::guard::MassDestroy;
 
 /// Upper bound of [`markdown`]'s output, in bytes (hence also characters).
 pub const MARKDOWN_LIMIT: usize = 65_000;
@@ -22,6 +23,9 @@ const CELL_WIDTH: usize = 200;
 pub fn markdown(plan: &Plan) -> String {
     let summary = Summary::of(plan);
     let mut head = format!("### cda plan\n\n{}\n\n", scope(plan));
+    if let Some(m) = &plan.mass_destroy {
+        head.push_str(&mass_destroy_banner(m));
+    }
 
     if plan.actions.is_empty() {
         head.push_str("**No changes.** Live estate matches the file.\n");
@@ -114,6 +118,19 @@ pub fn markdown(plan: &Plan) -> String {
         )
     });
     budget.finish(note)
+}
+
+/// The blast-radius warning as a quote block a reviewer cannot miss.
+fn mass_destroy_banner(m: &MassDestroy) -> String {
+    let mut out = format!(
+        "> [!CAUTION]\n> **Mass destroy:** {}\n",
+        escape(&m.headline())
+    );
+    for line in &m.message_lines()[1..] {
+        out.push_str(&format!(">\n> {}\n", escape(line)));
+    }
+    out.push('\n');
+    out
 }
 
 fn unmanaged(budget: &mut Budget, plan: &Plan) {
@@ -248,6 +265,7 @@ mod tests {
             }],
             unmanaged: vec![],
             fingerprints: BTreeMap::new(),
+            mass_destroy: None,
         }
     }
 

@@ -327,6 +327,7 @@ mod tests {
             actions,
             unmanaged: vec![],
             fingerprints: BTreeMap::new(),
+            mass_destroy: None,
         }
     }
 

@@ -60,6 +60,7 @@ pub fn empty_plan() -> Plan {
         actions: vec![],
         unmanaged: vec![],
         fingerprints: BTreeMap::new(),
+        mass_destroy: None,
     }
 }
 
