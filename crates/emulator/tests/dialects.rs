@@ -520,3 +520,60 @@ async fn admin_api_switches_the_dialect() {
     .await;
     ok(&c.get(VPC_LIST, &query).await);
 }
+
+fn keys(v: &Value) -> Vec<&str> {
+    let mut k: Vec<&str> = v.as_object().unwrap().keys().map(String::as_str).collect();
+    k.sort_unstable();
+    k
+}
+
+#[tokio::test]
+async fn go_bound_lines_and_write_results_per_endpoint() {
+    let (_h, c) = start(Dialect::Go, 0).await;
+    let r = get_body(
+        &c,
+        "/v4/cda/gateway/physical-line-list",
+        json!({"gatewayName": "gwdr01", "account": ""}),
+    )
+    .await;
+    let body = ok(&r);
+    assert_eq!(body["lineId"], "pl-2h6t9d4k7c");
+    assert!(body.get("projectIDEcs").is_some() && body.get("projectIdEcs").is_none());
+    assert!(body.get("errorDetail").is_none() && body.get("totalCount").is_none());
+    let bind = json!({"gatewayName": "gwdr01", "lineID": "pl-9p1f3s8v5d"});
+    let r = c.post(&format!("{PL}/bind"), bind).await;
+    assert_eq!(keys(&ok(&r)["returnObj"]), ["data", "errorMsg", "result"]);
+    assert!(r.body.get("errorDetail").is_none());
+    let update = json!({"lineID": "pl-9p1f3s8v5d", "bandwidth": 200});
+    let r = c.post(&format!("{PL}/update"), update).await;
+    assert_eq!(keys(&ok(&r)["returnObj"]), ["errorMsg", "result"]);
+    assert_eq!(r.body["errorDetail"], json!({}));
+}
+
+#[tokio::test]
+async fn py4_route_updates_spell_the_trace_id_as_their_models_do() {
+    let (_h, c) = start(Dialect::Py4, 0).await;
+    let r = c
+        .post(
+            "/v4/cda/static-route/update",
+            json!({"SRID": "sr-6n2x8k4p0a", "ipVersion": "IPV4"}),
+        )
+        .await;
+    let ret = &ok(&r)["returnObj"];
+    assert!(ret["traceID"].is_string() && ret.get("traceId").is_none());
+    let r = c
+        .post(
+            "/v4/cda/bgp-route/update",
+            json!({"BGPId": "bgp-3r7y1u5i9o", "ipVersion": "IPV4"}),
+        )
+        .await;
+    assert_missing(&r, "BGPID");
+    let r = c
+        .post(
+            "/v4/cda/bgp-route/update",
+            json!({"BGPID": "bgp-3r7y1u5i9o", "ipVersion": "IPV4"}),
+        )
+        .await;
+    let ret = &ok(&r)["returnObj"];
+    assert!(ret["traceId"].is_string() && ret.get("traceID").is_none());
+}
