@@ -219,6 +219,13 @@ pub struct ServeArgs {
     /// Hard request-rate limit per second (excess gets a throttling error).
     #[arg(long, value_name = "N")]
     pub qps: Option<u32>,
+    /// How the server speaks: reference (tolerant, default), go, py4, doc
+    /// (one public source each, strict) or shuffle (per endpoint, from the seed).
+    #[arg(long, value_name = "DIALECT", default_value = "reference", value_parser = emulator::parse_dialect)]
+    pub dialect: emulator::Dialect,
+    /// Seed of `--dialect shuffle`: same seed, same behaviour per endpoint.
+    #[arg(long, value_name = "N", default_value_t = 0)]
+    pub dialect_seed: u64,
 }
 
 /// `90s`, `30m`, `4h`, `2d`.

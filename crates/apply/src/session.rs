@@ -20,6 +20,30 @@ pub fn emulator_state(dir: &Path) -> PathBuf {
 /// The seed `--emulator` looks for first, relative to the current directory.
 pub const EMULATOR_SEED: &str = "examples/emulator-seed.yaml";
 
+/// Environment variables choosing the embedded emulator's dialect (as
+/// `cda emulator serve --dialect`/`--dialect-seed` do for a served one).
+pub const DIALECT_ENV: &str = "CDA_EMULATOR_DIALECT";
+pub const DIALECT_SEED_ENV: &str = "CDA_EMULATOR_DIALECT_SEED";
+
+/// The embedded emulator's dialect from the values of [`DIALECT_ENV`] and
+/// [`DIALECT_SEED_ENV`]; unset or empty means `reference` and seed 0.
+pub fn embedded_dialect(
+    dialect: Option<&str>,
+    seed: Option<&str>,
+) -> anyhow::Result<emulator::DialectSetting> {
+    let dialect = match dialect.map(str::trim).filter(|d| !d.is_empty()) {
+        Some(d) => d.parse().with_context(|| format!("{DIALECT_ENV}={d}"))?,
+        None => emulator::Dialect::Reference,
+    };
+    let seed = match seed.map(str::trim).filter(|s| !s.is_empty()) {
+        Some(s) => s
+            .parse::<u64>()
+            .with_context(|| format!("{DIALECT_SEED_ENV}={s} is not a non-negative integer"))?,
+        None => 0,
+    };
+    Ok(emulator::DialectSetting::new(dialect, seed))
+}
+
 pub struct Session {
     pub client: Arc<Client>,
     /// Account e-mail from the credentials (or the emulator's demo account),
@@ -71,10 +95,15 @@ impl Session {
             .find(|a| a.account == emulator::DEMO_ACCOUNT)
             .or(seed.accounts.first())
             .map(|a| a.region.clone());
+        let dialect = embedded_dialect(
+            std::env::var(DIALECT_ENV).ok().as_deref(),
+            std::env::var(DIALECT_SEED_ENV).ok().as_deref(),
+        )?;
         let first_use = !state.exists();
-        let config = emulator::Config::demo()
+        let mut config = emulator::Config::demo()
             .with_state_file(state)
             .with_seed(emulator::SeedSource::Inline(seed));
+        config.dialect = dialect;
         let handle = emulator::spawn(config)
             .await
             .context("starting the embedded emulator")?;
@@ -110,5 +139,24 @@ impl Session {
                 tracing::warn!("stopping the embedded emulator: {e}");
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn embedded_dialect_reads_both_variables() {
+        let d = embedded_dialect(None, None).unwrap();
+        assert_eq!(d, emulator::DialectSetting::default());
+        let d = embedded_dialect(Some(" shuffle "), Some("42")).unwrap();
+        assert_eq!(
+            d,
+            emulator::DialectSetting::new(emulator::Dialect::Shuffle, 42)
+        );
+        let e = embedded_dialect(Some("py3"), None).unwrap_err();
+        assert!(format!("{e:#}").contains("CDA_EMULATOR_DIALECT=py3"));
+        assert!(embedded_dialect(Some("go"), Some("-1")).is_err());
     }
 }

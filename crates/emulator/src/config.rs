@@ -1,5 +1,6 @@
 //! Emulator configuration: accounts, state file, seed, faults.
 
+use crate::dialect::{Dialect, DialectSetting};
 use crate::error::Error;
 use crate::faults::FaultConfig;
 use crate::seed::Seed;
@@ -124,6 +125,9 @@ pub struct Config {
     pub freshness: Duration,
     /// Largest `pageSize` honoured; larger requests are clamped. Default 50.
     pub max_page_size: u32,
+    /// How the server speaks (`docs/emulator.md`, "Dialects"). Default
+    /// `reference`.
+    pub dialect: DialectSetting,
 }
 
 impl Config {
@@ -137,6 +141,7 @@ impl Config {
             faults: FaultConfig::default(),
             freshness: Duration::from_secs(15 * 60),
             max_page_size: 50,
+            dialect: DialectSetting::default(),
         }
     }
 
@@ -152,6 +157,12 @@ impl Config {
 
     pub fn with_faults(mut self, faults: FaultConfig) -> Self {
         self.faults = faults;
+        self
+    }
+
+    /// Serve in `dialect`; `seed` only matters for `shuffle`.
+    pub fn with_dialect(mut self, dialect: Dialect, seed: u64) -> Self {
+        self.dialect = DialectSetting::new(dialect, seed);
         self
     }
 

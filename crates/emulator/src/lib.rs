@@ -15,6 +15,7 @@
 //! ```
 
 pub mod config;
+pub mod dialect;
 pub mod error;
 pub mod faults;
 pub mod handlers;
@@ -28,6 +29,7 @@ pub mod wire;
 pub use config::{
     parse_account, Account, Config, SeedSource, DEMO_ACCESS_KEY, DEMO_ACCOUNT, DEMO_SECRET_KEY,
 };
+pub use dialect::{parse_dialect, Dialect, DialectSetting, Identity, Style};
 pub use error::Error;
 pub use faults::{FaultConfig, FaultKind, ScriptedFault};
 pub use run::{banner, run, ServeOptions, DEFAULT_LISTEN};

@@ -2,6 +2,7 @@
 //! the function that runs the emulator until Ctrl-C.
 
 use crate::config::{Account, Config, SeedSource, DEMO_ACCESS_KEY, DEMO_ACCOUNT, DEMO_SECRET_KEY};
+use crate::dialect::{Dialect, DialectSetting};
 use crate::error::Error;
 use crate::faults::FaultConfig;
 use crate::server::{serve_app, App};
@@ -34,6 +35,10 @@ pub struct ServeOptions {
     pub fault_seed: u64,
     /// `--qps` hard limit.
     pub qps: Option<u32>,
+    /// `--dialect` (default `reference`).
+    pub dialect: Dialect,
+    /// `--dialect-seed` (used by `shuffle`).
+    pub dialect_seed: u64,
 }
 
 impl Default for ServeOptions {
@@ -48,6 +53,8 @@ impl Default for ServeOptions {
             fault_rate: 0.0,
             fault_seed: 0,
             qps: None,
+            dialect: Dialect::Reference,
+            dialect_seed: 0,
         }
     }
 }
@@ -77,6 +84,7 @@ impl ServeOptions {
             qps: self.qps,
             ..FaultConfig::default().with_fault_rate(self.fault_rate)
         };
+        config.dialect = DialectSetting::new(self.dialect, self.dialect_seed);
         Ok(config)
     }
 }
@@ -99,7 +107,17 @@ pub fn banner(options: &ServeOptions, addr: SocketAddr) -> String {
     if let Some(path) = &options.state_file {
         out.push_str(&format!("state file: {}\n", path.display()));
     }
-    out.push_str("admin: /_emulator/{state,stats,history,faults,reset,seed} (loopback only)\n");
+    match options.dialect {
+        Dialect::Reference => {}
+        Dialect::Shuffle => out.push_str(&format!(
+            "dialect: shuffle, seed {} (GET /_emulator/dialect shows each endpoint's)\n",
+            options.dialect_seed
+        )),
+        other => out.push_str(&format!("dialect: {other}\n")),
+    }
+    out.push_str(
+        "admin: /_emulator/{state,stats,history,faults,reset,seed,dialect} (loopback only)\n",
+    );
     out.push_str("press Ctrl-C to stop");
     out
 }
@@ -148,9 +166,13 @@ mod tests {
             fault_seed: 9,
             qps: Some(3),
             latency_ms: 5,
+            dialect: Dialect::Shuffle,
+            dialect_seed: 11,
             ..ServeOptions::default()
         };
         let c = o.config().unwrap();
+        assert_eq!(c.dialect, DialectSetting::new(Dialect::Shuffle, 11));
+        assert!(banner(&o, "127.0.0.1:1".parse().unwrap()).contains("shuffle, seed 11"));
         assert_eq!(c.accounts[0].access_key, DEMO_ACCESS_KEY);
         assert_eq!(c.faults.seed, 9);
         assert_eq!(c.faults.qps, Some(3));

@@ -21,6 +21,8 @@ fn options(args: &ServeArgs) -> emulator::ServeOptions {
         fault_rate: args.fault_rate.unwrap_or(defaults.fault_rate),
         fault_seed: args.fault_seed.unwrap_or(defaults.fault_seed),
         qps: args.qps.or(defaults.qps),
+        dialect: args.dialect,
+        dialect_seed: args.dialect_seed,
     }
 }
 
@@ -61,6 +63,10 @@ mod tests {
             "7",
             "--qps",
             "50",
+            "--dialect",
+            "shuffle",
+            "--dialect-seed",
+            "9",
         ])
         .unwrap();
         let Command::Emulator(EmulatorCommand::Serve(args)) = cli.command else {
@@ -77,6 +83,8 @@ mod tests {
             (5, 2, 7, Some(50))
         );
         assert!((o.fault_rate - 0.1).abs() < 1e-9);
+        assert_eq!((o.dialect, o.dialect_seed), (emulator::Dialect::Shuffle, 9));
+        assert!(Cli::try_parse_from(["cda", "emulator", "serve", "--dialect", "py3"]).is_err());
         assert!(Cli::try_parse_from(["cda", "emulator", "serve", "--fault-rate", "2"]).is_err());
         assert!(
             Cli::try_parse_from(["cda", "emulator", "serve", "--account", "AK:SK:nomail"]).is_err()

@@ -2,6 +2,7 @@
 //! seeding, for loopback clients only.
 
 use super::{json_response, App};
+use crate::dialect::DialectSetting;
 use crate::faults::FaultConfig;
 use crate::seed::Seed;
 use crate::sign;
@@ -110,5 +111,47 @@ pub(super) async fn seed(State(app): State<Arc<App>>, req: Request) -> Response 
     match result {
         Ok(()) => json_response(200, &json!({ "seeded": true })),
         Err(e) => json_response(400, &json!({ "error": e.to_string() })),
+    }
+}
+
+/// The dialect in force, and for each endpoint the behaviour it has (the
+/// point of `shuffle`: which dialect each endpoint drew).
+fn dialect_view(app: &App) -> Value {
+    let setting = app.dialect();
+    let endpoints: serde_json::Map<String, Value> = crate::handlers::ENDPOINTS
+        .iter()
+        .map(|e| (e.path.to_string(), json!(setting.style_for(e.path))))
+        .collect();
+    json!({
+        "dialect": setting.dialect,
+        "seed": setting.seed,
+        "identity": setting.identity(),
+        "endpoints": endpoints,
+    })
+}
+
+pub(super) async fn dialect_get(State(app): State<Arc<App>>, req: Request) -> Response {
+    if let Some(denied) = loopback_only(&req) {
+        return denied;
+    }
+    json_response(200, &dialect_view(&app))
+}
+
+pub(super) async fn dialect_put(State(app): State<Arc<App>>, req: Request) -> Response {
+    if let Some(denied) = loopback_only(&req) {
+        return denied;
+    }
+    let Ok(body) = axum::body::to_bytes(req.into_body(), 64 * 1024).await else {
+        return json_response(400, &json!({ "error": "unreadable body" }));
+    };
+    match serde_json::from_slice::<DialectSetting>(&body) {
+        Ok(setting) => {
+            app.set_dialect(setting);
+            json_response(200, &dialect_view(&app))
+        }
+        Err(e) => json_response(
+            400,
+            &json!({ "error": format!("{e} (expected {{\"dialect\": \"reference|go|py4|doc|shuffle\", \"seed\": N}})") }),
+        ),
     }
 }

@@ -4,11 +4,14 @@
 
 use super::auth::{authenticate, header_str};
 use super::{json_response, lock, App, Inner};
+use crate::dialect::response::{self, GatewayIds};
+use crate::dialect::table::{self, ResponseRules};
+use crate::dialect::{gateway_id, request, Identity, Style};
 use crate::faults::{Decision, FaultKind};
 use crate::handlers::{self, Access, Ctx, Endpoint};
 use crate::sign;
 use crate::store::HistoryEntry;
-use crate::wire::{success_text, ApiError, Code, Params};
+use crate::wire::{ApiError, Code, Params};
 use axum::body::{Body, Bytes, HttpBody};
 use axum::extract::{Request, State};
 use axum::http::{header, Method, StatusCode};
@@ -72,9 +75,20 @@ fn record(app: &App, key: &str, failure: Option<&ApiError>, fault: Option<FaultK
     }
 }
 
-fn fail(app: &App, key: &str, e: ApiError, fault: Option<FaultKind>) -> Response {
+/// How this call's answers are shaped: the endpoint's behaviour in the
+/// dialect in force.
+#[derive(Clone, Copy)]
+struct Edge {
+    style: Style,
+    rules: Option<&'static ResponseRules>,
+}
+
+fn fail(app: &App, edge: Edge, key: &str, e: ApiError, fault: Option<FaultKind>) -> Response {
     record(app, key, Some(&e), fault);
-    json_response(e.http_status(), &e.envelope())
+    json_response(
+        e.http_status(),
+        &response::failure(edge.style, edge.rules, &e),
+    )
 }
 
 /// The router's fallback: every request that is not an admin route is an
@@ -85,9 +99,16 @@ pub(super) async fn call(State(app): State<Arc<App>>, req: Request) -> Response 
     let raw_query = parts.uri.query().unwrap_or("").to_string();
     let method = parts.method.clone();
     let key = format!("{} {}", method, path);
+    let setting = app.dialect();
+    // Before the endpoint is known only the dialect-wide error form applies.
+    let early = Edge {
+        style: setting.style_for(&path),
+        rules: None,
+    };
     let Ok(body) = axum::body::to_bytes(body, 8 * 1024 * 1024).await else {
         return fail(
             &app,
+            early,
             &key,
             ApiError::new(Code::MalformedBody, "body too large or unreadable"),
             None,
@@ -96,11 +117,20 @@ pub(super) async fn call(State(app): State<Arc<App>>, req: Request) -> Response 
     let Some(endpoint) = handlers::find(&path) else {
         return fail(
             &app,
+            early,
             &key,
             ApiError::new(Code::UnknownEndpoint, path.clone()),
             None,
         );
     };
+    let style = setting.style_for(endpoint.path);
+    let switches = table::switches(style, endpoint.path);
+    let edge = Edge {
+        style,
+        rules: switches.and_then(|s| s.response.as_ref()),
+    };
+    let request_rules = switches.and_then(|s| s.request.as_ref());
+    let identity = setting.identity();
     let allowed = match endpoint.access {
         Access::Read => method == Method::GET || method == Method::POST,
         Access::Write => method == Method::POST,
@@ -108,6 +138,7 @@ pub(super) async fn call(State(app): State<Arc<App>>, req: Request) -> Response 
     if !allowed {
         return fail(
             &app,
+            edge,
             &key,
             ApiError::new(Code::MethodNotAllowed, method.to_string()),
             None,
@@ -115,11 +146,11 @@ pub(super) async fn call(State(app): State<Arc<App>>, req: Request) -> Response 
     }
     let who = match authenticate(&app, &parts.headers, &raw_query, &body) {
         Ok(who) => who,
-        Err(e) => return fail(&app, &key, e, None),
+        Err(e) => return fail(&app, edge, &key, e, None),
     };
-    let params = match Params::parse(&sign::decode_query(&raw_query), &body) {
+    let params = match request::extract(request_rules, &sign::decode_query(&raw_query), &body) {
         Ok(p) => p,
-        Err(e) => return fail(&app, &key, e, None),
+        Err(e) => return fail(&app, edge, &key, e, None),
     };
     let now = Utc::now();
     let (decision, throttled) = {
@@ -136,6 +167,7 @@ pub(super) async fn call(State(app): State<Arc<App>>, req: Request) -> Response 
     if throttled {
         return fail(
             &app,
+            edge,
             &key,
             ApiError::new(Code::Throttling, "qps limit"),
             None,
@@ -145,7 +177,7 @@ pub(super) async fn call(State(app): State<Arc<App>>, req: Request) -> Response 
         tokio::time::sleep(decision.delay).await;
     }
     if let Some(code) = decision.fault.and_then(injected_error) {
-        return fail(&app, &key, ApiError::new(code, ""), decision.fault);
+        return fail(&app, edge, &key, ApiError::new(code, ""), decision.fault);
     }
     if decision.fault == Some(FaultKind::DropBefore) {
         record(&app, &key, None, decision.fault);
@@ -154,10 +186,17 @@ pub(super) async fn call(State(app): State<Arc<App>>, req: Request) -> Response 
     let trace_id = header_str(&parts.headers, "ctyun-eop-request-id")
         .unwrap_or("")
         .to_string();
-    let result = dispatch(&app, endpoint, &who.email, &params, &path, trace_id);
-    match result {
-        Err(e) => fail(&app, &key, e, decision.fault),
-        Ok((return_obj, wrote)) => {
+    let call = Call {
+        endpoint,
+        email: &who.email,
+        path: &path,
+        trace_id: trace_id.clone(),
+        // The reference dialect reads the gateway key exactly as before.
+        resolve: (identity == Identity::Id || request_rules.is_some()).then_some(identity),
+    };
+    match dispatch(&app, call, params) {
+        Err(e) => fail(&app, edge, &key, e, decision.fault),
+        Ok((return_obj, wrote, ids)) => {
             if wrote {
                 if let Err(e) = app.persist().await {
                     tracing::error!("emulator state not saved: {e}");
@@ -170,22 +209,37 @@ pub(super) async fn call(State(app): State<Arc<App>>, req: Request) -> Response 
             (
                 StatusCode::OK,
                 [(header::CONTENT_TYPE, "application/json;charset=UTF-8")],
-                success_text(&return_obj),
+                response::success(edge.rules, &return_obj, ids.as_ref(), &trace_id),
             )
                 .into_response()
         }
     }
 }
 
+/// One authenticated call, ready for its handler.
+struct Call<'a> {
+    endpoint: &'static Endpoint,
+    email: &'a str,
+    path: &'a str,
+    trace_id: String,
+    /// Resolve the gateway key (`vrfName`) with this identity first.
+    resolve: Option<Identity>,
+}
+
 /// Runs the handler under the state lock; a failed write leaves no trace.
+/// Also returns gateway name → ID when `vrfName` is an ID on this server.
 fn dispatch(
     app: &App,
-    endpoint: &Endpoint,
-    email: &str,
-    params: &Params,
-    path: &str,
-    trace_id: String,
-) -> Result<(String, bool), ApiError> {
+    call: Call<'_>,
+    mut params: Params,
+) -> Result<(String, bool, Option<GatewayIds>), ApiError> {
+    let Call {
+        endpoint,
+        email,
+        path,
+        trace_id,
+        resolve,
+    } = call;
     let now = Utc::now();
     let mut inner = lock(&app.inner);
     let Inner {
@@ -212,6 +266,9 @@ fn dispatch(
         Vec::new()
     };
     let st = store.accounts.entry(email.to_string()).or_default();
+    if let Some(identity) = resolve {
+        request::resolve_gateway(identity, st, &mut params)?;
+    }
     let backup = (endpoint.access == Access::Write).then(|| st.clone());
     let mut ctx = Ctx {
         account: email,
@@ -223,9 +280,16 @@ fn dispatch(
         trace_id,
         granted_to_me,
     };
-    match (endpoint.handler)(&mut ctx, params) {
+    match (endpoint.handler)(&mut ctx, &params) {
         Ok(outcome) => {
             let wrote = outcome.effect.is_some();
+            let ids = (resolve == Some(Identity::Id)).then(|| {
+                ctx.st
+                    .gateways
+                    .iter()
+                    .map(|g| (g.name.clone(), gateway_id(&g.fuid)))
+                    .collect()
+            });
             if let Some(effect) = outcome.effect {
                 let seq = store.history.last().map_or(1, |h| h.seq + 1);
                 store.history.push(HistoryEntry {
@@ -240,7 +304,7 @@ fn dispatch(
                 });
                 stats.writes_committed += 1;
             }
-            Ok((outcome.return_obj, wrote))
+            Ok((outcome.return_obj, wrote, ids))
         }
         Err(e) => {
             if let Some(backup) = backup {

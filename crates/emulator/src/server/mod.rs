@@ -8,6 +8,7 @@ mod api;
 mod auth;
 
 use crate::config::{Account, Config, SeedSource};
+use crate::dialect::DialectSetting;
 use crate::error::Error;
 use crate::faults::{FaultConfig, Faults, RateWindow};
 use crate::seed::{self, Seed};
@@ -56,6 +57,7 @@ struct Inner {
     faults: Faults,
     rate: RateWindow,
     stats: Stats,
+    dialect: DialectSetting,
 }
 
 /// Shared emulator state behind the router.
@@ -133,6 +135,7 @@ impl App {
                 faults: Faults::new(config.faults.clone()),
                 rate: RateWindow::default(),
                 stats: Stats::default(),
+                dialect: config.dialect,
             }),
             persist_lock: tokio::sync::Mutex::new(()),
         });
@@ -154,6 +157,16 @@ impl App {
 
     pub fn faults(&self) -> FaultConfig {
         lock(&self.inner).faults.config.clone()
+    }
+
+    /// The dialect in force.
+    pub fn dialect(&self) -> DialectSetting {
+        lock(&self.inner).dialect
+    }
+
+    /// Switches the dialect; the next call is answered in it.
+    pub fn set_dialect(&self, dialect: DialectSetting) {
+        lock(&self.inner).dialect = dialect;
     }
 
     /// Replaces the fault configuration and re-seeds the fault RNG.
@@ -238,6 +251,10 @@ pub fn router_for(app: Arc<App>) -> Router {
             get(admin::faults_get).put(admin::faults_put),
         )
         .route("/_emulator/seed", post(admin::seed))
+        .route(
+            "/_emulator/dialect",
+            get(admin::dialect_get).put(admin::dialect_put),
+        )
         .fallback(api::call)
         .with_state(app)
 }

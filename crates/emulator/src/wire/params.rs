@@ -49,6 +49,41 @@ impl Params {
         Ok(Params { map })
     }
 
+    /// Reads only the query string or only the body, as a strict dialect's
+    /// server does; the other placement is not even parsed.
+    pub fn parse_from(
+        query: &[(String, String)],
+        body: &[u8],
+        from_query: bool,
+    ) -> Result<Params, ApiError> {
+        if from_query {
+            Params::parse(query, b"")
+        } else {
+            Params::parse(&[], body)
+        }
+    }
+
+    /// Keeps only the fields named (a dialect's request schema).
+    pub fn retain_fields(&mut self, names: &[&str]) {
+        self.map.retain(|k, _| names.contains(&k.as_str()));
+    }
+
+    /// Moves `from` to `to` (replacing `to`), if present.
+    pub fn rename(&mut self, from: &str, to: &str) {
+        if let Some(v) = self.map.remove(from) {
+            self.map.insert(to.to_string(), v);
+        }
+    }
+
+    pub fn set_str(&mut self, name: &str, value: &str) {
+        self.map
+            .insert(name.to_string(), Value::String(value.to_string()));
+    }
+
+    pub fn remove(&mut self, name: &str) {
+        self.map.remove(name);
+    }
+
     /// Wraps an already-built object (the seed loader calls handlers this way).
     pub fn from_value(value: Value) -> Params {
         match value {
