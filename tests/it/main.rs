@@ -15,6 +15,7 @@ mod blast_guard;
 mod cli_offline;
 mod client_vs_emulator;
 mod crashes;
+mod dialects;
 mod doctor;
 mod e2e_faults;
 mod e2e_quickstart;
