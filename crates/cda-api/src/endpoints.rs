@@ -139,6 +139,38 @@ endpoints! {
     ACCOUNT_AUTH_LIST = "account_auth_list", Get, "/v4/cda/accountauth/list", Query, Read;
 }
 
+/// Endpoints that identify a gateway (DIALECTS §4.1): they carry the
+/// gateway key, `gatewayName` and/or `vrfName`. `gateway/add` names a new
+/// gateway and `gateway/list` only filters by name, so neither is here.
+pub const GATEWAY_SCOPED: &[&str] = &[
+    "gateway_delete",
+    "gateway_physical_line_list",
+    "physical_line_bind",
+    "physical_line_unbind",
+    "vpc_add",
+    "vpc_update",
+    "vpc_delete",
+    "vpc_list",
+    "vpc_count",
+    "vpc_info",
+    "static_route_add",
+    "static_route_list",
+    "bgp_route_add",
+    "bgp_route_list",
+    "health_check_add",
+    "health_check_update",
+    "health_check_get",
+    "health_check_status",
+    "health_check_delete",
+    "link_probe_add",
+    "link_probe_query",
+];
+
+/// Whether `endpoint` identifies a gateway (see [`GATEWAY_SCOPED`]).
+pub fn is_gateway_scoped(endpoint: &Endpoint) -> bool {
+    GATEWAY_SCOPED.contains(&endpoint.name)
+}
+
 /// Looks an endpoint up by its name.
 pub fn by_name(name: &str) -> Option<&'static Endpoint> {
     ALL.iter().find(|e| e.name == name)
@@ -170,6 +202,9 @@ mod tests {
             assert!(e.path.starts_with("/v4/"), "{}", e.name);
         }
         assert_eq!(ALL.len(), 40);
+        for name in GATEWAY_SCOPED {
+            assert!(by_name(name).is_some(), "{name}");
+        }
         assert_eq!(
             by_name("health_check_delete").map(|e| e.path),
             Some("/v4/vpn/config/delete")

@@ -27,12 +27,12 @@ pub mod types;
 pub mod wire;
 
 pub use client::{
-    Client, ClientConfig, RawResponse, DEFAULT_ENDPOINT, DEFAULT_PAGE_SIZE, MAX_PAGES,
-    MAX_RESPONSE_BYTES,
+    Client, ClientConfig, GatewayKey, GetParams, RawResponse, WireOptions, DEFAULT_ENDPOINT,
+    DEFAULT_PAGE_SIZE, MAX_PAGES, MAX_RESPONSE_BYTES,
 };
 pub use credentials::Credentials;
 pub use endpoints::Endpoint;
 pub use error::Error;
 pub use request::{AnyRequest, ApiRequest, Paged, PagedRequest};
 pub use types::{Page, WriteReceipt};
-pub use wire::{redact, wire_preview, WirePreview};
+pub use wire::{redact, wire_form, wire_preview, WirePreview};

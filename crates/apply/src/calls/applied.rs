@@ -96,11 +96,14 @@ impl ApiBackend {
             region_id: Some(self.region.clone()),
             ..Default::default()
         };
-        Ok(self
+        let gateways = self
             .client
             .gateway_list_all(&req)
             .await
-            .map_err(read_error)?
+            .map_err(read_error)?;
+        // A gateway just created is first seen here: learn its vrfName.
+        self.client.learn_gateways(&gateways);
+        Ok(gateways
             .iter()
             .filter_map(|g| g.name().map(str::to_owned))
             .collect())

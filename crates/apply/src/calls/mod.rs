@@ -90,7 +90,7 @@ impl Backend for ApiBackend {
         let call = self.build(op).await?;
         let ep = call.endpoint();
         let body = call
-            .redacted_body()
+            .redacted_body_for(&self.client)
             .map_err(|e| CallError::permanent(e.to_string()))?;
         Ok(Prepared {
             method: ep.method.as_str(),

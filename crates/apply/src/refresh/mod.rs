@@ -85,6 +85,9 @@ pub async fn refresh(
         client.all_pages_concurrently(&line_req, &permits),
         client.all_pages_concurrently(&gateway_req, &permits)
     )?;
+    // Every later gateway-scoped call (these reads, apply's writes) sends
+    // the vrfName this server reports for the gateway (DIALECTS §4.1).
+    client.learn_gateways(&gateways);
 
     let lines: Vec<LiveLine> = lines
         .iter()
