@@ -171,6 +171,29 @@ pub fn is_gateway_scoped(endpoint: &Endpoint) -> bool {
     GATEWAY_SCOPED.contains(&endpoint.name)
 }
 
+/// Request fields the sources spell differently, sent under both spellings
+/// with the same value (DIALECTS §4.3): `(endpoint, field, also sent as)`.
+/// Applied to the top level of the request only when the field is present.
+pub const ALSO_SENT_AS: &[(&str, &str, &str)] = &[
+    // GO update and PY4 send BGPID; GO delete and PYH update send BGPId.
+    ("bgp_route_update", "BGPID", "BGPId"),
+    ("bgp_route_delete", "BGPID", "BGPId"),
+    // GO/PY4 SRID, PYH SRId.
+    ("static_route_update", "SRID", "SRId"),
+    ("static_route_delete", "SRID", "SRId"),
+    // GO/PY4 requests multiPathNum; PYH requests and GO rows multiPathNumber.
+    ("bgp_route_add", "multiPathNum", "multiPathNumber"),
+    ("bgp_route_update", "multiPathNum", "multiPathNumber"),
+    ("bgp_route_add", "multiPathNumIpv6", "multiPathNumberIpv6"),
+    (
+        "bgp_route_update",
+        "multiPathNumIpv6",
+        "multiPathNumberIpv6",
+    ),
+    // PY4 physical-line/update knows only lineID, lineName and note (备注).
+    ("physical_line_update", "description", "note"),
+];
+
 /// Looks an endpoint up by its name.
 pub fn by_name(name: &str) -> Option<&'static Endpoint> {
     ALL.iter().find(|e| e.name == name)
@@ -203,6 +226,9 @@ mod tests {
         }
         assert_eq!(ALL.len(), 40);
         for name in GATEWAY_SCOPED {
+            assert!(by_name(name).is_some(), "{name}");
+        }
+        for (name, _, _) in ALSO_SENT_AS {
             assert!(by_name(name).is_some(), "{name}");
         }
         assert_eq!(

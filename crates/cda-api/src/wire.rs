@@ -99,6 +99,16 @@ pub fn wire_form(
     if endpoints::is_gateway_scoped(endpoint) {
         apply_gateway_key(&mut value, options.gateway_key, vrf_name_of);
     }
+    if let Value::Object(map) = &mut value {
+        for (_, field, alias) in endpoints::ALSO_SENT_AS
+            .iter()
+            .filter(|(name, _, _)| *name == endpoint.name)
+        {
+            if let Some(v) = map.get(*field).filter(|v| !v.is_null()).cloned() {
+                map.insert((*alias).to_owned(), v);
+            }
+        }
+    }
     let (query, body) = match (endpoint.placement, options.get_params) {
         (Placement::Query, GetParams::Query) => {
             (signing::canonical_query(query_pairs(&value)), None)
@@ -330,6 +340,60 @@ mod tests {
         )
         .unwrap();
         assert_eq!((b.query.as_str(), b.body.clone()), ("", p.body.clone()));
+    }
+
+    #[test]
+    fn ids_and_counts_go_under_both_spellings() {
+        use crate::types::{
+            BgpRouteDeleteRequest, BgpRouteUpdateRequest, PhysicalLineUpdateRequest,
+            StaticRouteUpdateRequest,
+        };
+        let del = wire_preview(
+            &endpoints::BGP_ROUTE_DELETE,
+            &BgpRouteDeleteRequest {
+                bgpid: "bgp-1".into(),
+                region_id: Some("nm8".into()),
+            },
+        )
+        .unwrap();
+        assert_eq!(
+            del.body,
+            Some(json!({"BGPID": "bgp-1", "BGPId": "bgp-1", "regionID": "nm8"}))
+        );
+        let upd = wire_preview(
+            &endpoints::BGP_ROUTE_UPDATE,
+            &BgpRouteUpdateRequest {
+                bgpid: "bgp-1".into(),
+                multi_path_num: Some("2".into()),
+                ..Default::default()
+            },
+        )
+        .unwrap();
+        let b = upd.body.unwrap();
+        assert_eq!(
+            (b["BGPId"].as_str(), b["multiPathNumber"].as_str()),
+            (Some("bgp-1"), Some("2"))
+        );
+        assert!(b.get("multiPathNumberIpv6").is_none(), "only when set");
+        let sr = wire_preview(
+            &endpoints::STATIC_ROUTE_UPDATE,
+            &StaticRouteUpdateRequest {
+                srid: "sr-1".into(),
+                ..Default::default()
+            },
+        )
+        .unwrap();
+        assert_eq!(sr.body.unwrap()["SRId"], "sr-1");
+        let line = wire_preview(
+            &endpoints::PHYSICAL_LINE_UPDATE,
+            &PhysicalLineUpdateRequest {
+                line_id: "l-1".into(),
+                description: Some("backup".into()),
+                ..Default::default()
+            },
+        )
+        .unwrap();
+        assert_eq!(line.body.unwrap()["note"], "backup");
     }
 
     #[test]

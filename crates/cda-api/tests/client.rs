@@ -603,6 +603,7 @@ async fn health_check_get_some_and_none() {
         gateway_name: "gw".into(),
         vpc_id: "vpc-1".into(),
         vpc_name: Some("prod".into()),
+        ..Default::default()
     };
     let hc = c.health_check_get(&req).await.unwrap().unwrap();
     assert_eq!(

@@ -115,10 +115,21 @@ impl ApiBackend {
         gateway: &str,
         vpc_id: &str,
     ) -> Result<Option<plan::inventory::LiveHealthCheck>, CallError> {
+        // GO sends vpcName on health-check/get; the VPC's row has it.
+        let vpc_name = self
+            .client
+            .vpc_list(&self.scoped(gateway))
+            .await
+            .map_err(read_error)?
+            .into_iter()
+            .find(|v| v.vpc_id.as_deref() == Some(vpc_id))
+            .and_then(|v| v.vpc_name);
         let req = api::HealthCheckGetRequest {
             gateway_name: gateway.to_owned(),
             vpc_id: vpc_id.to_owned(),
-            vpc_name: None,
+            vpc_name,
+            region_id: Some(self.region.clone()),
+            account: self.account.clone(),
         };
         let Some(check) = self
             .client

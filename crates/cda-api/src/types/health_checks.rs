@@ -49,8 +49,13 @@ pub struct HealthCheckGetRequest {
     pub gateway_name: String,
     #[serde(rename = "vpcID")]
     pub vpc_id: String,
+    /// GO always sends it; refresh fills it from `vpc/list`.
     #[serde(rename = "vpcName", skip_serializing_if = "Option::is_none")]
     pub vpc_name: Option<String>,
+    #[serde(rename = "regionID", skip_serializing_if = "Option::is_none")]
+    pub region_id: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub account: Option<String>,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
