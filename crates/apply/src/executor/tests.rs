@@ -142,6 +142,7 @@ fn plan_of(actions: Vec<Action>) -> Plan {
         account: None,
         actions,
         unmanaged: vec![],
+        notes: Vec::new(),
         fingerprints: Default::default(),
     }
 }

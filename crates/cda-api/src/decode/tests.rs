@@ -271,7 +271,21 @@ fn health_check_setting_item_shapes() {
         (hc.interval, hc.ntimest, hc.auto_route_switching),
         (3, 6, false)
     );
-    assert!(health_check(&ok(json!({"settingItem": "{not json"}))).is_err());
+    // An opaque setting is a check whose settings cannot be read, not an error.
+    for opaque in [
+        json!({"settingItem": "{not json"}),
+        json!({"settingItem": "interval=3;ntimest=5"}),
+        json!({"settingItem": "3"}),
+        json!({"data": "{\"probe\":\"icmp\"}"}),
+    ] {
+        let hc = health_check(&ok(opaque.clone())).unwrap().unwrap();
+        assert!(hc.unreadable && hc.src_ip.is_empty(), "{opaque}");
+    }
+    // GO: `data` flattened into the envelope, no returnObj.
+    let go = json!({"statusCode": 800, "result": "1", "data": "opaque", "traceId": "t"});
+    assert!(health_check(&go).unwrap().unwrap().unreadable);
+    let go_none = json!({"statusCode": 800, "result": "1", "data": null});
+    assert_eq!(health_check(&go_none).unwrap(), None);
 }
 
 #[test]

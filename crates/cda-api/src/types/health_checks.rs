@@ -114,6 +114,11 @@ pub struct HealthCheck {
     pub auto_route_switching: bool,
     #[serde(rename = "vpcSubnet", default, deserialize_with = "de::opt_string")]
     pub vpc_subnet: Option<String>,
+    /// The server says a check is set but its settings are in a form cda
+    /// cannot read (`settingItem`/`data` is an undocumented string,
+    /// DIALECTS §5 #13); the other fields are then empty.
+    #[serde(skip)]
+    pub unreadable: bool,
 }
 
 /// One `health-check/status/get` entry.

@@ -16,6 +16,9 @@ struct JsonPlan<'a> {
     summary: JsonSummary,
     actions: Vec<JsonAction<'a>>,
     unmanaged: Vec<JsonUnmanaged<'a>>,
+    /// What the plan could not compare (absent when nothing).
+    #[serde(skip_serializing_if = "<[String]>::is_empty")]
+    notes: &'a [String],
 }
 
 #[derive(Serialize)]
@@ -102,6 +105,7 @@ pub fn json(plan: &Plan) -> String {
                 kind: u.kind,
             })
             .collect(),
+        notes: &plan.notes,
     };
     match serde_json::to_string_pretty(&doc) {
         Ok(mut text) => {

@@ -247,6 +247,7 @@ mod tests {
                 calls: vec![],
             }],
             unmanaged: vec![],
+            notes: Vec::new(),
             fingerprints: BTreeMap::new(),
         }
     }

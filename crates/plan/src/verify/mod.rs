@@ -167,10 +167,12 @@ fn vpc_took_effect(op: &Operation, vpcs: &[LiveVpc]) -> Option<bool> {
 fn check_took_effect(op: &Operation, live: Option<&LiveHealthCheck>) -> Option<bool> {
     Some(match op {
         Operation::AddHealthCheck { check, .. } | Operation::UpdateHealthCheck { check, .. } => {
+            // Unreadable settings: that the check exists is all a re-read shows.
             live.is_some_and(|h| {
-                h.interval == check.interval
-                    && h.packets == check.packets
-                    && h.auto_switch == check.auto_switch
+                h.unreadable
+                    || h.interval == check.interval
+                        && h.packets == check.packets
+                        && h.auto_switch == check.auto_switch
             })
         }
         Operation::DeleteHealthCheck { .. } => live.is_none(),
