@@ -25,6 +25,17 @@ impl ApiBackend {
         verify::took_effect(op, &observed).map_err(|e| CallError::permanent(e.to_string()))
     }
 
+    /// The attributes `op` sent that a re-read does not show.
+    pub(super) async fn unapplied_attributes(
+        &self,
+        op: &Operation,
+    ) -> Result<Vec<String>, CallError> {
+        let observed = self.observe(verify::reread(op)).await?;
+        verify::not_applied(op, &observed)
+            .map(|names| names.into_iter().map(str::to_owned).collect())
+            .map_err(|e| CallError::permanent(e.to_string()))
+    }
+
     async fn observe(&self, what: Reread<'_>) -> Result<Observed, CallError> {
         Ok(match what {
             Reread::Lines { line } => {

@@ -108,6 +108,13 @@ impl Backend for ApiBackend {
     async fn applied(&self, op: &Operation) -> Result<bool, CallError> {
         self.reread(op).await
     }
+
+    async fn not_applied(&self, op: &Operation) -> Result<Vec<String>, CallError> {
+        if self.dry_run {
+            return Ok(Vec::new());
+        }
+        self.unapplied_attributes(op).await
+    }
 }
 
 #[cfg(test)]
