@@ -163,9 +163,17 @@ async fn a_refused_get_body_is_dropped_for_the_rest_of_the_process() {
     let reqs = server.requests();
     assert_eq!(reqs.len(), 3, "refused, retried, then straight away");
     assert!(reqs[1].body.is_empty() && reqs[2].body.is_empty());
-    assert_eq!(c.wire_options().get_params, GetParams::Query);
+    assert_eq!(
+        c.wire_options(&cda_api::endpoints::STATIC_ROUTE_LIST)
+            .get_params,
+        GetParams::Query
+    );
     // The gateway keys were not what was refused: both are still sent.
-    assert_eq!(c.wire_options().gateway_key, GatewayKey::Both);
+    assert_eq!(
+        c.wire_options(&cda_api::endpoints::STATIC_ROUTE_LIST)
+            .gateway_key,
+        GatewayKey::Both
+    );
     assert!(query_has(&reqs[2], "vrfName=gw") && query_has(&reqs[2], "gatewayName=gw"));
 }
 
@@ -196,7 +204,11 @@ async fn a_refused_extra_key_is_dropped_and_writes_follow() {
         ..Default::default()
     };
     c.vpc_list(&scoped).await.unwrap();
-    assert_eq!(c.wire_options().gateway_key, GatewayKey::GatewayName);
+    assert_eq!(
+        c.wire_options(&cda_api::endpoints::STATIC_ROUTE_LIST)
+            .gateway_key,
+        GatewayKey::GatewayName
+    );
     c.vpc_delete(&VpcDeleteRequest {
         gateway_name: "gw".into(),
         vpc_id: "vpc-1".into(),
@@ -247,4 +259,45 @@ async fn overrides_pin_the_form() {
     assert_eq!(reqs[0].query.as_deref(), Some("vrfName=gw"));
     assert!(reqs[0].body.is_empty());
     assert_eq!(reqs[0].header("content-type"), None);
+}
+
+/// `shuffle`: one endpoint refuses a GET body, another reads only the
+/// body. Each endpoint settles on its own form and keeps it.
+#[tokio::test]
+async fn each_endpoint_keeps_its_own_form() {
+    let server = TestServer::start(|req, _| {
+        let has_body = !req.body.is_empty();
+        let has_query = req.query.is_some();
+        if req.path.ends_with("/vpc/list") && has_body {
+            return Reply::Json(400, "bad request".into());
+        }
+        if req.path.ends_with("/static-route/list") && !has_body {
+            return missing("gatewayName");
+        }
+        if req.path.ends_with("/static-route/list") && has_query {
+            return missing("unsupported query parameter");
+        }
+        common::ok(json!({"list": []}))
+    })
+    .await;
+    let c = client(&server);
+    let scoped = GatewayScopedRequest {
+        gateway_name: "gw".into(),
+        ..Default::default()
+    };
+    for _ in 0..2 {
+        c.vpc_list(&scoped).await.unwrap();
+        c.static_route_list(&scoped).await.unwrap();
+    }
+    use cda_api::endpoints::{STATIC_ROUTE_LIST, VPC_LIST};
+    assert_eq!(c.wire_options(&VPC_LIST).get_params, GetParams::Query);
+    assert_eq!(
+        c.wire_options(&STATIC_ROUTE_LIST).get_params,
+        GetParams::Body
+    );
+    let reqs = server.requests();
+    // The second round went straight to the learnt forms.
+    let tail = &reqs[reqs.len() - 2..];
+    assert!(tail[0].path.ends_with("/vpc/list") && tail[0].body.is_empty());
+    assert!(tail[1].path.ends_with("/static-route/list") && tail[1].query.is_none());
 }

@@ -101,24 +101,37 @@ impl Default for WireOptions {
 }
 
 /// What the client has learnt about this server during the process.
+///
+/// A form is remembered per endpoint (a `shuffle` server may treat each
+/// endpoint its own way) and also becomes the starting form of every
+/// endpoint that has learnt none yet — writes included, which are never
+/// retried in another form.
 #[derive(Debug, Default)]
 pub(crate) struct Learned {
-    /// The forms in use; starts at the configured ones.
-    options: Mutex<Option<WireOptions>>,
+    /// Endpoint name → the form that worked there.
+    per_endpoint: Mutex<HashMap<&'static str, WireOptions>>,
+    /// The form learnt last, for endpoints without one of their own.
+    latest: Mutex<Option<WireOptions>>,
     /// Gateway name → the `vrfName` the server reports for it.
     vrf_names: Mutex<HashMap<String, String>>,
 }
 
 impl Learned {
-    pub fn options(&self, configured: WireOptions) -> WireOptions {
-        self.options
+    pub fn options(&self, endpoint: &str, configured: WireOptions) -> WireOptions {
+        let own = self
+            .per_endpoint
             .lock()
-            .map(|o| o.unwrap_or(configured))
+            .ok()
+            .and_then(|m| m.get(endpoint).copied());
+        own.or_else(|| self.latest.lock().ok().and_then(|o| *o))
             .unwrap_or(configured)
     }
 
-    pub fn set_options(&self, options: WireOptions) {
-        if let Ok(mut o) = self.options.lock() {
+    pub fn set_options(&self, endpoint: &'static str, options: WireOptions) {
+        if let Ok(mut m) = self.per_endpoint.lock() {
+            m.insert(endpoint, options);
+        }
+        if let Ok(mut o) = self.latest.lock() {
             *o = Some(options);
         }
     }
@@ -134,9 +147,9 @@ impl Learned {
     }
 }
 
-/// The single forms to try, in order, after a read carrying `current` was
-/// refused for a parameter. Only the choices that are still "both" and that
-/// matter for this call are varied.
+/// The other forms to try, in order (both first, then the single ones),
+/// after a read carrying `current` was refused for a parameter. Only the
+/// choices that matter for this call and are not pinned are varied.
 pub(crate) fn alternatives(
     current: WireOptions,
     is_get: bool,
@@ -144,22 +157,20 @@ pub(crate) fn alternatives(
     pinned_params: bool,
     pinned_key: bool,
 ) -> Vec<WireOptions> {
-    let params: Vec<GetParams> =
-        if is_get && !pinned_params && current.get_params == GetParams::Both {
-            vec![GetParams::Both, GetParams::Query, GetParams::Body]
-        } else {
-            vec![current.get_params]
-        };
-    let keys: Vec<GatewayKey> =
-        if gateway_scoped && !pinned_key && current.gateway_key == GatewayKey::Both {
-            vec![
-                GatewayKey::Both,
-                GatewayKey::GatewayName,
-                GatewayKey::VrfName,
-            ]
-        } else {
-            vec![current.gateway_key]
-        };
+    let params: Vec<GetParams> = if is_get && !pinned_params {
+        vec![GetParams::Both, GetParams::Query, GetParams::Body]
+    } else {
+        vec![current.get_params]
+    };
+    let keys: Vec<GatewayKey> = if gateway_scoped && !pinned_key {
+        vec![
+            GatewayKey::Both,
+            GatewayKey::GatewayName,
+            GatewayKey::VrfName,
+        ]
+    } else {
+        vec![current.gateway_key]
+    };
     let mut out = Vec::new();
     for &gateway_key in &keys {
         for &get_params in &params {
@@ -205,10 +216,18 @@ mod tests {
         assert_eq!(alternatives(both, true, false, false, false).len(), 2);
         // Pinned choices are never varied.
         assert!(alternatives(both, true, true, true, true).is_empty());
+        // A form learnt on another endpoint can be left again, both first.
         let learnt = WireOptions {
             get_params: GetParams::Query,
             gateway_key: GatewayKey::Both,
         };
-        assert_eq!(alternatives(learnt, true, true, false, false).len(), 2);
+        let body = WireOptions {
+            get_params: GetParams::Body,
+            ..both
+        };
+        assert_eq!(
+            alternatives(learnt, true, false, false, false),
+            vec![both, body]
+        );
     }
 }

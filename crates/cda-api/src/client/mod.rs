@@ -183,10 +183,12 @@ impl Client {
         self.inner.learned.vrf_name(gateway)
     }
 
-    /// The request shape in use now: the pinned choices, or what the
-    /// client has settled on for this server.
-    pub fn wire_options(&self) -> WireOptions {
-        self.inner.learned.options(self.inner.config.wire_options())
+    /// The request shape in use now for `endpoint`: the pinned choices, or
+    /// what the client has settled on for this server.
+    pub fn wire_options(&self, endpoint: &crate::Endpoint) -> WireOptions {
+        self.inner
+            .learned
+            .options(endpoint.name, self.inner.config.wire_options())
     }
 
     /// The exact request this client would send for `request` now (secrets
@@ -197,7 +199,7 @@ impl Client {
         request: &T,
     ) -> Result<crate::WirePreview, Error> {
         let value = crate::wire::to_value(endpoint, request)?;
-        self.wire_from_value(endpoint, value, self.wire_options())
+        self.wire_from_value(endpoint, value, self.wire_options(endpoint))
     }
 
     fn wire_from_value(

@@ -279,7 +279,7 @@ impl Client {
         request: &T,
     ) -> Result<RawResponse, Error> {
         let value = crate::wire::to_value(endpoint, request)?;
-        let options = self.wire_options();
+        let options = self.wire_options(endpoint);
         let wire = self.wire_from_value(endpoint, value.clone(), options)?;
         if endpoint.is_write() {
             return self.send_once(endpoint, &wire, 1).await;
@@ -319,7 +319,7 @@ impl Client {
                         refused = %refused,
                         "the server refused parameters sent both ways; sending them this way from now on"
                     );
-                    self.inner.learned.set_options(form);
+                    self.inner.learned.set_options(endpoint.name, form);
                     return Ok(raw);
                 }
                 Err(e) if e.is_parameter_refusal() => continue,
