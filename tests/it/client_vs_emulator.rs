@@ -287,6 +287,7 @@ async fn every_client_method_against_the_emulator() {
         gateway_name: "gwprod01".into(),
         vpc_id: "vpc-8f3k2".into(),
         vpc_name: Some("prod".into()),
+        ..Default::default()
     };
     assert!(c.health_check_get(&hc_get).await.unwrap().is_none());
     let hc = HealthCheckAddRequest {

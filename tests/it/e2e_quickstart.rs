@@ -274,3 +274,57 @@ fn protected_line_replace_error_names_file_line_col() {
         assert_eq!(stdout(&out), "", "{command}");
     }
 }
+
+/// `--get-params` and `--gateway-key` (and their environment variables):
+/// each pinned form plans the quick start the same way against the
+/// reference emulator, which accepts every form; a bad value is refused.
+#[test]
+fn wire_form_overrides_plan_the_same() {
+    let dir = scratch();
+    let d = dir.path();
+    let plan = |extra: &[&str], env: &[(&str, &str)]| {
+        let mut cmd = cda();
+        cmd.current_dir(d)
+            .args(["plan", "-f", QUICKSTART, "--emulator"])
+            .args(extra);
+        for (k, v) in env {
+            cmd.env(k, v);
+        }
+        let out = cmd.output().unwrap();
+        assert_code(&out, 0);
+        stdout(&out)
+    };
+    let reference = plan(&[], &[]);
+    assert_eq!(
+        plan(
+            &["--get-params", "query", "--gateway-key", "gatewayName"],
+            &[]
+        ),
+        reference
+    );
+    assert_eq!(
+        plan(&["--get-params", "body", "--gateway-key", "vrfName"], &[]),
+        reference
+    );
+    assert_eq!(
+        plan(
+            &[],
+            &[("CDA_GET_PARAMS", "body"), ("CDA_GATEWAY_KEY", "vrfName")]
+        ),
+        reference
+    );
+    let out = cda()
+        .current_dir(d)
+        .args([
+            "plan",
+            "-f",
+            QUICKSTART,
+            "--emulator",
+            "--gateway-key",
+            "id",
+        ])
+        .output()
+        .unwrap();
+    assert_code(&out, 1);
+    assert!(String::from_utf8_lossy(&out.stderr).contains("expected gatewayName, vrfName or both"));
+}

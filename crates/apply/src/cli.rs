@@ -42,6 +42,28 @@ pub struct GlobalArgs {
     )]
     pub rate_limit: u32,
 
+    /// Where GET parameters travel: `query`, `body` or `both`. Default:
+    /// both, then whichever the server accepts (docs/cli.md). Pin one only
+    /// for a server cda does not yet know.
+    #[arg(
+        long,
+        global = true,
+        env = "CDA_GET_PARAMS",
+        value_name = "query|body|both"
+    )]
+    pub get_params: Option<cda_api::GetParams>,
+
+    /// Which gateway key gateway-scoped calls carry: `gatewayName`,
+    /// `vrfName` or `both`. Default: both, then whichever the server
+    /// accepts (docs/cli.md).
+    #[arg(
+        long,
+        global = true,
+        env = "CDA_GATEWAY_KEY",
+        value_name = "gatewayName|vrfName|both"
+    )]
+    pub gateway_key: Option<cda_api::GatewayKey>,
+
     /// Use the embedded emulator (state in .cda/emulator-state.json) instead of CTyun.
     #[arg(long, global = true)]
     pub emulator: bool,

@@ -57,7 +57,7 @@ pub struct Session {
 impl Session {
     pub async fn connect(global: &GlobalArgs) -> anyhow::Result<Session> {
         if global.emulator {
-            return Self::embedded(Path::new(".")).await;
+            return Self::embedded(Path::new("."), global).await;
         }
         let credentials = match &global.credentials {
             Some(path) => Credentials::from_file(path)?,
@@ -66,6 +66,8 @@ impl Session {
         let account = credentials.account.clone();
         let mut config = ClientConfig::new(credentials).with_endpoint(global.endpoint.clone());
         config.rate_limit_per_sec = (global.rate_limit > 0).then_some(global.rate_limit);
+        config.get_params = global.get_params;
+        config.gateway_key = global.gateway_key;
         let client = Client::new(config).context("configuring the API client")?;
         Ok(Session {
             client: Arc::new(client),
@@ -77,7 +79,7 @@ impl Session {
 
     /// Start the emulator in this process on 127.0.0.1:0 with its demo
     /// account; its state lives under `dir`.
-    async fn embedded(dir: &Path) -> anyhow::Result<Session> {
+    async fn embedded(dir: &Path, global: &GlobalArgs) -> anyhow::Result<Session> {
         let state = emulator_state(dir);
         if let Some(parent) = state.parent() {
             std::fs::create_dir_all(parent)
@@ -122,6 +124,8 @@ impl Session {
         let mut config = ClientConfig::new(credentials).with_endpoint(handle.base_url());
         // Local calls: no reason to pace them.
         config.rate_limit_per_sec = None;
+        config.get_params = global.get_params;
+        config.gateway_key = global.gateway_key;
         let client = Client::new(config).context("configuring the API client")?;
         Ok(Session {
             client: Arc::new(client),

@@ -23,8 +23,9 @@ pub struct ApplyFigures {
     /// The emulator's QPS limit; the client's rate limit is set to the same.
     pub qps: Option<u32>,
     pub done: usize,
-    /// API requests the emulator received (a throttled write costs a
-    /// re-read and a resend on top of its create).
+    /// API requests the emulator received: each create and the re-read
+    /// that verifies it (a throttled write costs a re-read and a resend on
+    /// top).
     pub calls: u64,
     /// Whether each write was journalled (fsync'd) as `cda apply` does.
     pub journal: bool,

@@ -84,17 +84,24 @@ pub fn bool_or_false<'de, D: Deserializer<'de>>(d: D) -> Result<bool, D::Error> 
     Ok(opt_bool(d)?.unwrap_or(false))
 }
 
-/// Array of scalars, a comma-separated string, or `null` → `Vec<String>`.
-/// Objects inside the array contribute their id (`lineID`/`lineId`/`id`).
+/// Array of scalars, a string of items separated by commas and/or
+/// whitespace (GO and PY4 type `vpcSubnet` as one string, DIALECTS §5 #12),
+/// a JSON-encoded array in a string, or `null` → `Vec<String>`. Objects
+/// inside the array contribute their id (`lineID`/`lineId`/`id`).
 pub fn string_list<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<String>, D::Error> {
     Ok(match Value::deserialize(d)? {
         Value::Null => Vec::new(),
-        Value::String(s) => s
-            .split(',')
-            .map(str::trim)
-            .filter(|p| !p.is_empty())
-            .map(String::from)
-            .collect(),
+        Value::String(s) if s.trim_start().starts_with('[') => {
+            match serde_json::from_str::<Vec<Value>>(&s) {
+                Ok(items) => items
+                    .into_iter()
+                    .filter_map(scalar_to_string)
+                    .filter(|s| !s.is_empty())
+                    .collect(),
+                Err(_) => split_items(&s),
+            }
+        }
+        Value::String(s) => split_items(&s),
         Value::Array(items) => items
             .into_iter()
             .filter_map(|item| match item {
@@ -107,6 +114,13 @@ pub fn string_list<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<String>, D::Er
             .collect(),
         other => scalar_to_string(other).into_iter().collect(),
     })
+}
+
+fn split_items(s: &str) -> Vec<String> {
+    s.split(|c: char| c == ',' || c == ';' || c.is_whitespace())
+        .filter(|p| !p.is_empty())
+        .map(String::from)
+        .collect()
 }
 
 /// A list of objects, with `null` → empty.
@@ -181,6 +195,10 @@ mod tests {
         assert_eq!(p.n, None);
         assert_eq!(p.b, Some(false));
         assert!(p.l.is_empty());
+        let p = probe(r#"{"l": "10.0.0.0/24 10.1.0.0/24,\n10.2.0.0/24"}"#);
+        assert_eq!(p.l, vec!["10.0.0.0/24", "10.1.0.0/24", "10.2.0.0/24"]);
+        let p = probe(r#"{"l": "[\"10.0.0.0/24\", \"10.1.0.0/24\"]"}"#);
+        assert_eq!(p.l, vec!["10.0.0.0/24", "10.1.0.0/24"]);
         let p = probe(r#"{"l": ["a", {"lineId": "b"}, 3]}"#);
         assert_eq!(p.l, vec!["a", "b", "3"]);
         assert!(serde_json::from_str::<Probe>(r#"{"n": "ten"}"#).is_err());

@@ -139,6 +139,61 @@ endpoints! {
     ACCOUNT_AUTH_LIST = "account_auth_list", Get, "/v4/cda/accountauth/list", Query, Read;
 }
 
+/// Endpoints that identify a gateway (DIALECTS §4.1): they carry the
+/// gateway key, `gatewayName` and/or `vrfName`. `gateway/add` names a new
+/// gateway and `gateway/list` only filters by name, so neither is here.
+pub const GATEWAY_SCOPED: &[&str] = &[
+    "gateway_delete",
+    "gateway_physical_line_list",
+    "physical_line_bind",
+    "physical_line_unbind",
+    "vpc_add",
+    "vpc_update",
+    "vpc_delete",
+    "vpc_list",
+    "vpc_count",
+    "vpc_info",
+    "static_route_add",
+    "static_route_list",
+    "bgp_route_add",
+    "bgp_route_list",
+    "health_check_add",
+    "health_check_update",
+    "health_check_get",
+    "health_check_status",
+    "health_check_delete",
+    "link_probe_add",
+    "link_probe_query",
+];
+
+/// Whether `endpoint` identifies a gateway (see [`GATEWAY_SCOPED`]).
+pub fn is_gateway_scoped(endpoint: &Endpoint) -> bool {
+    GATEWAY_SCOPED.contains(&endpoint.name)
+}
+
+/// Request fields the sources spell differently, sent under both spellings
+/// with the same value (DIALECTS §4.3): `(endpoint, field, also sent as)`.
+/// Applied to the top level of the request only when the field is present.
+pub const ALSO_SENT_AS: &[(&str, &str, &str)] = &[
+    // GO update and PY4 send BGPID; GO delete and PYH update send BGPId.
+    ("bgp_route_update", "BGPID", "BGPId"),
+    ("bgp_route_delete", "BGPID", "BGPId"),
+    // GO/PY4 SRID, PYH SRId.
+    ("static_route_update", "SRID", "SRId"),
+    ("static_route_delete", "SRID", "SRId"),
+    // GO/PY4 requests multiPathNum; PYH requests and GO rows multiPathNumber.
+    ("bgp_route_add", "multiPathNum", "multiPathNumber"),
+    ("bgp_route_update", "multiPathNum", "multiPathNumber"),
+    ("bgp_route_add", "multiPathNumIpv6", "multiPathNumberIpv6"),
+    (
+        "bgp_route_update",
+        "multiPathNumIpv6",
+        "multiPathNumberIpv6",
+    ),
+    // PY4 physical-line/update knows only lineID, lineName and note (备注).
+    ("physical_line_update", "description", "note"),
+];
+
 /// Looks an endpoint up by its name.
 pub fn by_name(name: &str) -> Option<&'static Endpoint> {
     ALL.iter().find(|e| e.name == name)
@@ -170,6 +225,12 @@ mod tests {
             assert!(e.path.starts_with("/v4/"), "{}", e.name);
         }
         assert_eq!(ALL.len(), 40);
+        for name in GATEWAY_SCOPED {
+            assert!(by_name(name).is_some(), "{name}");
+        }
+        for (name, _, _) in ALSO_SENT_AS {
+            assert!(by_name(name).is_some(), "{name}");
+        }
         assert_eq!(
             by_name("health_check_delete").map(|e| e.path),
             Some("/v4/vpn/config/delete")

@@ -20,7 +20,11 @@ pub enum Error {
     },
     /// A non-2xx HTTP status. `code` is the envelope's error code when the
     /// body carried one.
-    #[error("{endpoint}: HTTP {status}{} (request {request_id})", code.as_deref().map(|c| format!(" ({c})")).unwrap_or_default())]
+    #[error(
+        "{endpoint}: HTTP {status}{}{} (request {request_id})",
+        code.as_deref().map(|c| format!(" ({c})")).unwrap_or_default(),
+        message.as_deref().filter(|m| !m.is_empty()).map(|m| format!(": {m}")).unwrap_or_default()
+    )]
     HttpStatus {
         status: u16,
         code: Option<String>,
@@ -108,6 +112,61 @@ impl Error {
             | Error::Config(_)
             | Error::Credentials(_) => false,
         }
+    }
+
+    /// Whether the server refused the call for its parameters (one missing,
+    /// unknown, or in the wrong place): a business failure or HTTP 4xx
+    /// whose text says so, or a 400/405/411/415/422 status (a gateway
+    /// refusing, say, a GET with a body). The client then tries the other
+    /// placement or gateway key once (`client::adapt`). Throttling never is.
+    pub fn is_parameter_refusal(&self) -> bool {
+        if self.is_throttled() {
+            return false;
+        }
+        let text = match self {
+            Error::Api {
+                code,
+                message,
+                description,
+                ..
+            } => format!("{code} {message} {description}"),
+            Error::HttpStatus {
+                status: 400 | 405 | 411 | 415 | 422,
+                ..
+            } => return true,
+            Error::HttpStatus {
+                status: 402..=499,
+                code,
+                message,
+                ..
+            } => format!(
+                "{} {}",
+                code.as_deref().unwrap_or_default(),
+                message.as_deref().unwrap_or_default()
+            ),
+            _ => return false,
+        };
+        let text = text.to_lowercase();
+        [
+            "param",
+            "missing",
+            "required",
+            "must not be",
+            "cannot be empty",
+            "is empty",
+            "is null",
+            "not allowed",
+            "unknown field",
+            "unrecognized",
+            "unsupported",
+            "缺少",
+            "必填",
+            "必传",
+            "不能为空",
+            "参数",
+        ]
+        .iter()
+        .any(|w| text.contains(w))
     }
 
     /// Whether the error is throttling (HTTP 429 or a throttling error code).
@@ -199,6 +258,27 @@ mod tests {
         assert_eq!(unknown.request_id(), Some("r2"));
         assert_eq!(unknown.endpoint(), Some("gateway_add"));
         assert_eq!(Error::Config("x".into()).request_id(), None);
+    }
+
+    #[test]
+    fn parameter_refusals() {
+        let with = |code: &str, message: &str| Error::Api {
+            code: code.into(),
+            message: message.into(),
+            description: String::new(),
+            endpoint: "vpc_list",
+            request_id: "r".into(),
+        };
+        assert!(with("900", "missing parameter: vrfName").is_parameter_refusal());
+        assert!(with("cda.param.invalid", "").is_parameter_refusal());
+        assert!(with("900", "vrfName不能为空").is_parameter_refusal());
+        assert!(!with("cda.gateway.notFound", "gateway gw1 not found").is_parameter_refusal());
+        assert!(!with("Throttling", "param rate").is_parameter_refusal());
+        assert!(http(400, None).is_parameter_refusal());
+        assert!(http(415, None).is_parameter_refusal());
+        assert!(!http(404, None).is_parameter_refusal());
+        assert!(!http(503, None).is_parameter_refusal());
+        assert!(!http(401, None).is_parameter_refusal());
     }
 
     #[test]

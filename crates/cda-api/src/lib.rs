@@ -27,12 +27,13 @@ pub mod types;
 pub mod wire;
 
 pub use client::{
-    Client, ClientConfig, Exchange, ParamPlacement, RawResponse, DEFAULT_ENDPOINT,
-    DEFAULT_PAGE_SIZE, MAX_PAGES, MAX_RESPONSE_BYTES, REDACTED_ACCESS_KEY, REDACTED_ACCOUNT,
+    Client, ClientConfig, Exchange, GatewayKey, GetParams, ParamPlacement, RawResponse,
+    WireOptions, DEFAULT_ENDPOINT, DEFAULT_PAGE_SIZE, MAX_PAGES, MAX_RESPONSE_BYTES,
+    REDACTED_ACCESS_KEY, REDACTED_ACCOUNT,
 };
 pub use credentials::Credentials;
 pub use endpoints::Endpoint;
 pub use error::Error;
 pub use request::{AnyRequest, ApiRequest, Paged, PagedRequest};
 pub use types::{Page, WriteReceipt};
-pub use wire::{redact, wire_preview, WirePreview};
+pub use wire::{redact, wire_form, wire_preview, WirePreview};

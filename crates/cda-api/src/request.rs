@@ -132,6 +132,12 @@ impl<T> AnyRequest<T> {
         self.request.preview()
     }
 
+    /// The exact request `client` would send now: its learnt gateway keys
+    /// and parameter placement (secrets included).
+    pub fn wire_for(&self, client: &Client) -> Result<WirePreview, Error> {
+        self.request.wire_for(client)
+    }
+
     /// Sends it through `client`, as [`Client::send`] does.
     pub async fn send(&self, client: &Client) -> Result<T, Error> {
         self.request.send(client).await
@@ -153,6 +159,7 @@ type SendFuture<'a, T> = Pin<Box<dyn Future<Output = Result<T, Error>> + Send + 
 trait ErasedRequest<T>: Send + Sync {
     fn endpoint(&self) -> &'static Endpoint;
     fn preview(&self) -> Result<WirePreview, Error>;
+    fn wire_for(&self, client: &Client) -> Result<WirePreview, Error>;
     fn send<'a>(&'a self, client: &'a Client) -> SendFuture<'a, T>;
 }
 
@@ -163,6 +170,10 @@ impl<R: ApiRequest> ErasedRequest<R::Response> for R {
 
     fn preview(&self) -> Result<WirePreview, Error> {
         self.wire_preview()
+    }
+
+    fn wire_for(&self, client: &Client) -> Result<WirePreview, Error> {
+        client.wire_for(R::ENDPOINT, self)
     }
 
     fn send<'a>(&'a self, client: &'a Client) -> SendFuture<'a, R::Response> {
@@ -245,7 +256,7 @@ mod tests {
         let own = VpcListRequest(scoped.clone()).wire_preview().unwrap();
         let shared = wire_preview(&crate::endpoints::VPC_LIST, &scoped).unwrap();
         assert_eq!(own, shared);
-        assert_eq!(own.query, "gatewayName=gw1&regionID=nm8");
+        assert_eq!(own.query, "gatewayName=gw1&regionID=nm8&vrfName=gw1");
     }
 
     #[test]

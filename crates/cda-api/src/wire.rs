@@ -2,7 +2,8 @@
 //! client sends exactly this; `--dry-run` prints it), and secret redaction for
 //! anything shown or logged.
 
-use crate::endpoints::{Endpoint, Method, Placement};
+use crate::client::{GatewayKey, GetParams, WireOptions};
+use crate::endpoints::{self, Endpoint, Method, Placement};
 use crate::error::Error;
 use crate::signing;
 use serde::Serialize;
@@ -19,7 +20,8 @@ pub struct WirePreview {
     pub path: &'static str,
     /// Canonical query string (sorted, RFC 3986), empty when none.
     pub query: String,
-    /// JSON body for [`Placement::JsonBody`] endpoints.
+    /// JSON body: always for a POST; for a GET the same parameters as the
+    /// query, unless GET parameters are pinned to the query alone.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub body: Option<Value>,
 }
@@ -54,22 +56,70 @@ impl WirePreview {
     }
 }
 
-/// Builds the exact request for `endpoint` with `request`'s fields placed as
-/// the endpoint table says: a canonical query string for
-/// [`Placement::Query`], a compact JSON body for [`Placement::JsonBody`].
+/// Builds the exact request for `endpoint` as a client with the default
+/// options sends it to a server it knows nothing about yet: GET parameters
+/// in a canonical query string *and* a compact JSON body, POST parameters
+/// in a compact JSON body, and on a gateway-scoped call both `gatewayName`
+/// and `vrfName` (the name itself, until the server's own `vrfName` is
+/// known; see [`wire_form`]).
 pub fn wire_preview<T: Serialize + ?Sized>(
     endpoint: &Endpoint,
     request: &T,
 ) -> Result<WirePreview, Error> {
-    let value = serde_json::to_value(request).map_err(|e| {
+    wire_form(
+        endpoint,
+        to_value(endpoint, request)?,
+        WireOptions::default(),
+        &|_| None,
+    )
+}
+
+pub(crate) fn to_value<T: Serialize + ?Sized>(
+    endpoint: &Endpoint,
+    request: &T,
+) -> Result<Value, Error> {
+    serde_json::to_value(request).map_err(|e| {
         Error::Config(format!(
             "{}: request does not serialise: {e}",
             endpoint.name
         ))
-    })?;
-    let (query, body) = match endpoint.placement {
-        Placement::Query => (signing::canonical_query(query_pairs(&value)), None),
-        Placement::JsonBody => (String::new(), Some(sort_keys(value))),
+    })
+}
+
+/// Builds the exact request for `endpoint` from its serialised parameters,
+/// shaped by `options`. `vrf_name_of` gives the `vrfName` the server
+/// reported for a gateway name (DIALECTS §4.1: it may be an ID distinct
+/// from the name); without one, `vrfName` is the name itself.
+pub fn wire_form(
+    endpoint: &Endpoint,
+    mut value: Value,
+    options: WireOptions,
+    vrf_name_of: &dyn Fn(&str) -> Option<String>,
+) -> Result<WirePreview, Error> {
+    if endpoints::is_gateway_scoped(endpoint) {
+        apply_gateway_key(&mut value, options.gateway_key, vrf_name_of);
+    }
+    if let Value::Object(map) = &mut value {
+        for (_, field, alias) in endpoints::ALSO_SENT_AS
+            .iter()
+            .filter(|(name, _, _)| *name == endpoint.name)
+        {
+            if let Some(v) = map.get(*field).filter(|v| !v.is_null()).cloned() {
+                map.insert((*alias).to_owned(), v);
+            }
+        }
+    }
+    let (query, body) = match (endpoint.placement, options.get_params) {
+        (Placement::Query, GetParams::Query) => {
+            (signing::canonical_query(query_pairs(&value)), None)
+        }
+        (Placement::Query, GetParams::Body) | (Placement::JsonBody, _) => {
+            (String::new(), Some(sort_keys(value)))
+        }
+        (Placement::Query, GetParams::Both) => (
+            signing::canonical_query(query_pairs(&value)),
+            Some(sort_keys(value)),
+        ),
     };
     Ok(WirePreview {
         endpoint: endpoint.name,
@@ -78,6 +128,48 @@ pub fn wire_preview<T: Serialize + ?Sized>(
         query,
         body,
     })
+}
+
+/// Sets the gateway key(s) of a gateway-scoped request: `gatewayName` is
+/// the name, `vrfName` the server's value for that gateway.
+fn apply_gateway_key(
+    value: &mut Value,
+    key: GatewayKey,
+    vrf_name_of: &dyn Fn(&str) -> Option<String>,
+) {
+    let Value::Object(map) = value else {
+        return;
+    };
+    let name = map
+        .get("gatewayName")
+        .and_then(Value::as_str)
+        .filter(|s| !s.is_empty())
+        .map(str::to_owned);
+    let explicit = map
+        .get("vrfName")
+        .and_then(Value::as_str)
+        .filter(|s| !s.is_empty())
+        .map(str::to_owned);
+    let Some(vrf) = explicit
+        .or_else(|| name.as_deref().and_then(vrf_name_of))
+        .or_else(|| name.clone())
+    else {
+        return;
+    };
+    match key {
+        GatewayKey::Both => {
+            map.insert("vrfName".into(), Value::String(vrf));
+        }
+        GatewayKey::GatewayName => {
+            if name.is_some() {
+                map.remove("vrfName");
+            }
+        }
+        GatewayKey::VrfName => {
+            map.remove("gatewayName");
+            map.insert("vrfName".into(), Value::String(vrf));
+        }
+    }
 }
 
 /// Object keys in sorted order at every level, so the body bytes are the
@@ -201,7 +293,7 @@ mod tests {
     use serde_json::json;
 
     #[test]
-    fn get_parameters_go_to_the_canonical_query() {
+    fn get_parameters_go_to_the_query_and_the_body() {
         let req = GatewayListRequest {
             account: Some("user@sample.com".into()),
             region_id: Some("nm8".into()),
@@ -214,12 +306,163 @@ mod tests {
             p.query,
             "account=user%40sample.com&regionID=nm8&search=gw%20prod%2C01"
         );
-        assert_eq!(p.body, None);
-        assert!(p.body_bytes().is_empty());
+        // The same parameters, same values, as a compact JSON body.
+        assert_eq!(
+            String::from_utf8(p.body_bytes()).unwrap(),
+            r#"{"account":"user@sample.com","regionID":"nm8","search":"gw prod,01"}"#
+        );
         assert_eq!(
             p.path_and_query(),
             format!("/v4/cda/gateway/list?{}", p.query)
         );
+        let value = serde_json::to_value(&req).unwrap();
+        let only = |get_params| WireOptions {
+            get_params,
+            gateway_key: GatewayKey::Both,
+        };
+        let q = wire_form(
+            &endpoints::GATEWAY_LIST,
+            value.clone(),
+            only(GetParams::Query),
+            &|_| None,
+        )
+        .unwrap();
+        assert_eq!(
+            (q.query.as_str(), q.body.is_none()),
+            (p.query.as_str(), true)
+        );
+        assert!(q.body_bytes().is_empty());
+        let b = wire_form(
+            &endpoints::GATEWAY_LIST,
+            value,
+            only(GetParams::Body),
+            &|_| None,
+        )
+        .unwrap();
+        assert_eq!((b.query.as_str(), b.body.clone()), ("", p.body.clone()));
+    }
+
+    #[test]
+    fn ids_and_counts_go_under_both_spellings() {
+        use crate::types::{
+            BgpRouteDeleteRequest, BgpRouteUpdateRequest, PhysicalLineUpdateRequest,
+            StaticRouteUpdateRequest,
+        };
+        let del = wire_preview(
+            &endpoints::BGP_ROUTE_DELETE,
+            &BgpRouteDeleteRequest {
+                bgpid: "bgp-1".into(),
+                region_id: Some("nm8".into()),
+            },
+        )
+        .unwrap();
+        assert_eq!(
+            del.body,
+            Some(json!({"BGPID": "bgp-1", "BGPId": "bgp-1", "regionID": "nm8"}))
+        );
+        let upd = wire_preview(
+            &endpoints::BGP_ROUTE_UPDATE,
+            &BgpRouteUpdateRequest {
+                bgpid: "bgp-1".into(),
+                multi_path_num: Some("2".into()),
+                ..Default::default()
+            },
+        )
+        .unwrap();
+        let b = upd.body.unwrap();
+        assert_eq!(
+            (b["BGPId"].as_str(), b["multiPathNumber"].as_str()),
+            (Some("bgp-1"), Some("2"))
+        );
+        assert!(b.get("multiPathNumberIpv6").is_none(), "only when set");
+        let sr = wire_preview(
+            &endpoints::STATIC_ROUTE_UPDATE,
+            &StaticRouteUpdateRequest {
+                srid: "sr-1".into(),
+                ..Default::default()
+            },
+        )
+        .unwrap();
+        assert_eq!(sr.body.unwrap()["SRId"], "sr-1");
+        let line = wire_preview(
+            &endpoints::PHYSICAL_LINE_UPDATE,
+            &PhysicalLineUpdateRequest {
+                line_id: "l-1".into(),
+                description: Some("backup".into()),
+                ..Default::default()
+            },
+        )
+        .unwrap();
+        assert_eq!(line.body.unwrap()["note"], "backup");
+    }
+
+    #[test]
+    fn gateway_scoped_calls_carry_both_keys_with_the_servers_vrf_name() {
+        use crate::types::{GatewayScopedRequest, VpcDeleteRequest};
+        let scoped = GatewayScopedRequest {
+            gateway_name: "gwprod01".into(),
+            ..Default::default()
+        };
+        let value = serde_json::to_value(&scoped).unwrap();
+        let learnt = |n: &str| (n == "gwprod01").then(|| "vrf-7f3a".to_owned());
+        let with = |gateway_key| WireOptions {
+            get_params: GetParams::Both,
+            gateway_key,
+        };
+        let both = wire_form(
+            &endpoints::VPC_LIST,
+            value.clone(),
+            with(GatewayKey::Both),
+            &learnt,
+        )
+        .unwrap();
+        assert_eq!(both.query, "gatewayName=gwprod01&vrfName=vrf-7f3a");
+        assert_eq!(
+            both.body,
+            Some(json!({"gatewayName": "gwprod01", "vrfName": "vrf-7f3a"}))
+        );
+        // Nothing learnt: the name stands in for vrfName.
+        let unknown = wire_preview(&endpoints::VPC_LIST, &scoped).unwrap();
+        assert_eq!(unknown.query, "gatewayName=gwprod01&vrfName=gwprod01");
+        let g = wire_form(
+            &endpoints::VPC_LIST,
+            value.clone(),
+            with(GatewayKey::GatewayName),
+            &learnt,
+        )
+        .unwrap();
+        assert_eq!(g.query, "gatewayName=gwprod01");
+        let v = wire_form(
+            &endpoints::VPC_LIST,
+            value,
+            with(GatewayKey::VrfName),
+            &learnt,
+        )
+        .unwrap();
+        assert_eq!(v.query, "vrfName=vrf-7f3a");
+        // POSTs too, in the body.
+        let del = VpcDeleteRequest {
+            gateway_name: "gwprod01".into(),
+            vpc_id: "vpc-1".into(),
+            region_id: None,
+        };
+        let d = wire_form(
+            &endpoints::VPC_DELETE,
+            serde_json::to_value(&del).unwrap(),
+            with(GatewayKey::Both),
+            &learnt,
+        )
+        .unwrap();
+        assert_eq!(d.body.as_ref().unwrap()["vrfName"], "vrf-7f3a");
+        assert_eq!(d.body.as_ref().unwrap()["gatewayName"], "gwprod01");
+        assert_eq!(d.query, "");
+        // gateway/add names a new gateway: it is not keyed by vrfName.
+        let add = GatewayAddRequest {
+            gateway_name: "gw9".into(),
+            ..Default::default()
+        };
+        let a = wire_preview(&endpoints::GATEWAY_ADD, &add).unwrap();
+        assert!(a.body.as_ref().unwrap().get("vrfName").is_none());
     }
 
     #[test]

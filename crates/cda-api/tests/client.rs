@@ -41,8 +41,14 @@ async fn get_request_is_exact_and_signed() {
         r.query.as_deref(),
         Some("account=user%40sample.com&pageNo=1&pageSize=10&regionID=nm8&search=gw%20prod%2C01")
     );
-    assert!(r.body.is_empty(), "GET sends no body");
-    assert_eq!(r.header("content-type"), None);
+    // The same parameters as a JSON body (DIALECTS §4.2), signed as sent.
+    let body: serde_json::Value = serde_json::from_slice(&r.body).unwrap();
+    assert_eq!(
+        body,
+        json!({"account": "user@sample.com", "pageNo": 1, "pageSize": 10,
+               "regionID": "nm8", "search": "gw prod,01"})
+    );
+    assert_eq!(r.header("content-type"), Some("application/json"));
     assert_signed(r);
 }
 
@@ -531,7 +537,7 @@ async fn static_routes_flattened_under_another_key() {
     assert_eq!(routes[0].next_hop.len(), 2);
     assert_eq!(
         server.requests()[0].query.as_deref(),
-        Some("gatewayName=gw&regionID=nm8")
+        Some("gatewayName=gw&regionID=nm8&vrfName=gw")
     );
 }
 
@@ -597,6 +603,7 @@ async fn health_check_get_some_and_none() {
         gateway_name: "gw".into(),
         vpc_id: "vpc-1".into(),
         vpc_name: Some("prod".into()),
+        ..Default::default()
     };
     let hc = c.health_check_get(&req).await.unwrap().unwrap();
     assert_eq!(
@@ -613,7 +620,7 @@ async fn health_check_get_some_and_none() {
     assert_eq!(c.health_check_get(&req).await.unwrap(), None);
     assert_eq!(
         server.requests()[0].query.as_deref(),
-        Some("gatewayName=gw&vpcID=vpc-1&vpcName=prod")
+        Some("gatewayName=gw&vpcID=vpc-1&vpcName=prod&vrfName=gw")
     );
 }
 

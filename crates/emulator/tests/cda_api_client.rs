@@ -80,6 +80,7 @@ async fn client_reads_the_seeded_estate() {
             gateway_name: "gwprod01".into(),
             vpc_id: "vpc-prod7k2hd0".into(),
             vpc_name: Some("prod".into()),
+            ..Default::default()
         })
         .await
         .unwrap()
@@ -98,6 +99,7 @@ async fn client_reads_the_seeded_estate() {
             gateway_name: "gwprod01".into(),
             vpc_id: "vpc-shared3m8q".into(),
             vpc_name: None,
+            ..Default::default()
         })
         .await
         .unwrap();

@@ -24,6 +24,10 @@ pub struct Plan {
     pub actions: Vec<Action>,
     /// Live objects of kinds outside `prune` that the file does not declare.
     pub unmanaged: Vec<Unmanaged>,
+    /// What the plan could not compare and why (e.g. a health check whose
+    /// settings the API does not return in a readable form).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub notes: Vec<String>,
     /// Address → fingerprint of every live object the plan read, including
     /// `"absent"` for addresses the plan creates. A saved plan is refused
     /// when a re-read gives a different map for these addresses.
@@ -427,6 +431,7 @@ mod tests {
             account: None,
             actions: Vec::new(),
             unmanaged: Vec::new(),
+            notes: Vec::new(),
             fingerprints: BTreeMap::new(),
             mass_destroy: None,
         };

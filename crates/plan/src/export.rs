@@ -245,6 +245,14 @@ fn gateway(
         all: &live.lines,
         by_id,
     };
+    for v in &gw.vpcs {
+        if v.health_check.as_ref().is_some_and(|hc| hc.unreadable) {
+            warnings.push(format!(
+                "health_check.{}.{}: the API does not return this health check's settings in a readable form; it is left out of the file (add it by hand)",
+                gw.name, v.id
+            ));
+        }
+    }
     let mut vpcs: Vec<VpcAttachment> = gw.vpcs.iter().map(vpc).collect();
     vpcs.sort_by(|a, b| a.id.cmp(&b.id));
 
@@ -280,13 +288,17 @@ fn vpc(vpc: &LiveVpc) -> VpcAttachment {
         subnets: vpc.subnets.clone(),
         subnets_v6: vpc.subnets_v6.clone(),
         dc_type: vpc.dc_type.clone(),
-        health_check: vpc.health_check.as_ref().map(|hc| HealthCheck {
-            src_ip: hc.src_ip,
-            dst_ip: hc.dst_ip,
-            interval: hc.interval,
-            packets: hc.packets,
-            auto_switch: hc.auto_switch,
-        }),
+        health_check: vpc
+            .health_check
+            .as_ref()
+            .filter(|hc| !hc.unreadable)
+            .map(|hc| HealthCheck {
+                src_ip: hc.src_ip,
+                dst_ip: hc.dst_ip,
+                interval: hc.interval,
+                packets: hc.packets,
+                auto_switch: hc.auto_switch,
+            }),
         protect: false,
     }
 }

@@ -249,6 +249,7 @@ mod tests {
                 .collect(),
             fingerprints,
             mass_destroy: None,
+            notes: Vec::new(),
         }
     }
 

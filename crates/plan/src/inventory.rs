@@ -83,6 +83,25 @@ pub struct LiveHealthCheck {
     pub interval: u8,
     pub packets: u8,
     pub auto_switch: bool,
+    /// The API says a check is set but returns its settings in a form that
+    /// cannot be read (an opaque `settingItem`/`data` string, DIALECTS §5
+    /// #13). The other fields are then placeholders and are never compared.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub unreadable: bool,
+}
+
+impl LiveHealthCheck {
+    /// A check that exists but whose settings cannot be read.
+    pub fn unreadable() -> Self {
+        LiveHealthCheck {
+            src_ip: IpAddr::from([0, 0, 0, 0]),
+            dst_ip: IpAddr::from([0, 0, 0, 0]),
+            interval: 0,
+            packets: 0,
+            auto_switch: false,
+            unreadable: true,
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

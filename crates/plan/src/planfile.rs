@@ -176,6 +176,7 @@ mod tests {
                 calls: vec![crate::action::Operation::DeleteGateway { name: "gw1".into() }],
             }],
             unmanaged: vec![],
+            notes: Vec::new(),
             fingerprints: BTreeMap::from([("gateway.gw1".to_string(), "sha256:00".to_string())]),
             mass_destroy: None,
         };

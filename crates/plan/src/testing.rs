@@ -50,6 +50,7 @@ pub fn live_vpc(vpc: &VpcAttachment) -> LiveVpc {
 /// The health check the API would list once `check` is applied.
 pub fn live_health_check(check: &HealthCheck) -> LiveHealthCheck {
     LiveHealthCheck {
+        unreadable: false,
         src_ip: check.src_ip,
         dst_ip: check.dst_ip,
         interval: check.interval,

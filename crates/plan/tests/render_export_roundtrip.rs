@@ -221,6 +221,7 @@ fn build(line_seeds: &[LineSeed], gateway_seeds: &[GatewaySeed]) -> (Inventory, 
                             .collect();
                         let health_check = (*checked && !subnets.is_empty() && !bound.is_empty())
                             .then(|| LiveHealthCheck {
+                                unreadable: false,
                                 src_ip: subnets[0].hosts().nth(9).unwrap(),
                                 dst_ip: bound[0].remote_ip.unwrap().addr(),
                                 interval: 3,

@@ -25,6 +25,17 @@ impl ApiBackend {
         verify::took_effect(op, &observed).map_err(|e| CallError::permanent(e.to_string()))
     }
 
+    /// The attributes `op` sent that a re-read does not show.
+    pub(super) async fn unapplied_attributes(
+        &self,
+        op: &Operation,
+    ) -> Result<Vec<String>, CallError> {
+        let observed = self.observe(verify::reread(op)).await?;
+        verify::not_applied(op, &observed)
+            .map(|names| names.into_iter().map(str::to_owned).collect())
+            .map_err(|e| CallError::permanent(e.to_string()))
+    }
+
     async fn observe(&self, what: Reread<'_>) -> Result<Observed, CallError> {
         Ok(match what {
             Reread::Lines { line } => {
@@ -96,11 +107,14 @@ impl ApiBackend {
             region_id: Some(self.region.clone()),
             ..Default::default()
         };
-        Ok(self
+        let gateways = self
             .client
             .gateway_list_all(&req)
             .await
-            .map_err(read_error)?
+            .map_err(read_error)?;
+        // A gateway just created is first seen here: learn its vrfName.
+        self.client.learn_gateways(&gateways);
+        Ok(gateways
             .iter()
             .filter_map(|g| g.name().map(str::to_owned))
             .collect())
@@ -112,10 +126,21 @@ impl ApiBackend {
         gateway: &str,
         vpc_id: &str,
     ) -> Result<Option<plan::inventory::LiveHealthCheck>, CallError> {
+        // GO sends vpcName on health-check/get; the VPC's row has it.
+        let vpc_name = self
+            .client
+            .vpc_list(&self.scoped(gateway))
+            .await
+            .map_err(read_error)?
+            .into_iter()
+            .find(|v| v.vpc_id.as_deref() == Some(vpc_id))
+            .and_then(|v| v.vpc_name);
         let req = api::HealthCheckGetRequest {
             gateway_name: gateway.to_owned(),
             vpc_id: vpc_id.to_owned(),
-            vpc_name: None,
+            vpc_name,
+            region_id: Some(self.region.clone()),
+            account: self.account.clone(),
         };
         let Some(check) = self
             .client

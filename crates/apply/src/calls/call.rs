@@ -29,6 +29,13 @@ impl Call {
         Ok(preview.body.unwrap_or_else(|| Value::String(preview.query)))
     }
 
+    /// The request as `client` sends it now (the server's own `vrfName`,
+    /// the placement it settled on), secrets redacted.
+    pub fn redacted_body_for(&self, client: &Client) -> Result<Value, cda_api::Error> {
+        let preview = self.0.wire_for(client)?.redacted();
+        Ok(preview.body.unwrap_or_else(|| Value::String(preview.query)))
+    }
+
     pub async fn send(&self, client: &Client) -> Result<WriteReceipt, cda_api::Error> {
         self.0.send(client).await
     }

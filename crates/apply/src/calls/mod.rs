@@ -90,7 +90,7 @@ impl Backend for ApiBackend {
         let call = self.build(op).await?;
         let ep = call.endpoint();
         let body = call
-            .redacted_body()
+            .redacted_body_for(&self.client)
             .map_err(|e| CallError::permanent(e.to_string()))?;
         Ok(Prepared {
             method: ep.method.as_str(),
@@ -107,6 +107,13 @@ impl Backend for ApiBackend {
 
     async fn applied(&self, op: &Operation) -> Result<bool, CallError> {
         self.reread(op).await
+    }
+
+    async fn not_applied(&self, op: &Operation) -> Result<Vec<String>, CallError> {
+        if self.dry_run {
+            return Ok(Vec::new());
+        }
+        self.unapplied_attributes(op).await
     }
 }
 

@@ -92,6 +92,15 @@ pub trait Backend: Send + Sync + 'static {
     ) -> impl Future<Output = Result<Option<String>, CallError>> + Send;
     /// Re-read the live estate: has `op` taken effect?
     fn applied(&self, op: &Operation) -> impl Future<Output = Result<bool, CallError>> + Send;
+    /// After a write the API accepted: re-read and name the attributes it
+    /// sent that the live estate does not show (empty: all applied). The
+    /// default trusts the answer; the real backend asks `plan::verify`.
+    fn not_applied(
+        &self,
+        _op: &Operation,
+    ) -> impl Future<Output = Result<Vec<String>, CallError>> + Send {
+        async { Ok(Vec::new()) }
+    }
 }
 
 /// Receives progress as actions start and finish.

@@ -12,6 +12,8 @@ enum Script {
     LoseResponse,
     /// Fails transiently without committing, `n` times.
     Transient(u32),
+    /// Answers success but ignores the bandwidth it was sent.
+    IgnoreBandwidth,
 }
 
 #[derive(Default)]
@@ -21,6 +23,8 @@ struct Fake {
     sends: Mutex<Vec<String>>,
     in_flight: Mutex<(usize, HashMap<String, usize>)>,
     max_in_flight: Mutex<(usize, usize)>,
+    /// Post-write re-reads, by name.
+    verifies: Mutex<Vec<String>>,
 }
 
 fn name_of(op: &Operation) -> String {
@@ -95,7 +99,7 @@ impl Backend for Fake {
                     class: ErrorClass::Transient,
                 })
             }
-            None => {
+            Some(Script::IgnoreBandwidth) | None => {
                 self.live.lock().unwrap().insert(name);
                 Ok(request_id)
             }
@@ -103,6 +107,15 @@ impl Backend for Fake {
     }
     async fn applied(&self, op: &Operation) -> Result<bool, CallError> {
         Ok(self.live.lock().unwrap().contains(&name_of(op)))
+    }
+    async fn not_applied(&self, op: &Operation) -> Result<Vec<String>, CallError> {
+        let name = name_of(op);
+        self.verifies.lock().unwrap().push(name.clone());
+        let script = self.scripts.lock().unwrap().get(&name).copied();
+        Ok(match script {
+            Some(Script::IgnoreBandwidth) => vec!["bandwidth".into()],
+            _ => Vec::new(),
+        })
     }
 }
 
@@ -142,6 +155,7 @@ fn plan_of(actions: Vec<Action>) -> Plan {
         account: None,
         actions,
         unmanaged: vec![],
+        notes: Vec::new(),
         fingerprints: Default::default(),
         mass_destroy: None,
     }
@@ -335,4 +349,41 @@ async fn retries_are_bounded() {
     assert_eq!(summary.failed(), 1);
     assert_eq!(fake.sends.lock().unwrap().len(), 3);
     assert!(!summary.success());
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_write_the_api_accepted_but_ignored_fails_by_name() {
+    let fake = Arc::new(Fake::default());
+    fake.scripts
+        .lock()
+        .unwrap()
+        .insert("x".into(), Script::IgnoreBandwidth);
+    let actions = vec![
+        create(0, "x", &[]),
+        create(1, "y", &[0]),
+        create(2, "w", &[]),
+    ];
+    let summary = execute(
+        &plan_of(actions),
+        Arc::clone(&fake),
+        None,
+        &NoProgress,
+        &options(10),
+    )
+    .await;
+    assert_eq!(
+        status(&summary, "gateway.x"),
+        &ActionStatus::Failed {
+            error: "the API accepted the call but did not apply: bandwidth".into()
+        }
+    );
+    // Sent once, re-read until the attempts ran out; dependants wait.
+    let sends = fake.sends.lock().unwrap().clone();
+    assert_eq!(sends.iter().filter(|s| *s == "x").count(), 1);
+    let verifies = fake.verifies.lock().unwrap().clone();
+    assert_eq!(verifies.iter().filter(|s| *s == "x").count(), 3);
+    assert!(!matches!(status(&summary, "gateway.y"), ActionStatus::Done));
+    // Every accepted write is checked, and one that took is done.
+    assert_eq!(status(&summary, "gateway.w"), &ActionStatus::Done);
+    assert!(verifies.contains(&"w".to_string()));
 }

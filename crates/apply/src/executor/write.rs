@@ -35,6 +35,44 @@ pub(super) async fn run_action<B: Backend>(
     (ActionStatus::Done, ids)
 }
 
+/// After a write the API accepted: every attribute sent must show in a
+/// re-read. A server that answers 800 and ignores a field fails the action
+/// by name, never "done". The re-read is repeated with the usual backoff
+/// before deciding, in case the server applies writes a moment later.
+async fn confirm_applied<B: Backend>(
+    backend: &B,
+    address: &str,
+    op: &Operation,
+    options: &Options,
+) -> Result<(), String> {
+    let mut step = 0;
+    loop {
+        let missing = backend.not_applied(op).await.map_err(|e| {
+            format!(
+                "the API accepted the call, but the re-read to check it failed: {}",
+                e.message
+            )
+        })?;
+        if missing.is_empty() {
+            return Ok(());
+        }
+        step += 1;
+        if step >= options.max_attempts.max(1) {
+            return Err(format!(
+                "the API accepted the call but did not apply: {}",
+                missing.join(", ")
+            ));
+        }
+        let wait = doubling_delay(options.backoff, step - 1);
+        tracing::info!(
+            action = address,
+            "not applied yet ({}); re-reading in {wait:?}",
+            missing.join(", ")
+        );
+        tokio::time::sleep(wait).await;
+    }
+}
+
 /// One call, with re-read before any retry.
 async fn run_call<B: Backend>(
     backend: &B,
@@ -72,7 +110,8 @@ async fn run_call<B: Backend>(
         match backend.send(&prepared.call).await {
             Ok(request_id) => {
                 ids.extend(request_id.clone());
-                return record(Outcome::Ok, request_id, None);
+                record(Outcome::Ok, request_id, None)?;
+                return confirm_applied(backend, address, op, options).await;
             }
             Err(err) => {
                 ids.extend(err.request_id.clone());

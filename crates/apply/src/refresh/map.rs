@@ -131,6 +131,9 @@ pub(crate) fn map_health_check(
     object: &str,
     check: &api::HealthCheck,
 ) -> Result<Option<LiveHealthCheck>, RefreshError> {
+    if check.unreadable {
+        return Ok(Some(LiveHealthCheck::unreadable()));
+    }
     if check.src_ip.trim().is_empty() && check.dst_ip.trim().is_empty() {
         return Ok(None);
     }
@@ -143,6 +146,7 @@ pub(crate) fn map_health_check(
         interval: small("interval", check.interval)?,
         packets: small("ntimest", check.ntimest)?,
         auto_switch: check.auto_route_switching,
+        unreadable: false,
     }))
 }
 
@@ -320,6 +324,12 @@ mod tests {
             json!({"srcIP": "192.168.10.250", "dstIP": "10.255.0.2", "interval": 2, "ntimest": 5,
                           "autoRouteSwitching": true}),
         );
+        let opaque = api::HealthCheck {
+            unreadable: true,
+            ..Default::default()
+        };
+        let live = map_health_check("hc", &opaque).unwrap().unwrap();
+        assert!(live.unreadable, "exists, settings unreadable, no error");
         let live = map_health_check("hc", &set).unwrap().unwrap();
         assert_eq!(
             (live.interval, live.packets, live.auto_switch),

@@ -85,6 +85,9 @@ pub async fn refresh(
         client.all_pages_concurrently(&line_req, &permits),
         client.all_pages_concurrently(&gateway_req, &permits)
     )?;
+    // Every later gateway-scoped call (these reads, apply's writes) sends
+    // the vrfName this server reports for the gateway (DIALECTS §4.1).
+    client.learn_gateways(&gateways);
 
     let lines: Vec<LiveLine> = lines
         .iter()
@@ -144,9 +147,12 @@ async fn read_gateway(
     gateway: &api::Gateway,
     line_ids: &HashMap<String, String>,
 ) -> Result<LiveGateway, RefreshError> {
+    // GO always sends `account` on these reads; without one in the
+    // credentials, the gateway's own row says which it is.
+    let account = scope.account.clone().or_else(|| gateway.account.clone());
     let req = api::GatewayScopedRequest {
         gateway_name: name.to_owned(),
-        account: scope.account.clone(),
+        account: account.clone(),
         region_id: Some(scope.region.clone()),
     };
     let (vpcs, static_routes, bgp_routes) = tokio::try_join!(
@@ -168,6 +174,8 @@ async fn read_gateway(
             gateway_name: name.to_owned(),
             vpc_id: live.id.clone(),
             vpc_name: live.name.clone(),
+            region_id: Some(scope.region.clone()),
+            account: account.clone(),
         };
         let client = client.clone();
         let permits = Arc::clone(permits);

@@ -1,5 +1,6 @@
 //! Client settings and their defaults.
 
+use super::{GatewayKey, GetParams, WireOptions};
 use crate::credentials::Credentials;
 use std::time::Duration;
 
@@ -29,6 +30,11 @@ pub struct ClientConfig {
     /// Page size for the `*_all` helpers.
     pub page_size: u32,
     pub user_agent: String,
+    /// Pins where GET parameters travel (`--get-params`); `None` sends
+    /// both and adapts (see `client::adapt`).
+    pub get_params: Option<GetParams>,
+    /// Pins the gateway key (`--gateway-key`); `None` sends both and adapts.
+    pub gateway_key: Option<GatewayKey>,
 }
 
 impl ClientConfig {
@@ -47,6 +53,17 @@ impl ClientConfig {
             rate_limit_per_sec: Some(10),
             page_size: DEFAULT_PAGE_SIZE,
             user_agent: concat!("cda/", env!("CARGO_PKG_VERSION")).to_owned(),
+            get_params: None,
+            gateway_key: None,
+        }
+    }
+
+    /// The request shape to start with: the pinned choices, else both.
+    pub fn wire_options(&self) -> WireOptions {
+        let default = WireOptions::default();
+        WireOptions {
+            get_params: self.get_params.unwrap_or(default.get_params),
+            gateway_key: self.gateway_key.unwrap_or(default.gateway_key),
         }
     }
 

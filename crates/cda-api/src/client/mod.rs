@@ -13,6 +13,7 @@
 //! `paging` walks paginated lists, one page after another or side by side.
 
 mod account_auth;
+mod adapt;
 mod bgp_routes;
 mod config;
 mod exchange;
@@ -26,6 +27,7 @@ mod switches;
 mod transport;
 mod vpcs;
 
+pub use adapt::{GatewayKey, GetParams, WireOptions};
 pub use config::{ClientConfig, DEFAULT_ENDPOINT, DEFAULT_PAGE_SIZE};
 pub use exchange::{Exchange, ParamPlacement, REDACTED_ACCESS_KEY, REDACTED_ACCOUNT};
 pub use paging::MAX_PAGES;
@@ -44,6 +46,7 @@ struct Inner {
     base: String,
     config: ClientConfig,
     limiter: Option<Limiter>,
+    learned: adapt::Learned,
 }
 
 /// The CDA client. Cheap to clone (shared connection pool and rate limiter).
@@ -150,6 +153,7 @@ impl Client {
                 base,
                 config,
                 limiter,
+                learned: adapt::Learned::default(),
             }),
         })
     }
@@ -161,6 +165,54 @@ impl Client {
     /// The account from the credentials, for requests that want `account`.
     pub fn account(&self) -> Option<&str> {
         self.inner.config.credentials.account.as_deref()
+    }
+
+    /// Records the `vrfName` the server reports for each listed gateway, so
+    /// every later gateway-scoped call sends the server's own value
+    /// (DIALECTS §4.1: on some servers it is an ID, not the name). Refresh
+    /// calls this with every `gateway/list` it reads.
+    pub fn learn_gateways(&self, gateways: &[crate::types::Gateway]) {
+        for g in gateways {
+            if let (Some(name), Some(vrf)) = (g.name(), g.vrf_name.as_deref()) {
+                self.inner.learned.record_vrf_name(name, vrf);
+            }
+        }
+    }
+
+    /// The `vrfName` the server reported for `gateway`, if a listing
+    /// showed one.
+    pub fn vrf_name(&self, gateway: &str) -> Option<String> {
+        self.inner.learned.vrf_name(gateway)
+    }
+
+    /// The request shape in use now for `endpoint`: the pinned choices, or
+    /// what the client has settled on for this server.
+    pub fn wire_options(&self, endpoint: &crate::Endpoint) -> WireOptions {
+        self.inner
+            .learned
+            .options(endpoint.name, self.inner.config.wire_options())
+    }
+
+    /// The exact request this client would send for `request` now (secrets
+    /// included; see [`crate::WirePreview::redacted`]).
+    pub fn wire_for<T: serde::Serialize + ?Sized>(
+        &self,
+        endpoint: &crate::Endpoint,
+        request: &T,
+    ) -> Result<crate::WirePreview, Error> {
+        let value = crate::wire::to_value(endpoint, request)?;
+        self.wire_from_value(endpoint, value, self.wire_options(endpoint))
+    }
+
+    fn wire_from_value(
+        &self,
+        endpoint: &crate::Endpoint,
+        value: serde_json::Value,
+        options: WireOptions,
+    ) -> Result<crate::WirePreview, Error> {
+        crate::wire::wire_form(endpoint, value, options, &|name| {
+            self.inner.learned.vrf_name(name)
+        })
     }
 
     /// The base URL requests go to.

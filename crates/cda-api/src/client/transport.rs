@@ -3,14 +3,15 @@
 //! retried on transient failures with exponential backoff and jitter; writes
 //! are sent exactly once.
 
-use super::Client;
+use super::adapt::alternatives;
+use super::{Client, WireOptions};
 use crate::decode;
-use crate::endpoints::{Endpoint, Method};
+use crate::endpoints::{self, Endpoint, Method};
 use crate::error::Error;
 use crate::request::ApiRequest;
 use crate::signing;
 use crate::types::WriteReceipt;
-use crate::wire::{redacted_text, wire_preview, WirePreview};
+use crate::wire::{redacted_text, WirePreview};
 use backon::{ExponentialBuilder, Retryable};
 use chrono::Utc;
 use secrecy::ExposeSecret;
@@ -223,11 +224,17 @@ impl Client {
             tracing::debug!(body = %redacted_text(&bytes), "response body");
         }
         if !status.is_success() {
-            let failure = decode::failure_from_body(&bytes);
+            // A JSON body is read as an envelope (py4 and GO at 59927d4
+            // do, DIALECTS §3); anything else is the transport's own page.
+            let failure = decode::failure_from_body(&bytes, status.as_u16());
             let e = Error::HttpStatus {
                 status: status.as_u16(),
                 code: failure.as_ref().map(|f| f.code.clone()),
-                message: failure.map(|f| f.message),
+                message: Some(match failure {
+                    Some(f) if f.description.is_empty() => f.message,
+                    Some(f) => format!("{} / {}", f.message, f.description),
+                    None => "the body is not JSON".to_owned(),
+                }),
                 endpoint: endpoint.name,
                 request_id,
             };
@@ -260,18 +267,74 @@ impl Client {
         }
     }
 
-    /// Calls any endpoint of the table with `request` placed as the table
-    /// says, and returns the checked envelope. Reads are retried on transient
-    /// failures; writes are sent once.
+    /// Calls any endpoint of the table with `request` shaped as the client
+    /// currently shapes requests for this server (see `adapt`), and returns
+    /// the checked envelope. Reads are retried on transient failures;
+    /// writes are sent once. A read refused for a parameter is tried once
+    /// in each single form that is still open (query or body; `gatewayName`
+    /// or `vrfName`), and the form that works is kept for the process.
     pub async fn call<T: Serialize + ?Sized>(
         &self,
         endpoint: &'static Endpoint,
         request: &T,
     ) -> Result<RawResponse, Error> {
-        let wire = wire_preview(endpoint, request)?;
+        let value = crate::wire::to_value(endpoint, request)?;
+        let options = self.wire_options(endpoint);
+        let wire = self.wire_from_value(endpoint, value.clone(), options)?;
         if endpoint.is_write() {
             return self.send_once(endpoint, &wire, 1).await;
         }
+        match self.read(endpoint, &wire).await {
+            Err(refused) if refused.is_parameter_refusal() => {
+                self.adapt(endpoint, value, options, refused).await
+            }
+            other => other,
+        }
+    }
+
+    /// Tries the single forms after `refused`; keeps the first that works.
+    async fn adapt(
+        &self,
+        endpoint: &'static Endpoint,
+        value: Value,
+        current: WireOptions,
+        refused: Error,
+    ) -> Result<RawResponse, Error> {
+        let cfg = &self.inner.config;
+        let forms = alternatives(
+            current,
+            endpoint.method == Method::Get,
+            endpoints::is_gateway_scoped(endpoint),
+            cfg.get_params.is_some(),
+            cfg.gateway_key.is_some(),
+        );
+        for form in forms {
+            let wire = self.wire_from_value(endpoint, value.clone(), form)?;
+            match self.read(endpoint, &wire).await {
+                Ok(raw) => {
+                    tracing::info!(
+                        endpoint = endpoint.name,
+                        get_params = %form.get_params,
+                        gateway_key = %form.gateway_key,
+                        refused = %refused,
+                        "the server refused parameters sent both ways; sending them this way from now on"
+                    );
+                    self.inner.learned.set_options(endpoint.name, form);
+                    return Ok(raw);
+                }
+                Err(e) if e.is_parameter_refusal() => continue,
+                Err(e) => return Err(e),
+            }
+        }
+        Err(refused)
+    }
+
+    /// One read, retried on transient failures.
+    async fn read(
+        &self,
+        endpoint: &'static Endpoint,
+        wire: &WirePreview,
+    ) -> Result<RawResponse, Error> {
         let cfg = &self.inner.config;
         let retries = cfg.read_attempts.max(1) - 1;
         let backoff = ExponentialBuilder::default()
@@ -280,7 +343,6 @@ impl Client {
             .with_max_times(retries as usize)
             .with_jitter();
         let attempt = AtomicU32::new(0);
-        let wire = &wire;
         (|| async {
             let n = attempt.fetch_add(1, Ordering::SeqCst) + 1;
             self.send_once(endpoint, wire, n).await

@@ -5,24 +5,39 @@ use super::{dedup_aliases, has_value, return_obj, DecodeResult};
 use crate::types::HealthCheck;
 use serde_json::Value;
 
-/// `health-check/get`: `returnObj.settingItem` (GO: `data`) as a JSON-encoded
-/// string or an object. Null, empty, `{}` or absent → no health check.
+fn unreadable() -> Option<HealthCheck> {
+    Some(HealthCheck {
+        unreadable: true,
+        ..Default::default()
+    })
+}
+
+/// `health-check/get`: `returnObj.settingItem` (PY4) or `data` (GO, which
+/// may also flatten it into the envelope), as a JSON-encoded string or an
+/// object. Null, empty, `{}` or absent → no health check. A setting that is
+/// there but not a JSON object with the known keys (the sources do not
+/// document its format) is a check whose settings cannot be read, never an
+/// error: refresh must not stop on it and the plan must not guess from it.
 pub(crate) fn health_check(body: &Value) -> DecodeResult<Option<HealthCheck>> {
     let ro = return_obj(body);
-    let raw = ro
-        .get("settingItem")
-        .filter(|v| !v.is_null())
-        .or_else(|| ro.get("data").filter(|v| !v.is_null()));
+    let present = |o: &Value, k: &str| o.get(k).filter(|v| !v.is_null()).cloned();
+    let raw = present(ro, "settingItem")
+        .or_else(|| present(ro, "data"))
+        .or_else(|| present(body, "settingItem"))
+        .or_else(|| present(body, "data"));
     let mut setting = match raw {
         None => return Ok(None),
         Some(Value::String(s)) => {
             let s = s.trim();
-            if s.is_empty() || s == "null" {
+            if s.is_empty() || s == "null" || s == "{}" || s == "[]" {
                 return Ok(None);
             }
-            serde_json::from_str::<Value>(s).map_err(|e| format!("settingItem is not JSON: {e}"))?
+            match serde_json::from_str::<Value>(s) {
+                Ok(v) => v,
+                Err(_) => return Ok(unreadable()),
+            }
         }
-        Some(v) => v.clone(),
+        Some(v) => v,
     };
     if let Value::Array(items) = setting {
         match items.into_iter().next() {
@@ -30,14 +45,15 @@ pub(crate) fn health_check(body: &Value) -> DecodeResult<Option<HealthCheck>> {
             None => return Ok(None),
         }
     }
-    if !setting.is_object() {
-        return Err(format!("settingItem is not an object: {setting}"));
-    }
+    let Value::Object(map) = &setting else {
+        return Ok(unreadable());
+    };
     if !["srcIP", "srcIp", "dstIP", "dstIp"]
         .iter()
         .any(|k| has_value(&setting, k))
     {
-        return Ok(None);
+        let anything = map.values().any(|v| !v.is_null() && v != "");
+        return Ok(if anything { unreadable() } else { None });
     }
     dedup_aliases(&mut setting, groups::HEALTH_CHECK);
     serde_json::from_value(setting)

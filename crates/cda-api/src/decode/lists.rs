@@ -75,12 +75,20 @@ fn list_in_object(map: &Map<String, Value>, containers: &[&str], item_keys: &[&s
         .unwrap_or_default()
 }
 
-/// `totalCount` in `returnObj` or at the top level.
+/// `totalCount` in `returnObj` or at the top level; failing that, `count`
+/// (GO's flattened gateway/list has only a top-level `count`, and without a
+/// total a pager would walk pages of the same one row).
 pub(crate) fn total_count(body: &Value) -> Option<u64> {
-    [return_obj(body).get("totalCount"), body.get("totalCount")]
-        .into_iter()
-        .flatten()
-        .find_map(as_u64)
+    let ro = return_obj(body);
+    [
+        ro.get("totalCount"),
+        body.get("totalCount"),
+        ro.get("count"),
+        body.get("count"),
+    ]
+    .into_iter()
+    .flatten()
+    .find_map(as_u64)
 }
 
 fn as_u64(v: &Value) -> Option<u64> {

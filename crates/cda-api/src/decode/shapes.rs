@@ -14,7 +14,7 @@ pub(crate) struct ListShape {
 
 pub(crate) const GATEWAYS: ListShape = ListShape {
     containers: &["lineGatewayList", "gatewayList"],
-    item_keys: &["gatewayName", "vrfName"],
+    item_keys: &["gatewayName", "vrfName", "displayName"],
     groups: groups::GATEWAY,
 };
 pub(crate) const LINES: ListShape = ListShape {

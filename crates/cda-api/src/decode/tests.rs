@@ -271,7 +271,21 @@ fn health_check_setting_item_shapes() {
         (hc.interval, hc.ntimest, hc.auto_route_switching),
         (3, 6, false)
     );
-    assert!(health_check(&ok(json!({"settingItem": "{not json"}))).is_err());
+    // An opaque setting is a check whose settings cannot be read, not an error.
+    for opaque in [
+        json!({"settingItem": "{not json"}),
+        json!({"settingItem": "interval=3;ntimest=5"}),
+        json!({"settingItem": "3"}),
+        json!({"data": "{\"probe\":\"icmp\"}"}),
+    ] {
+        let hc = health_check(&ok(opaque.clone())).unwrap().unwrap();
+        assert!(hc.unreadable && hc.src_ip.is_empty(), "{opaque}");
+    }
+    // GO: `data` flattened into the envelope, no returnObj.
+    let go = json!({"statusCode": 800, "result": "1", "data": "opaque", "traceId": "t"});
+    assert!(health_check(&go).unwrap().unwrap().unreadable);
+    let go_none = json!({"statusCode": 800, "result": "1", "data": null});
+    assert_eq!(health_check(&go_none).unwrap(), None);
 }
 
 #[test]
@@ -354,4 +368,79 @@ fn access_points_anywhere() {
         access_points(&ok(json!([{"accessPoint": "AP1"}, {"accessPoint": "AP2"}]))),
         vec!["AP1", "AP2"]
     );
+}
+
+#[test]
+fn failure_text_and_code_from_every_documented_field() {
+    let fail = |body: Value| check_envelope(&body, true).unwrap().unwrap_err();
+    // 3P: msgDesc when message is empty; code from `error`.
+    let f = fail(json!({"statusCode": 900, "message": "", "error": "cda.x", "msgDesc": "bad vpc"}));
+    assert_eq!((f.code.as_str(), f.message.as_str()), ("cda.x", "bad vpc"));
+    // GO physical-line/list: subCode / subMsg.
+    let f = fail(json!({"statusCode": "900", "subCode": "40001", "subMsg": "no such line"}));
+    assert_eq!(
+        (f.code.as_str(), f.message.as_str()),
+        ("40001", "no such line")
+    );
+    // description alone is the message, not repeated beside it.
+    let f = fail(json!({"statusCode": 900, "description": "网关不存在"}));
+    assert_eq!(
+        (f.message.as_str(), f.description.as_str()),
+        ("网关不存在", "")
+    );
+    // PY4 health-check: error_msg in returnObj.
+    let f = fail(json!({"statusCode": 900, "returnObj": {"error_msg": "vpc not attached"}}));
+    assert_eq!(f.message, "vpc not attached");
+    // `result` as a number.
+    let f = fail(ok(json!({"result": 0, "errorMsg": "refused"})));
+    assert_eq!(
+        (f.code.as_str(), f.message.as_str()),
+        ("result=0", "refused")
+    );
+    assert_eq!(
+        check_envelope(&ok(json!({"result": 1})), true).unwrap(),
+        Ok(())
+    );
+    assert_eq!(
+        check_envelope(
+            &json!({"statusCode": 800, "returnObj": {"result": "1"}}),
+            true
+        )
+        .unwrap(),
+        Ok(())
+    );
+}
+
+#[test]
+fn a_json_body_on_a_non_2xx_status_is_read_as_an_envelope() {
+    // PY4's "IT CTAPI gateway" form: its own code in statusCode, text in message.
+    let f = failure_from_body(
+        br#"{"statusCode": 40301, "message": "signature mismatch"}"#,
+        403,
+    )
+    .unwrap();
+    assert_eq!(
+        (f.code.as_str(), f.message.as_str()),
+        ("40301", "signature mismatch")
+    );
+    let f = failure_from_body(
+        br#"{"statusCode": 900, "errorCode": "cda.e", "msgDesc": "m"}"#,
+        500,
+    )
+    .unwrap();
+    assert_eq!((f.code.as_str(), f.message.as_str()), ("cda.e", "m"));
+    let f = failure_from_body(br#"{"error": "Bad Request"}"#, 400).unwrap();
+    assert_eq!(f.code, "Bad Request");
+    assert!(failure_from_body(b"<html>502</html>", 502).is_none());
+    assert!(failure_from_body(b"[1]", 400).is_none());
+}
+
+#[test]
+fn flattened_list_with_only_a_count_announces_its_total() {
+    let body = json!({"statusCode": 800, "count": 1, "gatewayName": "gw1", "vrfName": "gw1"});
+    assert_eq!(total_count(&body), Some(1));
+    assert_eq!(find_list(&body, CONTAINERS, ITEM_KEYS).len(), 1);
+    let doc =
+        ok(json!({"totalCount": 3, "lineGatewayList": [{"vrfName": "id", "displayName": "n"}]}));
+    assert_eq!(total_count(&doc), Some(3));
 }

@@ -85,12 +85,16 @@ pub struct Gateway {
 }
 
 impl Gateway {
-    /// The gateway key: `gatewayName`, else `vrfName`, else `displayName`.
+    /// The gateway's name: `gatewayName`, else `displayName`, else
+    /// `vrfName`. A row with `displayName` and `vrfName` but no
+    /// `gatewayName` (DOC) is named by `displayName`: there `vrfName` is
+    /// the gateway's ID, which the client sends back as `vrfName`
+    /// ([`crate::Client::learn_gateways`]).
     pub fn name(&self) -> Option<&str> {
         self.gateway_name
             .as_deref()
-            .or(self.vrf_name.as_deref())
             .or(self.display_name.as_deref())
+            .or(self.vrf_name.as_deref())
     }
 }
 

@@ -49,8 +49,13 @@ pub struct HealthCheckGetRequest {
     pub gateway_name: String,
     #[serde(rename = "vpcID")]
     pub vpc_id: String,
+    /// GO always sends it; refresh fills it from `vpc/list`.
     #[serde(rename = "vpcName", skip_serializing_if = "Option::is_none")]
     pub vpc_name: Option<String>,
+    #[serde(rename = "regionID", skip_serializing_if = "Option::is_none")]
+    pub region_id: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub account: Option<String>,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
@@ -109,6 +114,11 @@ pub struct HealthCheck {
     pub auto_route_switching: bool,
     #[serde(rename = "vpcSubnet", default, deserialize_with = "de::opt_string")]
     pub vpc_subnet: Option<String>,
+    /// The server says a check is set but its settings are in a form cda
+    /// cannot read (`settingItem`/`data` is an undocumented string,
+    /// DIALECTS §5 #13); the other fields are then empty.
+    #[serde(skip)]
+    pub unreadable: bool,
 }
 
 /// One `health-check/status/get` entry.

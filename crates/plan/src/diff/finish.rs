@@ -175,6 +175,7 @@ impl Planner<'_> {
             graph,
             nodes: mut actions,
             mut unmanaged,
+            notes,
             ..
         } = self;
         let mut new_id = vec![0usize; actions.len()];
@@ -210,6 +211,7 @@ impl Planner<'_> {
             account: id.desired.account.clone(),
             actions,
             unmanaged,
+            notes,
             fingerprints,
             mass_destroy: None,
         };

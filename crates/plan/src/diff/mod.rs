@@ -127,6 +127,8 @@ struct Planner<'a> {
     nodes: Vec<Action>,
     effects: Vec<Effect>,
     unmanaged: Vec<Unmanaged>,
+    /// See [`Plan::notes`].
+    notes: Vec<String>,
     built: Built,
     /// Make-before-break preferences: (delete, create) edges added at the
     /// end where they close no cycle.
@@ -195,6 +197,7 @@ impl<'a> Planner<'a> {
             nodes: Vec::new(),
             effects: Vec::new(),
             unmanaged: Vec::new(),
+            notes: Vec::new(),
             built: Built::default(),
             mbb: Vec::new(),
         }

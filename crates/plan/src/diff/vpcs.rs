@@ -242,6 +242,14 @@ impl Planner<'_> {
         let vpc_goes = matches!(vfate, Fate::Replace | Fate::Delete);
         let mut plan = CheckPlan::default();
         match (lh, dh) {
+            (Some(l), Some(_)) if l.unreadable && !vpc_goes => {
+                // Unreadable values are not evidence of a difference: no
+                // endless update, no re-create; say so instead.
+                self.notes.push(format!(
+                    "{}: the health check's settings are not readable through the API and are not compared",
+                    v.haddr
+                ));
+            }
             (Some(l), Some(d)) => {
                 let (changes, identity_changed) = compare_health_check(l, d);
                 if vpc_goes || identity_changed {

@@ -96,7 +96,19 @@ fn severity_style(severity: Severity) -> Style {
     }
 }
 
+/// `Note: …` lines: what the plan could not compare.
+pub(crate) fn note_lines(out: &mut Vec<Line>, plan: &Plan) {
+    if plan.notes.is_empty() {
+        return;
+    }
+    out.push(Line::blank());
+    for note in &plan.notes {
+        out.push(Line::raw(format!("Note: {note}."), Style::Yellow));
+    }
+}
+
 pub(crate) fn unmanaged_lines(out: &mut Vec<Line>, plan: &Plan) {
+    note_lines(out, plan);
     if plan.unmanaged.is_empty() {
         return;
     }

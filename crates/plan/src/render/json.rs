@@ -20,6 +20,9 @@ struct JsonPlan<'a> {
     mass_destroy: Option<&'a MassDestroy>,
     actions: Vec<JsonAction<'a>>,
     unmanaged: Vec<JsonUnmanaged<'a>>,
+    /// What the plan could not compare (absent when nothing).
+    #[serde(skip_serializing_if = "<[String]>::is_empty")]
+    notes: &'a [String],
 }
 
 #[derive(Serialize)]
@@ -107,6 +110,7 @@ pub fn json(plan: &Plan) -> String {
                 kind: u.kind,
             })
             .collect(),
+        notes: &plan.notes,
     };
     match serde_json::to_string_pretty(&doc) {
         Ok(mut text) => {

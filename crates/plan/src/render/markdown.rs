@@ -264,6 +264,7 @@ mod tests {
                 calls: vec![],
             }],
             unmanaged: vec![],
+            notes: Vec::new(),
             fingerprints: BTreeMap::new(),
             mass_destroy: None,
         }

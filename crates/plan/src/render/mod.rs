@@ -326,6 +326,7 @@ mod tests {
             account: None,
             actions,
             unmanaged: vec![],
+            notes: Vec::new(),
             fingerprints: BTreeMap::new(),
             mass_destroy: None,
         }

@@ -131,6 +131,110 @@ pub fn took_effect(op: &Operation, observed: &Observed) -> Result<bool, WrongObs
     })
 }
 
+/// The attributes `op` sent that the re-read does not show: empty when the
+/// write took effect. A server may answer 800 and ignore a field (PY4's
+/// physical-line/update takes no `bandwidth`): the executor asks this after
+/// every write and fails the action naming what was not applied. Where the
+/// re-read can only tell "there or not", the object's kind is named.
+pub fn not_applied(
+    op: &Operation,
+    observed: &Observed,
+) -> Result<Vec<&'static str>, WrongObservation> {
+    let wrong = || WrongObservation {
+        operation: operation_name(op),
+        observed: observed_name(observed),
+    };
+    let mut missing = Vec::new();
+    match (op, observed) {
+        (
+            Operation::UpdateLine {
+                name,
+                bandwidth,
+                description,
+                ..
+            },
+            Observed::Lines { lines, line_id },
+        ) => {
+            let id = line_id.as_deref().ok_or_else(wrong)?;
+            let Some(l) = lines.iter().find(|l| l.id == id) else {
+                return Ok(vec!["physical_line"]);
+            };
+            if name.as_ref().is_some_and(|n| &l.name != n) {
+                missing.push("name");
+            }
+            if bandwidth.is_some_and(|b| l.bandwidth != b) {
+                missing.push("bandwidth");
+            }
+            if description.is_some() && l.description.as_deref() != description.as_deref() {
+                missing.push("description");
+            }
+        }
+        (Operation::UpdateVpc { vpc, .. }, Observed::Vpcs(vpcs)) => {
+            let Some(v) = vpcs.iter().find(|v| v.id == vpc.id) else {
+                return Ok(vec!["vpc"]);
+            };
+            let set = |nets: &[IpNet]| nets.iter().map(|n| n.trunc()).collect::<BTreeSet<_>>();
+            if set(&v.subnets) != set(&vpc.subnets) {
+                missing.push("subnets");
+            }
+            if set(&v.subnets_v6) != set(&vpc.subnets_v6) {
+                missing.push("subnets_v6");
+            }
+            if v.bandwidth != vpc.bandwidth {
+                missing.push("bandwidth");
+            }
+        }
+        (
+            Operation::AddHealthCheck { check, .. } | Operation::UpdateHealthCheck { check, .. },
+            Observed::HealthCheck(live),
+        ) => match live {
+            None => missing.push("health_check"),
+            // Settings the API does not return readably cannot be checked.
+            Some(h) if h.unreadable => {}
+            Some(h) => {
+                if h.interval != check.interval {
+                    missing.push("interval");
+                }
+                if h.packets != check.packets {
+                    missing.push("packets");
+                }
+                if h.auto_switch != check.auto_switch {
+                    missing.push("auto_switch");
+                }
+            }
+        },
+        _ => {
+            if !took_effect(op, observed)? {
+                missing.push(object_kind(op));
+            }
+        }
+    }
+    Ok(missing)
+}
+
+/// What an operation creates, changes or deletes, for [`not_applied`].
+fn object_kind(op: &Operation) -> &'static str {
+    match op {
+        Operation::CreateLine { .. }
+        | Operation::UpdateLine { .. }
+        | Operation::DeleteLine { .. } => "physical_line",
+        Operation::CreateGateway { .. } | Operation::DeleteGateway { .. } => "gateway",
+        Operation::BindLine { .. } | Operation::UnbindLine { .. } => "binding",
+        Operation::AddVpc { .. } | Operation::UpdateVpc { .. } | Operation::DeleteVpc { .. } => {
+            "vpc"
+        }
+        Operation::AddHealthCheck { .. }
+        | Operation::UpdateHealthCheck { .. }
+        | Operation::DeleteHealthCheck { .. } => "health_check",
+        Operation::AddStaticRoute { .. } | Operation::UpdateStaticRoute { .. } => {
+            "destinations and next hops"
+        }
+        Operation::DeleteStaticRoute { .. } => "static_route",
+        Operation::AddBgpRoute { .. } | Operation::UpdateBgpRoute { .. } => "peers",
+        Operation::DeleteBgpRoute { .. } => "bgp_route",
+    }
+}
+
 /// `None` when `op` is not a line operation.
 fn line_took_effect(op: &Operation, lines: &[LiveLine], id: &str) -> Option<bool> {
     let line = || lines.iter().filter(move |l| l.id == id);
@@ -167,10 +271,12 @@ fn vpc_took_effect(op: &Operation, vpcs: &[LiveVpc]) -> Option<bool> {
 fn check_took_effect(op: &Operation, live: Option<&LiveHealthCheck>) -> Option<bool> {
     Some(match op {
         Operation::AddHealthCheck { check, .. } | Operation::UpdateHealthCheck { check, .. } => {
+            // Unreadable settings: that the check exists is all a re-read shows.
             live.is_some_and(|h| {
-                h.interval == check.interval
-                    && h.packets == check.packets
-                    && h.auto_switch == check.auto_switch
+                h.unreadable
+                    || h.interval == check.interval
+                        && h.packets == check.packets
+                        && h.auto_switch == check.auto_switch
             })
         }
         Operation::DeleteHealthCheck { .. } => live.is_none(),

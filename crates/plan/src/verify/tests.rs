@@ -765,3 +765,85 @@ fn an_observation_that_does_not_fit_is_an_error_not_an_answer() {
     )
     .is_err());
 }
+
+#[test]
+fn not_applied_names_each_attribute_the_api_ignored() {
+    // PY4's physical-line/update takes lineName and note, not bandwidth.
+    let update = Operation::UpdateLine {
+        line: line_ref("a2"),
+        name: Some("a2".into()),
+        bandwidth: Some(200),
+        description: Some("backup".into()),
+    };
+    let mut l = listed("a2", "pl-1", None, 100);
+    l.description = Some("backup".into());
+    assert_eq!(
+        not_applied(&update, &lines(vec![l.clone()], "pl-1")).unwrap(),
+        vec!["bandwidth"]
+    );
+    l.bandwidth = 200;
+    assert!(not_applied(&update, &lines(vec![l], "pl-1"))
+        .unwrap()
+        .is_empty());
+    assert_eq!(
+        not_applied(&update, &lines(vec![], "pl-1")).unwrap(),
+        vec!["physical_line"]
+    );
+
+    // Health-check timers, one by one; unreadable settings are not judged.
+    let add = Operation::UpdateHealthCheck {
+        gateway: gw("gw1"),
+        vpc_id: "vpc-1".into(),
+        check: check(3, 6, true),
+    };
+    let live = live_health_check(&check(2, 6, false));
+    assert_eq!(
+        not_applied(&add, &Observed::HealthCheck(Some(live))).unwrap(),
+        vec!["interval", "auto_switch"]
+    );
+    assert!(not_applied(
+        &add,
+        &Observed::HealthCheck(Some(crate::inventory::LiveHealthCheck::unreadable()))
+    )
+    .unwrap()
+    .is_empty());
+    assert_eq!(
+        not_applied(&add, &Observed::HealthCheck(None)).unwrap(),
+        vec!["health_check"]
+    );
+
+    // VPC subnets and bandwidth.
+    let want = vpc("vpc-1", &["10.0.1.0/24", "10.0.2.0/24"], &[]);
+    let op = Operation::UpdateVpc {
+        gateway: gw("gw1"),
+        vpc: want.clone(),
+    };
+    let mut seen = live_vpc(&want);
+    seen.subnets.pop();
+    assert_eq!(
+        not_applied(&op, &Observed::Vpcs(vec![seen])).unwrap(),
+        vec!["subnets"]
+    );
+
+    // Everything else: the object's kind when the re-read does not show it.
+    let create = Operation::CreateGateway {
+        name: "gw9".into(),
+        hostname: "sw".into(),
+        access_point: None,
+        description: None,
+    };
+    assert_eq!(
+        not_applied(&create, &Observed::Gateways { names: vec![] }).unwrap(),
+        vec!["gateway"]
+    );
+    assert!(not_applied(
+        &create,
+        &Observed::Gateways {
+            names: vec!["gw9".into()]
+        }
+    )
+    .unwrap()
+    .is_empty());
+    // A mismatched observation is still an error.
+    assert!(not_applied(&update, &Observed::Gateways { names: vec![] }).is_err());
+}

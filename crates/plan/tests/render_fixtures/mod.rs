@@ -59,6 +59,7 @@ pub fn empty_plan() -> Plan {
         account: Some("netops@example.com".into()),
         actions: vec![],
         unmanaged: vec![],
+        notes: Vec::new(),
         fingerprints: BTreeMap::new(),
         mass_destroy: None,
     }
@@ -441,6 +442,7 @@ pub fn inventory() -> Inventory {
                     subnets_v6: vec![],
                     dc_type: Some("CNP".into()),
                     health_check: Some(LiveHealthCheck {
+                        unreadable: false,
                         src_ip: "192.168.10.250".parse().unwrap(),
                         dst_ip: "10.255.0.2".parse().unwrap(),
                         interval: 2,

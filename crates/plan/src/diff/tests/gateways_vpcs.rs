@@ -117,3 +117,39 @@ fn unmanaged_objects_are_reported_and_pruned_kinds_are_deleted_in_reverse_order(
     );
     assert!(p.unmanaged.is_empty());
 }
+
+#[test]
+fn unreadable_health_check_settings_are_not_compared_and_the_plan_says_so() {
+    let d = estate();
+    let mut live = live_of(&d);
+    live.gateways[0].vpcs[0].health_check = Some(crate::inventory::LiveHealthCheck::unreadable());
+    // Whatever the file says, no update and no re-create from unreadable values.
+    let mut d2 = d.clone();
+    d2.gateways[0].vpcs[0]
+        .health_check
+        .as_mut()
+        .unwrap()
+        .interval = 5;
+    for desired in [&d, &d2] {
+        let p = plan(desired, &live, &opts()).unwrap();
+        assert!(p.actions.is_empty(), "{:?}", p.actions);
+        assert_eq!(
+            p.notes,
+            vec!["health_check.gw1.vpc-1: the health check's settings are not readable through the API and are not compared"]
+        );
+        let shown = crate::render::human(&p, &crate::render::HumanOptions::default());
+        assert!(shown.contains("No changes."), "{shown}");
+        assert!(
+            shown.contains("Note: health_check.gw1.vpc-1: the health check's settings are not readable through the API and are not compared."),
+            "{shown}"
+        );
+        assert!(crate::render::json(&p).contains("not readable through the API"));
+    }
+    // A check the file drops is still deleted when health checks are pruned:
+    // it exists, only its settings are unreadable.
+    let mut d3 = d.clone();
+    d3.gateways[0].vpcs[0].health_check = None;
+    d3.prune.push(crate::model::Kind::HealthChecks);
+    let p = plan(&d3, &live, &opts()).unwrap();
+    find(&p, "health_check.gw1.vpc-1", ChangeKind::Delete);
+}
