@@ -24,7 +24,7 @@ mod map;
 
 pub(crate) use map::{map_bgp_route, map_health_check, map_line, map_static_route, map_vpc};
 
-use map::{gateway_region, line_region};
+pub(crate) use map::{gateway_region, line_region};
 
 use cda_api::types as api;
 use cda_api::Client;
