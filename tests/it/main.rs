@@ -22,5 +22,6 @@ mod e2e_quickstart;
 mod e2e_saved_plan;
 mod examples_plan;
 mod faults;
+mod regions;
 mod rename_proxy;
 mod security;

@@ -15,8 +15,8 @@ use std::path::{Path, PathBuf};
 
 const SCHEMA_HEADER: &str = "# yaml-language-server: $schema=../docs/cda.schema.json";
 
-/// Not a desired-state file: the emulator's inventory seed.
-const NOT_DESIRED_STATE: &[&str] = &["emulator-seed.yaml"];
+/// Not desired-state files: the emulator's inventory seeds.
+const NOT_DESIRED_STATE: &[&str] = &["emulator-seed.yaml", "emulator-seed-two-regions.yaml"];
 
 fn repo_root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")

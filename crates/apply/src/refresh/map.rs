@@ -66,6 +66,22 @@ fn ip_addr(object: &str, field: &'static str, text: &str) -> Result<IpAddr, Refr
     bare.parse().map_err(|_| unreadable(object, field, t))
 }
 
+/// The region a line row states (`regionID`/`regionId`, else
+/// `resourcePool`); `None` when it states none.
+pub(crate) fn line_region(line: &api::PhysicalLine) -> Option<String> {
+    plan::region::stated_region(&[line.region_id.as_deref(), line.resource_pool.as_deref()])
+        .map(str::to_owned)
+}
+
+/// The region a gateway row states, as [`line_region`].
+pub(crate) fn gateway_region(gateway: &api::Gateway) -> Option<String> {
+    plan::region::stated_region(&[
+        gateway.region_id.as_deref(),
+        gateway.resource_pool.as_deref(),
+    ])
+    .map(str::to_owned)
+}
+
 /// `None` for a listing row without id or name (nothing we could manage).
 pub(crate) fn map_line(line: &api::PhysicalLine) -> Result<Option<LiveLine>, RefreshError> {
     let (Some(id), Some(name)) = (line.id(), non_empty(&line.line_name)) else {
@@ -266,6 +282,22 @@ mod tests {
 
         let nameless: api::PhysicalLine = decode(json!({"lineID": "pl-3"}));
         assert!(map_line(&nameless).unwrap().is_none());
+    }
+
+    #[test]
+    fn rows_state_their_region_by_any_spelling() {
+        let line: api::PhysicalLine =
+            decode(json!({"lineId": "pl-1", "regionId": "nm9", "resourcePool": "nm8"}));
+        assert_eq!(line_region(&line).as_deref(), Some("nm9"));
+        let line: api::PhysicalLine = decode(json!({"lineID": "pl-1", "resourcePool": "nm8"}));
+        assert_eq!(line_region(&line).as_deref(), Some("nm8"));
+        let gateway: api::Gateway =
+            decode(json!({"vrfName": "g", "regionID": "nm9", "resourcePool": ""}));
+        assert_eq!(gateway_region(&gateway).as_deref(), Some("nm9"));
+        let gateway: api::Gateway = decode(json!({"vrfName": "g", "resourcePool": "nm8"}));
+        assert_eq!(gateway_region(&gateway).as_deref(), Some("nm8"));
+        let gateway: api::Gateway = decode(json!({"vrfName": "g"}));
+        assert_eq!(gateway_region(&gateway), None);
     }
 
     #[test]

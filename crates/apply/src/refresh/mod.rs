@@ -24,9 +24,12 @@ mod map;
 
 pub(crate) use map::{map_bgp_route, map_health_check, map_line, map_static_route, map_vpc};
 
+pub(crate) use map::{gateway_region, line_region};
+
 use cda_api::types as api;
 use cda_api::Client;
 use plan::inventory::{Inventory, LiveGateway, LiveLine, NormalisedInventory};
+use plan::region::{retain_region, Kept, Regional};
 use std::collections::HashMap;
 use std::sync::Arc;
 use tokio::sync::Semaphore;
@@ -89,6 +92,21 @@ pub async fn refresh(
     // the vrfName this server reports for the gateway (DIALECTS §4.1).
     client.learn_gateways(&gateways);
 
+    // Only the file's region: a server may list every region's rows
+    // whatever `regionID` says (plan::region). Children follow their gateway.
+    let lines = retain_region(
+        lines.into_iter().map(|l| Regional::new(line_region(&l), l)),
+        &scope.region,
+    );
+    let gateways = retain_region(
+        gateways
+            .into_iter()
+            .map(|g| Regional::new(gateway_region(&g), g)),
+        &scope.region,
+    );
+    log_region_scope(&scope.region, &lines, &gateways);
+    let (lines, gateways) = (lines.rows, gateways.rows);
+
     let lines: Vec<LiveLine> = lines
         .iter()
         .filter_map(|l| map_line(l).transpose())
@@ -125,6 +143,24 @@ pub async fn refresh(
         gateways: gateways.into_iter().map(|(_, g)| g).collect(),
     }
     .into_normalised())
+}
+
+/// `-v`: what the region filter left out, and kept without a region field.
+fn log_region_scope<L, G>(region: &str, lines: &Kept<L>, gateways: &Kept<G>) {
+    let ignored = lines.ignored + gateways.ignored;
+    if ignored > 0 {
+        tracing::info!(
+            "ignored {ignored} objects of other regions ({} gateways with their VPCs and routes, {} physical lines): a file for {region} never changes them",
+            gateways.ignored,
+            lines.ignored
+        );
+    }
+    let unstated = lines.unstated + gateways.unstated;
+    if unstated > 0 {
+        tracing::info!(
+            "{unstated} listed objects carry no region field; kept as region {region}, the region asked for"
+        );
+    }
 }
 
 /// Run one API call under a permit.

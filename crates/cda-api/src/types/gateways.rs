@@ -41,6 +41,14 @@ pub struct Gateway {
     /// IDs of bound physical lines.
     #[serde(rename = "lineList", default, deserialize_with = "de::string_list")]
     pub line_list: Vec<String>,
+    /// Region (resource pool ID); refresh keeps only the file's region.
+    #[serde(
+        rename = "regionID",
+        alias = "regionId",
+        default,
+        deserialize_with = "de::opt_string"
+    )]
+    pub region_id: Option<String>,
     #[serde(rename = "resourcePool", default, deserialize_with = "de::opt_string")]
     pub resource_pool: Option<String>,
     #[serde(

@@ -1,7 +1,9 @@
 //! Gateways (`gateway/*`), the lines bound to one, and `ec/info`.
 
 use super::context::{err, read, wrote, Ctx};
-use super::params::{gateway_name, opt, paged_typed, unpaged, GATEWAY};
+use super::params::{
+    gateway_name, in_region, opt, paged_typed, region_of_add, unpaged, wanted_region, GATEWAY,
+};
 use super::Outcome;
 use crate::store::{AccountState, Gateway, StaticRoute};
 use crate::wire::{ApiError, Code, Params};
@@ -80,11 +82,13 @@ pub(super) fn list(ctx: &mut Ctx, p: &Params) -> Result<Outcome, ApiError> {
     let now = ctx.now_ms();
     let name = p.str(&["gatewayName"]);
     let search = p.str(&["search"]);
+    let region = wanted_region(p);
     let st = &*ctx.st;
     let matching: Vec<&Gateway> = st
         .gateways
         .iter()
         .filter(|g| g.meta.visible(now))
+        .filter(|g| in_region(&g.region_id, region.as_deref()))
         .filter(|g| name.as_ref().is_none_or(|n| &g.name == n))
         .filter(|g| {
             search
@@ -106,7 +110,7 @@ pub(super) fn add(ctx: &mut Ctx, p: &Params) -> Result<Outcome, ApiError> {
     if ctx.st.gateway(&name).is_some() {
         return Err(err(Code::GatewayNameDuplicate, name));
     }
-    let region = opt(p, &["regionID"]);
+    let region = region_of_add(p);
     let fuid = ctx.ids.uuid();
     let gateway = Gateway {
         name: name.clone(),
@@ -145,13 +149,15 @@ pub(super) fn delete(ctx: &mut Ctx, p: &Params) -> Result<Outcome, ApiError> {
     wrote(ctx, "delete", "gateway", name, None)
 }
 
-pub(super) fn count(ctx: &mut Ctx, _p: &Params) -> Result<Outcome, ApiError> {
+pub(super) fn count(ctx: &mut Ctx, p: &Params) -> Result<Outcome, ApiError> {
     let now = ctx.now_ms();
+    let region = wanted_region(p);
     let count = ctx
         .st
         .gateways
         .iter()
         .filter(|g| g.meta.visible(now))
+        .filter(|g| in_region(&g.region_id, region.as_deref()))
         .count();
     read(json!({ "count": count }))
 }

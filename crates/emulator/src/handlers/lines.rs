@@ -3,8 +3,8 @@
 
 use super::context::{err, read, wrote, Ctx};
 use super::params::{
-    check_ip, fresh_id, gateway_name, has_v4, has_v6, ip_version, opt, paged_typed,
-    parse_ip_version, LINE_ID,
+    check_ip, fresh_id, gateway_name, has_v4, has_v6, in_region, ip_version, opt, paged_typed,
+    parse_ip_version, region_of_add, wanted_region, LINE_ID,
 };
 use super::Outcome;
 use crate::store::{same_addr, Line};
@@ -14,11 +14,13 @@ use serde_json::json;
 pub(super) fn list(ctx: &mut Ctx, p: &Params) -> Result<Outcome, ApiError> {
     let now = ctx.now_ms();
     let kind = p.str(&["type", "lineType"]);
+    let region = wanted_region(p);
     let matching: Vec<&Line> = ctx
         .st
         .lines
         .iter()
         .filter(|l| l.meta.visible(now))
+        .filter(|l| in_region(&l.region_id, region.as_deref()))
         .filter(|l| kind.as_ref().is_none_or(|k| &l.line_type == k))
         .collect();
     let render = |l: &Line| l.wire(ctx.account);
@@ -29,11 +31,13 @@ pub(super) fn shared_list(ctx: &mut Ctx, p: &Params) -> Result<Outcome, ApiError
     let now = ctx.now_ms();
     let kind = p.str(&["type", "lineType"]);
     let code = p.str(&["lineCode", "linecode"]);
+    let region = wanted_region(p);
     let matching: Vec<&Line> = ctx
         .st
         .lines
         .iter()
         .filter(|l| l.is_shared == 1 && l.meta.visible(now))
+        .filter(|l| in_region(&l.region_id, region.as_deref()))
         .filter(|l| kind.as_ref().is_none_or(|k| &l.line_type == k))
         .filter(|l| code.as_ref().is_none_or(|c| &l.line_code == c))
         .collect();
@@ -129,7 +133,7 @@ pub(super) fn add(ctx: &mut Ctx, p: &Params) -> Result<Outcome, ApiError> {
     if !(0..=1).contains(&is_shared) {
         return Err(err(Code::InvalidParameter, "isShared must be 0 or 1"));
     }
-    let region = opt(p, &["regionID"]);
+    let region = region_of_add(p);
     let st = &*ctx.st;
     let id = fresh_id(ctx.ids, "pl-", |id| st.line(id).is_some());
     let line = Line {
@@ -248,9 +252,15 @@ pub(super) fn delete(ctx: &mut Ctx, p: &Params) -> Result<Outcome, ApiError> {
     wrote(ctx, "delete", "physicalLine", name, Some(id))
 }
 
-pub(super) fn count(ctx: &mut Ctx, _p: &Params) -> Result<Outcome, ApiError> {
+pub(super) fn count(ctx: &mut Ctx, p: &Params) -> Result<Outcome, ApiError> {
     let now = ctx.now_ms();
-    let count = ctx.st.lines.iter().filter(|l| l.meta.visible(now)).count();
+    let region = wanted_region(p);
+    let count = ctx
+        .st
+        .lines
+        .iter()
+        .filter(|l| l.meta.visible(now) && in_region(&l.region_id, region.as_deref()))
+        .count();
     read(json!({ "count": count }))
 }
 

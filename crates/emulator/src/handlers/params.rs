@@ -91,6 +91,27 @@ pub(super) fn opt(p: &Params, names: &[&str]) -> String {
     p.str(names).unwrap_or_default()
 }
 
+/// The region an add puts its object in: `regionID`, else `resourcePool`
+/// (both documented as the pool ID; GO's gateway/add and physical-line/add
+/// carry only the latter). Empty: no region, listed for every region.
+pub(super) fn region_of_add(p: &Params) -> String {
+    p.str(&["regionID"])
+        .or_else(|| p.str(&["resourcePool"]))
+        .unwrap_or_default()
+}
+
+/// The region a list asks for (`regionID`), if it names one.
+pub(super) fn wanted_region(p: &Params) -> Option<String> {
+    p.str(&["regionID"])
+}
+
+/// Whether a list for `wanted` shows an object of `region`: every region's
+/// when the request names none (as a server without the filter would), and
+/// an object stored without a region whatever the request names.
+pub(super) fn in_region(region: &str, wanted: Option<&str>) -> bool {
+    wanted.is_none_or(|w| region.is_empty() || region == w)
+}
+
 pub(super) fn gateway_name(ctx: &Ctx, p: &Params) -> Result<String, ApiError> {
     let name = p.req_str(GATEWAY)?;
     if ctx.st.gateway(&name).is_none() {

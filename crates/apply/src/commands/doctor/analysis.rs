@@ -432,6 +432,54 @@ fn shapes(report: &mut Report, features: &mut Features, probes: &[Probe]) {
     });
 }
 
+/// Whether gateway and line rows say which region they are in (#18): a
+/// server may list every region's objects whatever `regionID` asks, and
+/// cda can only leave the others alone by the rows' own region fields.
+fn regions(probes: &[Probe]) -> Check {
+    let mut judged = BTreeSet::new();
+    let mut total = fields::RegionFields::default();
+    for p in probes {
+        // One answer per endpoint: the placement probes repeat the listing.
+        if judged.contains(&p.endpoint) {
+            continue;
+        }
+        let Some(found) = answer(&p.exchange).and_then(|b| fields::region_fields(&p.endpoint, &b))
+        else {
+            continue;
+        };
+        judged.insert(p.endpoint.clone());
+        total.rows += found.rows;
+        total.without += found.without;
+        total.regions.extend(found.regions);
+    }
+    let seen = total.regions.iter().cloned().collect::<Vec<_>>().join(", ");
+    if total.rows == 0 {
+        Check::new(
+            Outcome::Skip,
+            "region fields",
+            "no gateway or line rows to judge",
+        )
+    } else if total.without > 0 {
+        Check::new(
+            Outcome::Warn,
+            "region fields",
+            format!(
+                "{} of {} gateway and line rows carry no regionID, regionId or resourcePool; cda keeps them as the region it asked for",
+                total.without, total.rows
+            ),
+        )
+        .advise("if this server lists every region's objects, a file for one region would manage them all: check with `cda export --region R`")
+    } else {
+        Check::new(
+            Outcome::Pass,
+            "region fields",
+            format!(
+                "every gateway and line row states its region ({seen}); cda ignores rows of other regions"
+            ),
+        )
+    }
+}
+
 fn reachability(url: &str, probes: &[Probe]) -> Check {
     match probes.iter().find(|p| p.exchange.status.is_some()) {
         Some(p) => {
@@ -508,4 +556,5 @@ pub fn analyse(report: &mut Report, url: &str, probes: &[Probe], requested_gatew
     );
     reads(report, probes);
     shapes(report, &mut features, probes);
+    report.push(regions(probes));
 }

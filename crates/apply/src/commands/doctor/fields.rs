@@ -289,10 +289,60 @@ pub fn check(endpoint: &str, body: &Value) -> FieldReport {
     report
 }
 
+/// Which rows of a gateway or physical-line listing state their region.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct RegionFields {
+    pub rows: usize,
+    /// Rows with none of `regionID`, `regionId`, `resourcePool`: cda keeps
+    /// them as the region it asked for (`plan::region`).
+    pub without: usize,
+    /// The regions the rows state.
+    pub regions: BTreeSet<String>,
+}
+
+/// The region fields of one successful gateway or line listing; `None` for
+/// other endpoints (children follow their gateway's region).
+pub fn region_fields(endpoint: &str, body: &Value) -> Option<RegionFields> {
+    if !matches!(endpoint, "gateway_list" | "physical_line_list") {
+        return None;
+    }
+    let mut found = RegionFields::default();
+    for row in &rows(body).1 {
+        let field = |name: &str| row.get(name).and_then(Value::as_str);
+        found.rows += 1;
+        let stated = plan::region::stated_region(&[
+            field("regionID"),
+            field("regionId"),
+            field("resourcePool"),
+        ]);
+        match stated {
+            Some(region) => {
+                found.regions.insert(region.to_owned());
+            }
+            None => found.without += 1,
+        }
+    }
+    Some(found)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use serde_json::json;
+
+    #[test]
+    fn rows_without_a_region_field_are_counted() {
+        let body = json!({"statusCode": 800, "returnObj": {"lineGatewayList": [
+            {"vrfName": "a", "regionID": "nm8"}, {"vrfName": "b", "resourcePool": "nm9"},
+            {"vrfName": "c", "resourcePool": ""}]}});
+        let found = region_fields("gateway_list", &body).unwrap();
+        assert_eq!((found.rows, found.without), (3, 1));
+        assert_eq!(
+            found.regions.iter().map(String::as_str).collect::<Vec<_>>(),
+            ["nm8", "nm9"]
+        );
+        assert_eq!(region_fields("vpc_list", &body), None);
+    }
 
     #[test]
     fn unknown_and_missing_fields_are_named() {
