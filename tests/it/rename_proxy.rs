@@ -338,3 +338,35 @@ async fn the_proxy_is_transparent_for_reads_of_renamed_gateways() {
     assert!(reads >= 6, "{reads}");
     assert_eq!(writes(&handle), 0);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn doctor_with_the_file_fails_on_renamed_gateways_and_passes_without_them() {
+    let handle = spawn_seeded(FaultConfig::default()).await;
+    let proxy = RenameProxy::spawn(handle.addr).await;
+    let dir = scratch();
+
+    // Through the renaming proxy: the identity check fails, nothing written.
+    let mut cmd = cda_via(&proxy, &handle, dir.path());
+    cmd.args(["doctor", "-f", QUICKSTART]);
+    let out = run(cmd).await;
+    assert_code(&out, 1);
+    let text = stdout(&out);
+    let line = text
+        .lines()
+        .find(|l| l.contains("identities:"))
+        .unwrap_or_default();
+    assert!(line.starts_with("FAIL"), "{text}");
+    assert!(line.contains(IDENTITY_MESSAGE), "{text}");
+
+    // Straight to the emulator: the same file's names match.
+    let mut cmd = cda_at(&handle, dir.path());
+    cmd.args(["doctor", "-f", QUICKSTART]);
+    let out = run(cmd).await;
+    let text = stdout(&out);
+    let line = text
+        .lines()
+        .find(|l| l.contains("identities:"))
+        .unwrap_or_default();
+    assert!(line.starts_with("ok"), "{text}");
+    assert_eq!(writes(&handle), 0);
+}

@@ -192,6 +192,15 @@ pub struct ExportArgs {
 
 #[derive(Debug, Args)]
 pub struct DoctorArgs {
+    /// Desired-state file: also check that live names match the file's the
+    /// way the plan will (the identity sanity check), read-only.
+    #[arg(
+        short = 'f',
+        long = "file",
+        value_name = "FILE",
+        conflicts_with = "from_capture"
+    )]
+    pub file: Option<PathBuf>,
     /// Gateway whose per-gateway reads are checked; default: the first listed.
     #[arg(long, value_name = "NAME")]
     pub gateway: Option<String>,

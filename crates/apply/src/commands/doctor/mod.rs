@@ -8,12 +8,14 @@
 //! * `analysis` — judging exchanges: clock skew, signature, placements,
 //!   gateway keys, reads, dialect, fields; also what `--from-capture` runs.
 //! * `dialect`, `fields` — the shape classifiers (pure).
+//! * `identity` — with `-f FILE`, the plan's identity sanity check.
 //! * `capture` — the JSON-lines file; `report` — the lines and the verdict.
 
 mod analysis;
 mod capture;
 mod dialect;
 mod fields;
+mod identity;
 mod probe;
 mod report;
 
@@ -92,6 +94,9 @@ pub async fn run(
         &probes,
         args.gateway.as_deref(),
     );
+    if let Some(file) = &args.file {
+        report.push(identity::check(&client, file, printer).await);
+    }
     if let Some(path) = &args.capture {
         let access_key = &client.config().credentials.access_key;
         let redacted: Vec<capture::Probe> = probes
