@@ -164,7 +164,8 @@ fn map_next_hops(object: &str, hops: &[api::NextHop]) -> Result<Vec<LiveNextHop>
                 remote_ip: ip_addr(object, "remoteGatewayIp", &h.remote_gateway_ip)?,
                 priority: h.priority,
                 track: h.track.unwrap_or(0) != 0,
-                bfd: h.bfd.unwrap_or(false),
+                // Absent from GO's rows: left unknown, not read as off.
+                bfd: h.bfd,
             })
         })
         .collect()
@@ -334,7 +335,7 @@ mod tests {
         let live = map_static_route("gw1", &route).unwrap();
         assert_eq!(live.ip_version, IpVersion::DualStack);
         assert_eq!(live.dst.len(), 2);
-        assert!(live.next_hops[0].track && live.next_hops[0].bfd);
+        assert!(live.next_hops[0].track && live.next_hops[0].bfd == Some(true));
         assert_eq!(live.next_hops_v6[0].priority, 20);
         assert!(!live.next_hops_v6[0].track);
     }
