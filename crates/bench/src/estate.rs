@@ -326,7 +326,7 @@ impl Estate {
                             remote_ip: IpAddr::V4(Self::line_ips(g, k).1.addr()),
                             priority: k as u32 + 1,
                             track: false,
-                            bfd: false,
+                            bfd: Some(false),
                         })
                         .collect(),
                     next_hops_v6: Vec::new(),

@@ -133,7 +133,7 @@ fn live_of(d: &DesiredState) -> Inventory {
                             remote_ip: remote(usize::from(h.line.ends_with('1'))),
                             priority: h.priority,
                             track: h.track,
-                            bfd: h.bfd,
+                            bfd: Some(h.bfd),
                         })
                         .collect(),
                     next_hops_v6: vec![],

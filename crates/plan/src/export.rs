@@ -353,7 +353,9 @@ fn static_route(
             line: lines.name_for_ip(hop.remote_ip, "next hop", warnings),
             priority: hop.priority,
             track: hop.track,
-            bfd: hop.bfd,
+            // Not shown by the server: the file leaves BFD off, which the
+            // plan does not compare against an unshown value.
+            bfd: hop.bfd.unwrap_or(false),
         };
         match next_hops.iter().find(|h| h.line == hop.line) {
             Some(existing) if *existing == hop => {}

@@ -123,7 +123,9 @@ pub struct LiveNextHop {
     pub remote_ip: IpAddr,
     pub priority: u32,
     pub track: bool,
-    pub bfd: bool,
+    /// `None` when the server's rows do not show BFD (GO's static-route
+    /// rows have no `bfd`): then it is not compared, never guessed.
+    pub bfd: Option<bool>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -366,7 +368,7 @@ fn line_key(l: &LiveLine) -> (&str, &str) {
     (&l.name, &l.id)
 }
 
-fn hop_key(h: &LiveNextHop) -> (u32, IpAddr, bool, bool) {
+fn hop_key(h: &LiveNextHop) -> (u32, IpAddr, bool, Option<bool>) {
     (h.priority, h.remote_ip, h.track, h.bfd)
 }
 

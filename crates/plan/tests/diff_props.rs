@@ -913,7 +913,7 @@ fn live_static(id: String, r: &StaticRouteBody) -> LiveStaticRoute {
         remote_ip: h.remote_ip,
         priority: h.priority,
         track: h.track,
-        bfd: h.bfd,
+        bfd: Some(h.bfd),
     };
     LiveStaticRoute {
         id,

@@ -76,7 +76,7 @@ fn live_from(desired: &DesiredState) -> Inventory {
                             remote_ip: remote_of(&h.line),
                             priority: h.priority,
                             track: h.track,
-                            bfd: h.bfd,
+                            bfd: Some(h.bfd),
                         })
                         .collect(),
                     next_hops_v6: vec![],

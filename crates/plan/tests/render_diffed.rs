@@ -27,7 +27,7 @@ fn diffed_plan() -> Plan {
             remote_ip: "10.255.0.6".parse().unwrap(),
             priority: 10,
             track: false,
-            bfd: false,
+            bfd: Some(false),
         }],
         next_hops_v6: vec![],
     });

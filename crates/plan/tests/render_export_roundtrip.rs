@@ -152,7 +152,7 @@ fn build(line_seeds: &[LineSeed], gateway_seeds: &[GatewaySeed]) -> (Inventory, 
                                 remote_ip,
                                 priority: *priority,
                                 track: *track,
-                                bfd: *bfd,
+                                bfd: Some(*bfd),
                             });
                         }
                     }

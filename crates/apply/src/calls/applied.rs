@@ -44,11 +44,12 @@ impl ApiBackend {
                     Some(line) => Some(self.line_id(line).await?),
                     None => None,
                 };
-                let lines = self
-                    .list_lines()
-                    .await?
+                let rows = self.list_lines().await?;
+                self.learn_gateways_of(&rows).await?;
+                let gateway_named_by = |vrf: &str| self.client.gateway_named_by(vrf);
+                let lines = rows
                     .iter()
-                    .filter_map(|l| map_line(l).transpose())
+                    .filter_map(|l| map_line(l, &gateway_named_by).transpose())
                     .collect::<Result<_, _>>()
                     .map_err(unmappable)?;
                 Observed::Lines { lines, line_id }
@@ -99,6 +100,22 @@ impl ApiBackend {
             account: self.account.clone(),
             region_id: Some(self.region.clone()),
         }
+    }
+
+    /// Line rows name their gateway by `vrfName`, which on some servers is
+    /// the gateway's ID: when a row names one no gateway listing has shown
+    /// yet (a gateway created moments ago), list the gateways once to
+    /// learn it.
+    async fn learn_gateways_of(&self, lines: &[api::PhysicalLine]) -> Result<(), CallError> {
+        let unknown = lines.iter().any(|l| {
+            l.vrf_name
+                .as_deref()
+                .is_some_and(|v| !v.trim().is_empty() && !self.client.knows_vrf_name(v))
+        });
+        if unknown {
+            self.gateway_names().await?;
+        }
+        Ok(())
     }
 
     async fn gateway_names(&self) -> Result<Vec<String>, CallError> {

@@ -58,6 +58,8 @@ impl ApiBackend {
                 hostname: hostname.clone(),
                 access_point: access_point.clone(),
                 description: description.clone(),
+                resource_pool: Some(region()),
+                resource_pool_name: Some(self.resource_pool_name()),
                 ..Default::default()
             }),
             Operation::DeleteGateway { name } => Call::new(api::GatewayDeleteRequest {
@@ -163,8 +165,21 @@ impl ApiBackend {
             remote_connect_ipv6: line.remote_ip_v6.map(|n| n.to_string()),
             access_point: line.access_point.clone(),
             description: line.description.clone(),
+            resource_pool: Some(self.region.clone()),
+            resource_pool_name: Some(self.resource_pool_name()),
             ..Default::default()
         }
+    }
+
+    /// GO always sends `resourcePool` and `resourcePoolName` on
+    /// `gateway/add` and `physical-line/add`. The resource pool is the
+    /// region (PYH: "资源池" = region ID); its name is the one listed rows
+    /// show for it, else the region ID (no source says where else to get
+    /// it, and PYH calls both "no actual meaning").
+    fn resource_pool_name(&self) -> String {
+        self.client
+            .resource_pool_name(&self.region)
+            .unwrap_or_else(|| self.region.clone())
     }
 
     fn vpc_add(&self, gateway: &str, vpc: &VpcAttachment) -> api::VpcAddRequest {

@@ -41,6 +41,7 @@ impl ApiBackend {
             .physical_line_list_all(&req)
             .await
             .map_err(read_error)?;
+        self.client.learn_lines(&lines);
         for line in &lines {
             if let (Some(id), Some(name)) = (line.id(), line.line_name.as_deref()) {
                 self.remember(name, id);

@@ -83,7 +83,14 @@ pub(crate) fn gateway_region(gateway: &api::Gateway) -> Option<String> {
 }
 
 /// `None` for a listing row without id or name (nothing we could manage).
-pub(crate) fn map_line(line: &api::PhysicalLine) -> Result<Option<LiveLine>, RefreshError> {
+/// `gateway_named_by` turns the row's `vrfName` into the bound gateway's
+/// name: on some servers it is the gateway's ID (DIALECTS §4.1), and only
+/// the gateway rows say which gateway that is
+/// ([`cda_api::Client::gateway_named_by`]).
+pub(crate) fn map_line(
+    line: &api::PhysicalLine,
+    gateway_named_by: &dyn Fn(&str) -> String,
+) -> Result<Option<LiveLine>, RefreshError> {
     let (Some(id), Some(name)) = (line.id(), non_empty(&line.line_name)) else {
         return Ok(None);
     };
@@ -101,7 +108,7 @@ pub(crate) fn map_line(line: &api::PhysicalLine) -> Result<Option<LiveLine>, Ref
     Ok(Some(LiveLine {
         id: id.to_owned(),
         name: name.to_owned(),
-        gateway: non_empty(&line.vrf_name).map(str::to_owned),
+        gateway: non_empty(&line.vrf_name).map(gateway_named_by),
         hostname: non_empty(&line.hostname).unwrap_or_default().to_owned(),
         port: non_empty(&line.port_name).unwrap_or_default().to_owned(),
         port_type,
@@ -173,7 +180,8 @@ fn map_next_hops(object: &str, hops: &[api::NextHop]) -> Result<Vec<LiveNextHop>
                 remote_ip: ip_addr(object, "remoteGatewayIp", &h.remote_gateway_ip)?,
                 priority: h.priority,
                 track: h.track.unwrap_or(0) != 0,
-                bfd: h.bfd.unwrap_or(false),
+                // Absent from GO's rows: left unknown, not read as off.
+                bfd: h.bfd,
             })
         })
         .collect()
@@ -255,6 +263,22 @@ mod tests {
     }
 
     #[test]
+    fn a_lines_gateway_given_by_id_is_named_through_the_gateway_rows() {
+        let line: api::PhysicalLine = decode(json!({
+            "lineID": "pl-1", "lineName": "bj-idc-a", "vrfName": "cdagw-7f3a", "ipVersion": "IPV4"
+        }));
+        let by_id = |vrf: &str| {
+            if vrf == "cdagw-7f3a" {
+                "gwprod01".to_owned()
+            } else {
+                vrf.to_owned()
+            }
+        };
+        let live = map_line(&line, &by_id).unwrap().unwrap();
+        assert_eq!(live.gateway.as_deref(), Some("gwprod01"));
+    }
+
+    #[test]
     fn line_is_mapped_with_vlan_addresses_and_binding() {
         let line: api::PhysicalLine = decode(json!({
             "lineID": "pl-1", "lineName": "bj-idc-a", "vrfName": "gwprod01", "hostname": "sw-bj-01",
@@ -262,7 +286,7 @@ mod tests {
             "tag": 1, "vlan": 1001, "ipVersion": "IPV4",
             "localConnectIP": "10.255.0.1/30", "remoteConnectIP": "10.255.0.2", "isShared": 0
         }));
-        let live = map_line(&line).unwrap().unwrap();
+        let live = map_line(&line, &str::to_owned).unwrap().unwrap();
         assert_eq!(live.id, "pl-1");
         assert_eq!(live.gateway.as_deref(), Some("gwprod01"));
         assert_eq!(live.port_type, Some(PortType::TenG));
@@ -276,12 +300,12 @@ mod tests {
 
         let untagged: api::PhysicalLine =
             decode(json!({"lineID": "pl-2", "lineName": "x2", "tag": 0, "vlan": 5, "vrfName": ""}));
-        let live = map_line(&untagged).unwrap().unwrap();
+        let live = map_line(&untagged, &str::to_owned).unwrap().unwrap();
         assert_eq!(live.vlan, None);
         assert_eq!(live.gateway, None);
 
         let nameless: api::PhysicalLine = decode(json!({"lineID": "pl-3"}));
-        assert!(map_line(&nameless).unwrap().is_none());
+        assert!(map_line(&nameless, &str::to_owned).unwrap().is_none());
     }
 
     #[test]
@@ -304,7 +328,7 @@ mod tests {
     fn unknown_ip_version_stops_refresh() {
         let line: api::PhysicalLine =
             decode(json!({"lineID": "pl-1", "lineName": "a1", "ipVersion": "IPV5"}));
-        let err = map_line(&line).unwrap_err().to_string();
+        let err = map_line(&line, &str::to_owned).unwrap_err().to_string();
         assert!(
             err.contains("physical_line.a1") && err.contains("IPV5"),
             "{err}"
@@ -343,7 +367,7 @@ mod tests {
         let live = map_static_route("gw1", &route).unwrap();
         assert_eq!(live.ip_version, IpVersion::DualStack);
         assert_eq!(live.dst.len(), 2);
-        assert!(live.next_hops[0].track && live.next_hops[0].bfd);
+        assert!(live.next_hops[0].track && live.next_hops[0].bfd == Some(true));
         assert_eq!(live.next_hops_v6[0].priority, 20);
         assert!(!live.next_hops_v6[0].track);
     }

@@ -91,6 +91,7 @@ pub async fn refresh(
     // Every later gateway-scoped call (these reads, apply's writes) sends
     // the vrfName this server reports for the gateway (DIALECTS §4.1).
     client.learn_gateways(&gateways);
+    client.learn_lines(&lines);
 
     // Only the file's region: a server may list every region's rows
     // whatever `regionID` says (plan::region). Children follow their gateway.
@@ -107,9 +108,12 @@ pub async fn refresh(
     log_region_scope(&scope.region, &lines, &gateways);
     let (lines, gateways) = (lines.rows, gateways.rows);
 
+    // A line row names its gateway by `vrfName`, which may be the
+    // gateway's ID: the gateway rows just learnt translate it.
+    let gateway_named_by = |vrf: &str| client.gateway_named_by(vrf);
     let lines: Vec<LiveLine> = lines
         .iter()
-        .filter_map(|l| map_line(l).transpose())
+        .filter_map(|l| map_line(l, &gateway_named_by).transpose())
         .collect::<Result<_, _>>()?;
     let line_ids: Arc<HashMap<String, String>> = Arc::new(
         lines

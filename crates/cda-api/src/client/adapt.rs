@@ -114,6 +114,11 @@ pub(crate) struct Learned {
     latest: Mutex<Option<WireOptions>>,
     /// Gateway name → the `vrfName` the server reports for it.
     vrf_names: Mutex<HashMap<String, String>>,
+    /// The server's `vrfName` of a gateway → its name: the reverse of
+    /// `vrf_names`, for rows that name their gateway by `vrfName`.
+    gateway_names: Mutex<HashMap<String, String>>,
+    /// `resourcePool` (the region ID) → the `resourcePoolName` rows show.
+    pool_names: Mutex<HashMap<String, String>>,
 }
 
 impl Learned {
@@ -143,6 +148,23 @@ impl Learned {
     pub fn record_vrf_name(&self, gateway: &str, vrf_name: &str) {
         if let Ok(mut m) = self.vrf_names.lock() {
             m.insert(gateway.to_owned(), vrf_name.to_owned());
+        }
+        if let Ok(mut m) = self.gateway_names.lock() {
+            m.insert(vrf_name.to_owned(), gateway.to_owned());
+        }
+    }
+
+    pub fn gateway_name(&self, vrf_name: &str) -> Option<String> {
+        self.gateway_names.lock().ok()?.get(vrf_name).cloned()
+    }
+
+    pub fn pool_name(&self, pool: &str) -> Option<String> {
+        self.pool_names.lock().ok()?.get(pool).cloned()
+    }
+
+    pub fn record_pool_name(&self, pool: &str, name: &str) {
+        if let Ok(mut m) = self.pool_names.lock() {
+            m.insert(pool.to_owned(), name.to_owned());
         }
     }
 }

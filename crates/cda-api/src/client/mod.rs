@@ -64,6 +64,10 @@ impl std::fmt::Debug for Client {
     }
 }
 
+fn non_empty(v: &Option<String>) -> Option<&str> {
+    v.as_deref().filter(|s| !s.trim().is_empty())
+}
+
 fn is_loopback_host(host: &str) -> bool {
     let bare = host.trim_start_matches('[').trim_end_matches(']');
     host.eq_ignore_ascii_case("localhost")
@@ -173,10 +177,48 @@ impl Client {
     /// calls this with every `gateway/list` it reads.
     pub fn learn_gateways(&self, gateways: &[crate::types::Gateway]) {
         for g in gateways {
-            if let (Some(name), Some(vrf)) = (g.name(), g.vrf_name.as_deref()) {
+            if let (Some(name), Some(vrf)) = (g.name(), non_empty(&g.vrf_name)) {
                 self.inner.learned.record_vrf_name(name, vrf);
             }
+            self.learn_pool(&g.resource_pool, &g.resource_pool_name);
         }
+    }
+
+    /// Records what line rows teach: the name of their resource pool
+    /// (see [`Client::resource_pool_name`]).
+    pub fn learn_lines(&self, lines: &[crate::types::PhysicalLine]) {
+        for l in lines {
+            self.learn_pool(&l.resource_pool, &l.resource_pool_name);
+        }
+    }
+
+    fn learn_pool(&self, pool: &Option<String>, name: &Option<String>) {
+        if let (Some(pool), Some(name)) = (non_empty(pool), non_empty(name)) {
+            self.inner.learned.record_pool_name(pool, name);
+        }
+    }
+
+    /// The name of resource pool `pool` (a region ID) as a listed row
+    /// showed it, if one did. GO always sends `resourcePoolName` on
+    /// `gateway/add` and `physical-line/add`.
+    pub fn resource_pool_name(&self, pool: &str) -> Option<String> {
+        self.inner.learned.pool_name(pool)
+    }
+
+    /// The gateway name a row means by `vrf_name`: on some servers (DOC,
+    /// PY4) `vrfName` is the gateway's ID, not its name (DIALECTS §4.1).
+    /// The name itself when no listed gateway has that `vrfName` (where
+    /// `vrfName` is the name, both coincide).
+    pub fn gateway_named_by(&self, vrf_name: &str) -> String {
+        self.inner
+            .learned
+            .gateway_name(vrf_name)
+            .unwrap_or_else(|| vrf_name.to_owned())
+    }
+
+    /// Whether a listed gateway reported `vrf_name` as its `vrfName`.
+    pub fn knows_vrf_name(&self, vrf_name: &str) -> bool {
+        self.inner.learned.gateway_name(vrf_name).is_some()
     }
 
     /// The `vrfName` the server reported for `gateway`, if a listing

@@ -22,6 +22,25 @@ pub(super) struct Hop {
     pub line: Option<String>,
     pub v6: bool,
     pub body: NextHopBody,
+    /// False for a live hop whose BFD the server does not show: `body.bfd`
+    /// is then a placeholder, replaced by the declared value when compared
+    /// ([`adopt_unshown_bfd`]).
+    pub bfd_shown: bool,
+}
+
+/// A live hop whose BFD the server does not show takes the declared
+/// hop's value (same family and address): what cannot be read is not
+/// compared, so it neither plans an endless update nor hides another
+/// change.
+fn adopt_unshown_bfd(live: &mut [Hop], wanted: &[Hop]) {
+    for hop in live.iter_mut().filter(|h| !h.bfd_shown) {
+        if let Some(w) = wanted
+            .iter()
+            .find(|w| w.v6 == hop.v6 && w.body.remote_ip == hop.body.remote_ip)
+        {
+            hop.body.bfd = w.body.bfd;
+        }
+    }
 }
 
 /// A live static route with its next hops resolved to lines.
@@ -47,8 +66,9 @@ pub(super) fn live_static_hops(r: &LiveStaticRoute, table: &HashMap<IpAddr, Stri
             remote_ip: h.remote_ip,
             priority: h.priority,
             track: h.track,
-            bfd: h.bfd,
+            bfd: h.bfd.unwrap_or(false),
         },
+        bfd_shown: h.bfd.is_some(),
     };
     r.next_hops
         .iter()
@@ -244,6 +264,7 @@ impl Identity<'_> {
                         track: nh.track,
                         bfd: nh.bfd,
                     },
+                    bfd_shown: true,
                 });
             }
         }
@@ -348,7 +369,8 @@ impl Planner<'_> {
                 steps.static_creates.push((n, k.1.clone()));
                 Ok(())
             }
-            (Some(l), Some(w)) => {
+            (Some(mut l), Some(w)) => {
+                adopt_unshown_bfd(&mut l.hops, &w.hops);
                 if s.uses_lost(&l.lines) {
                     return self.move_static_off_lost_lines(s, l, &w, steps);
                 }

@@ -120,7 +120,7 @@ fn live_static(id: &str, dst: &[&str], hops: &[(&str, u32)]) -> LiveStaticRoute 
                 remote_ip: ip(r),
                 priority: *p,
                 track: false,
-                bfd: true,
+                bfd: Some(true),
             })
             .collect(),
         next_hops_v6: Vec::new(),

@@ -50,8 +50,12 @@ pub type Features = BTreeMap<String, BTreeSet<String>>;
 /// How rows sit in a list answer.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Container {
-    /// Under `returnObj` (an array, or an array inside it).
+    /// In a named list under `returnObj` (`returnObj.vpcList`, …).
     Nested,
+    /// `returnObj` is itself the list of rows: GO's form for several rows,
+    /// which its flattened structs cannot hold (docs/emulator.md, "GO's
+    /// flat lists"); no source names a list inside `returnObj` for GO.
+    BareArray,
     /// At the envelope's top level, no `returnObj` (GO).
     Flattened,
 }
@@ -60,6 +64,7 @@ impl Container {
     fn as_str(self) -> &'static str {
         match self {
             Container::Nested => "nested",
+            Container::BareArray => "bare array",
             Container::Flattened => "flattened",
         }
     }
@@ -69,7 +74,7 @@ impl Container {
 /// flattened answer has at most one row: the top level minus the envelope.
 pub fn rows(body: &Value) -> (Container, Vec<Map<String, Value>>) {
     match body.get("returnObj") {
-        Some(Value::Array(items)) => (Container::Nested, objects(items)),
+        Some(Value::Array(items)) => (Container::BareArray, objects(items)),
         Some(Value::Object(ro)) => {
             let list = ro.values().find_map(|v| match v {
                 Value::Array(items) if items.iter().any(Value::is_object) => Some(objects(items)),
@@ -238,7 +243,8 @@ pub struct Dialect {
 const ABSENT: &[&str] = &["absent"];
 const PRESENT: &[&str] = &["present"];
 const NESTED: &[&str] = &["nested"];
-const FLATTENED: &[&str] = &["flattened"];
+/// GO: one row flattened at the top level, several as a bare array.
+const FLATTENED: &[&str] = &["flattened", "bare array"];
 
 /// The dialect tables, DIALECTS.md §2.1–2.5. Order breaks ties.
 pub const DIALECTS: &[Dialect] = &[
@@ -488,6 +494,27 @@ mod tests {
     }
 
     #[test]
+    fn go_answers_with_several_rows_are_go() {
+        // Several rows cannot sit at the top level: `returnObj` is the bare
+        // list of GO rows (the emulator's `go`, docs/emulator.md).
+        let row = |name: &str| json!({"fuid": "f", "vrfName": name, "gatewayName": name});
+        let v = judge(&[
+            (
+                "gateway_list",
+                json!({"statusCode": 800, "errorDetail": {}, "count": 2,
+                  "returnObj": [row("gw1"), row("gw2")]}),
+            ),
+            (
+                "vpc_list",
+                json!({"statusCode": 800, "errorDetail": {}, "returnObj": [
+                  {"vpcId": "vpc-1", "vpcSubnet": "10.0.0.0/24", "virtualBandwidth": 100},
+                  {"vpcId": "vpc-2", "vpcSubnet": "10.0.1.0/24", "virtualBandwidth": 100}]}),
+            ),
+        ]);
+        assert_eq!(v.dialect, Some("go"), "{v:#?}");
+    }
+
+    #[test]
     fn py4_answers_are_py4() {
         let mut answers = reference();
         // PY4 is silent on gateway/list: that endpoint answers as reference.
@@ -567,6 +594,8 @@ mod tests {
         let (c, rows) = super::rows(&json!({"statusCode": 800, "message": ""}));
         assert_eq!((c, rows.len()), (Container::Flattened, 0));
         let (c, rows) = super::rows(&json!({"statusCode": 800, "returnObj": [{"a": 1}]}));
+        assert_eq!((c, rows.len()), (Container::BareArray, 1));
+        let (c, rows) = super::rows(&json!({"statusCode": 800, "returnObj": {"vpcList": [{}]}}));
         assert_eq!((c, rows.len()), (Container::Nested, 1));
     }
 }

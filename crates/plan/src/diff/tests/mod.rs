@@ -187,7 +187,7 @@ fn live_of(d: &DesiredState) -> Inventory {
                             remote_ip: remote(&h.line),
                             priority: h.priority,
                             track: h.track,
-                            bfd: h.bfd,
+                            bfd: Some(h.bfd),
                         })
                         .collect(),
                     next_hops_v6: vec![],

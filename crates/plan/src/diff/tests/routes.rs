@@ -206,3 +206,44 @@ fn routes_move_to_a_new_line_before_the_old_one_is_unbound() {
         }]
     );
 }
+
+/// The live estate with every static next hop's BFD unshown (GO's rows).
+fn without_bfd(mut live: Inventory) -> Inventory {
+    for r in &mut live.gateways[0].static_routes {
+        for h in &mut r.next_hops {
+            h.bfd = None;
+        }
+    }
+    live
+}
+
+#[test]
+fn unshown_bfd_is_not_compared_but_other_hop_changes_are() {
+    let mut d = estate();
+    for h in &mut d.gateways[0].static_routes[0].next_hops {
+        h.bfd = true;
+    }
+    let live = without_bfd(live_of(&d));
+    let p = plan(&d, &live, &opts()).unwrap();
+    assert!(
+        p.actions
+            .iter()
+            .all(|a| a.kind != ResourceKind::StaticRoute),
+        "{:#?}",
+        p.actions
+    );
+    // A priority change still plans an update, which carries the BFD the
+    // file declares.
+    let mut d2 = d.clone();
+    d2.gateways[0].static_routes[0].next_hops[0].priority += 100;
+    let p = plan(&d2, &live, &opts()).unwrap();
+    let up = find(
+        &p,
+        "static_route.gw1.IPV4[10.10.0.0/16]",
+        ChangeKind::Update,
+    );
+    let Some(Operation::UpdateStaticRoute { route, .. }) = up.calls.first() else {
+        panic!("{up:#?}");
+    };
+    assert!(route.next_hops_v4.iter().all(|h| h.bfd));
+}
