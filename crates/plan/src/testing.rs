@@ -4,7 +4,37 @@
 //! (enabled by the crate's own dev-dependency), so it is no public API.
 
 use crate::inventory::{LiveHealthCheck, LiveLine, LiveVpc};
-use crate::model::{HealthCheck, PhysicalLine, VpcAttachment};
+use crate::model::{
+    HealthCheck, IpVersion, LineType, PhysicalLine, PortType, SwitchPort, VpcAttachment,
+};
+
+/// Desired IPv4 line number `n` on switch `sw1`: port `GE1/0/n`, VLAN
+/// `1000 + n`, interconnect `10.255.n.1/30` ↔ `10.255.n.2/30`, 100 Mbps.
+pub fn desired_line(name: &str, n: u8) -> PhysicalLine {
+    let net = |text: String| text.parse().ok();
+    PhysicalLine {
+        name: name.into(),
+        id: None,
+        switch: SwitchPort {
+            hostname: "sw1".into(),
+            port: format!("GE1/0/{n}"),
+            port_type: PortType::TenG,
+            ip: None,
+        },
+        line_type: LineType::Ipran,
+        bandwidth: 100,
+        vlan: Some(1000 + u16::from(n)),
+        ip_version: IpVersion::Ipv4,
+        local_ip: net(format!("10.255.{n}.1/30")),
+        remote_ip: net(format!("10.255.{n}.2/30")),
+        local_ip_v6: None,
+        remote_ip_v6: None,
+        access_point: None,
+        shared: false,
+        description: None,
+        protect: false,
+    }
+}
 
 /// The line the API would list once `line` is applied, under this `id` and
 /// bound to this `gateway` (ids and bindings are the caller's choice).

@@ -2,7 +2,7 @@
 
 use super::*;
 use crate::inventory::{LiveStaticRoute, LiveVpc};
-use crate::model::{IpVersion, Kind, LineType, PortType, StaticRoute, SwitchPort};
+use crate::model::{IpVersion, Kind, StaticRoute};
 use crate::testing::live_line;
 
 fn net(s: &str) -> IpNet {
@@ -10,28 +10,7 @@ fn net(s: &str) -> IpNet {
 }
 
 fn line(name: &str, n: u8) -> PhysicalLine {
-    PhysicalLine {
-        name: name.into(),
-        id: None,
-        switch: SwitchPort {
-            hostname: "sw1".into(),
-            port: format!("GE1/0/{n}"),
-            port_type: PortType::TenG,
-            ip: None,
-        },
-        line_type: LineType::Ipran,
-        bandwidth: 100,
-        vlan: Some(1000 + u16::from(n)),
-        ip_version: IpVersion::Ipv4,
-        local_ip: Some(net(&format!("10.255.{n}.1/30"))),
-        remote_ip: Some(net(&format!("10.255.{n}.2/30"))),
-        local_ip_v6: None,
-        remote_ip_v6: None,
-        access_point: None,
-        shared: false,
-        description: None,
-        protect: false,
-    }
+    crate::testing::desired_line(name, n)
 }
 
 fn gateway(name: &str, n: u8) -> Gateway {

@@ -5,9 +5,7 @@
 use super::*;
 use crate::action::{BgpPeerBody, BgpRouteBody, NextHopBody, StaticRouteBody};
 use crate::inventory::{LiveBgpPeer, LiveNextHop};
-use crate::model::{
-    HealthCheck, IpVersion, LineType, PhysicalLine, PortType, SecretRef, SwitchPort, VpcAttachment,
-};
+use crate::model::{HealthCheck, IpVersion, PhysicalLine, SecretRef, VpcAttachment};
 use crate::testing::{live_health_check, live_line, live_vpc};
 
 fn net(s: &str) -> IpNet {
@@ -19,28 +17,7 @@ fn ip(s: &str) -> IpAddr {
 }
 
 fn line(name: &str) -> PhysicalLine {
-    PhysicalLine {
-        name: name.into(),
-        id: None,
-        switch: SwitchPort {
-            hostname: "sw1".into(),
-            port: "GE1/0/1".into(),
-            port_type: PortType::TenG,
-            ip: None,
-        },
-        line_type: LineType::Ipran,
-        bandwidth: 100,
-        vlan: Some(1001),
-        ip_version: IpVersion::Ipv4,
-        local_ip: Some(net("10.255.1.1/30")),
-        remote_ip: Some(net("10.255.1.2/30")),
-        local_ip_v6: None,
-        remote_ip_v6: None,
-        access_point: None,
-        shared: false,
-        description: None,
-        protect: false,
-    }
+    crate::testing::desired_line(name, 1)
 }
 
 /// Line `name` listed under `id`, bound to `gateway`, with this bandwidth.

@@ -10,7 +10,7 @@ use super::{plan, plan_normalised, PlanError, PlanOptions};
 use crate::action::{Action, ChangeKind, Impact, LineRef, Operation, Plan, ResourceKind};
 use crate::inventory::{Inventory, LiveBgpRoute, LiveGateway, LiveStaticRoute, ABSENT};
 use crate::inventory::{LiveBgpPeer, LiveNextHop};
-use crate::model::{BgpPeer, LineType, NextHop, PortType, SwitchPort};
+use crate::model::{BgpPeer, NextHop};
 use crate::model::{
     BgpRoute, DesiredState, Gateway, HealthCheck, IpVersion, Kind, PhysicalLine, SecretRef,
     StaticRoute, VpcAttachment,
@@ -23,28 +23,7 @@ fn net(s: &str) -> IpNet {
 }
 
 fn line(name: &str, n: u8) -> PhysicalLine {
-    PhysicalLine {
-        name: name.into(),
-        id: None,
-        switch: SwitchPort {
-            hostname: "sw1".into(),
-            port: format!("GE1/0/{n}"),
-            port_type: PortType::TenG,
-            ip: None,
-        },
-        line_type: LineType::Ipran,
-        bandwidth: 100,
-        vlan: Some(1000 + u16::from(n)),
-        ip_version: IpVersion::Ipv4,
-        local_ip: Some(net(&format!("10.255.{n}.1/30"))),
-        remote_ip: Some(net(&format!("10.255.{n}.2/30"))),
-        local_ip_v6: None,
-        remote_ip_v6: None,
-        access_point: None,
-        shared: false,
-        description: None,
-        protect: false,
-    }
+    crate::testing::desired_line(name, n)
 }
 
 fn hop(line: &str, priority: u32) -> NextHop {
