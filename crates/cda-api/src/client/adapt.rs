@@ -15,7 +15,7 @@ use std::collections::HashMap;
 use std::sync::Mutex;
 
 /// Where the parameters of a GET travel.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum GetParams {
     /// Query string only (PY4, DOC).
@@ -64,13 +64,31 @@ impl std::str::FromStr for GatewayKey {
     }
 }
 
-impl std::fmt::Display for GetParams {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(match self {
+impl GetParams {
+    pub const ALL: [GetParams; 3] = [GetParams::Query, GetParams::Body, GetParams::Both];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
             GetParams::Query => "query",
             GetParams::Body => "body",
             GetParams::Both => "both",
-        })
+        }
+    }
+
+    /// The parameters go in the query string.
+    pub fn query(self) -> bool {
+        self != GetParams::Body
+    }
+
+    /// The parameters go in a JSON body.
+    pub fn body(self) -> bool {
+        self != GetParams::Query
+    }
+}
+
+impl std::fmt::Display for GetParams {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
     }
 }
 

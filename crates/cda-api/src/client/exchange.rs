@@ -29,41 +29,8 @@ pub const REDACTED_ACCESS_KEY: &str = "(access key)";
 /// Replacement for an account e-mail in a redacted exchange.
 pub const REDACTED_ACCOUNT: &str = "(account)";
 
-/// Where a read's parameters travel.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum ParamPlacement {
-    /// Canonical query string, no body (PY4, DOC).
-    Query,
-    /// Compact JSON body, empty query (GO, 3P).
-    Body,
-    /// The same parameters in both (DIALECTS §4.2).
-    Both,
-}
-
-impl ParamPlacement {
-    pub const ALL: [ParamPlacement; 3] = [
-        ParamPlacement::Query,
-        ParamPlacement::Body,
-        ParamPlacement::Both,
-    ];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            ParamPlacement::Query => "query",
-            ParamPlacement::Body => "body",
-            ParamPlacement::Both => "both",
-        }
-    }
-
-    fn query(self) -> bool {
-        self != ParamPlacement::Body
-    }
-
-    fn body(self) -> bool {
-        self != ParamPlacement::Query
-    }
-}
+/// Where a read's parameters travel: the same choice as `--get-params`.
+pub type ParamPlacement = super::adapt::GetParams;
 
 /// One request and its answer, as they were on the wire.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
