@@ -166,6 +166,7 @@ fn options(parallelism: usize) -> Options {
         parallelism,
         max_attempts: 3,
         backoff: Duration::from_millis(100),
+        visibility_timeout: Duration::from_secs(2),
     }
 }
 
@@ -374,14 +375,16 @@ async fn a_write_the_api_accepted_but_ignored_fails_by_name() {
     assert_eq!(
         status(&summary, "gateway.x"),
         &ActionStatus::Failed {
-            error: "the API accepted the call but did not apply: bandwidth".into()
+            error: "the API accepted the call but did not apply: bandwidth (not visible after 2 s)"
+                .into()
         }
     );
-    // Sent once, re-read until the attempts ran out; dependants wait.
+    // Sent once, re-read with backoff (0.1, 0.2, 0.4, 0.8 s, then the 0.5 s
+    // left) until the visibility timeout ran out; dependants wait.
     let sends = fake.sends.lock().unwrap().clone();
     assert_eq!(sends.iter().filter(|s| *s == "x").count(), 1);
     let verifies = fake.verifies.lock().unwrap().clone();
-    assert_eq!(verifies.iter().filter(|s| *s == "x").count(), 3);
+    assert_eq!(verifies.iter().filter(|s| *s == "x").count(), 6);
     assert!(!matches!(status(&summary, "gateway.y"), ActionStatus::Done));
     // Every accepted write is checked, and one that took is done.
     assert_eq!(status(&summary, "gateway.w"), &ActionStatus::Done);
