@@ -20,13 +20,14 @@ const KILL_AFTER_LINES: [usize; 21] = [
 /// With lists that lag: kill points over the ~70 journal lines of a
 /// 2-gateway apply (a start line, then `sent`, `ok`, `confirmed` per write),
 /// each with its visibility delay (ms).
-const LAGGING_KILLS: [(usize, u64); 6] = [
+const LAGGING_KILLS: [(usize, u64); 7] = [
     (2, 400),
     (6, 1_000),
     (13, 100),
     (24, 700),
     (40, 250),
     (57, 500),
+    (75, 300),
 ];
 
 fn complete_lines(journal: &Path) -> usize {

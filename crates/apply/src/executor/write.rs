@@ -42,8 +42,8 @@ pub(super) async fn run_action<B: Backend>(
 /// and waits out an API that lists a change late (eventual consistency), for
 /// creates, updates and deletes alike. Also how the next run awaits the
 /// writes a killed run journalled. `Err` carries the attributes (or the
-/// object's kind) still not shown when the time ran out, or why the re-read
-/// itself failed.
+/// object's kind) still not shown when the time ran out, or why the last
+/// re-read failed.
 pub async fn await_visible<B: Backend>(
     backend: &B,
     address: &str,
@@ -53,23 +53,22 @@ pub async fn await_visible<B: Backend>(
     let deadline = tokio::time::Instant::now() + options.visibility_timeout;
     let mut step = 0;
     loop {
-        let missing = backend
-            .not_applied(op)
-            .await
-            .map_err(|e| NotVisible::RereadFailed(e.message))?;
-        if missing.is_empty() {
-            return Ok(());
-        }
+        // A re-read that fails is tried again too: it may be resolving a
+        // line that is not listed yet either.
+        let why = match backend.not_applied(op).await {
+            Ok(missing) if missing.is_empty() => return Ok(()),
+            Ok(missing) => NotVisible::Missing(missing),
+            Err(e) => NotVisible::RereadFailed(e.message),
+        };
         let now = tokio::time::Instant::now();
         if now >= deadline {
-            return Err(NotVisible::Missing(missing));
+            return Err(why);
         }
         let wait = doubling_delay(options.backoff, step).min(deadline - now);
         step += 1;
         tracing::info!(
             action = address,
-            "not visible yet ({}); re-reading in {wait:?}",
-            missing.join(", ")
+            "not visible yet ({why:?}); re-reading in {wait:?}"
         );
         tokio::time::sleep(wait).await;
     }
