@@ -199,7 +199,21 @@ async fn killed_applies_with_lagging_lists_create_nothing_twice() {
     let estate = estate(2);
     let bin = Path::new(env!("CARGO_BIN_EXE_cda"));
     let mut points = Vec::new();
-    for &(target, delay) in &LAGGING_KILLS {
+    // `CDA_CRASH_KILL_POINTS=21`: the release run of issue #14, 21 points
+    // over the whole apply (not in CI: about 2 minutes).
+    let points_wanted: usize = std::env::var("CDA_CRASH_KILL_POINTS")
+        .ok()
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(0);
+    let kills: Vec<(usize, u64)> = if points_wanted > LAGGING_KILLS.len() {
+        let delays = [100, 250, 400, 550, 700, 850, 1_000];
+        (0..points_wanted)
+            .map(|i| (1 + i * 84 / points_wanted, delays[i % delays.len()]))
+            .collect()
+    } else {
+        LAGGING_KILLS.to_vec()
+    };
+    for &(target, delay) in &kills {
         let handle = spawn_estate(&estate).await.unwrap();
         let app = handle.app();
         let seeded = app.history().len();
