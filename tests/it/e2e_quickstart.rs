@@ -156,12 +156,30 @@ fn quickstart_plan_apply_plan() {
         .lines()
         .map(|l| serde_json::from_str(l).unwrap())
         .collect();
-    assert!(!entries.is_empty());
-    // Every call is journalled once as sent, then once with its outcome.
-    let (sent, outcomes): (Vec<_>, Vec<_>) = entries.iter().partition(|e| e["outcome"] == "sent");
-    assert_eq!(sent.len(), outcomes.len());
-    for e in &outcomes {
-        assert_eq!(e["outcome"], "ok", "{e}");
+    // One run: its id on every line, a start line, the calls, an end line.
+    let run = entries[0]["run"].as_str().unwrap();
+    assert!(entries.iter().all(|e| e["run"] == run), "{journal}");
+    assert_eq!(entries[0]["record"], "start");
+    assert_eq!(entries[0]["command"], "apply");
+    assert_eq!(entries[0]["file"], QUICKSTART);
+    assert!(
+        entries[0]["cda_version"].as_str().is_some(),
+        "{}",
+        entries[0]
+    );
+    let end = entries.last().unwrap();
+    assert_eq!(end["record"], "end");
+    assert_eq!(end["outcome"], "success");
+    assert_eq!(end["counts"]["failed"], 0);
+    let calls: Vec<_> = entries.iter().filter(|e| e["record"] == "call").collect();
+    assert_eq!(calls.len(), entries.len() - 2);
+    // Every call is journalled once as sent, once with its outcome, and
+    // once confirmed when a re-read shows it.
+    let count = |o: &str| calls.iter().filter(|e| e["outcome"] == o).count();
+    assert_eq!(count("sent"), count("ok"));
+    assert_eq!(count("sent"), count("confirmed"));
+    assert_eq!(count("sent") * 3, calls.len());
+    for e in calls.iter().filter(|e| e["outcome"] != "sent") {
         assert!(
             e["request_id"].as_str().is_some_and(|s| !s.is_empty()),
             "{e}"

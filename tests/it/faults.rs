@@ -1,7 +1,9 @@
 //! Apply a 50+ action plan under random fault schedules (HTTP 5xx,
 //! throttling, connections dropped before and after the write commits,
 //! latency, eventual consistency), one fresh emulator per seed, re-running
-//! `cda apply` until converged. Per seed: converged within 3 applies, the
+//! `cda apply` until converged. On every other seed the lists lag by
+//! 50–200 ms during the applies and the plan after them, with no wait in
+//! between: each apply reads its own writes before it ends. Per seed: converged within 3 applies, the
 //! final plan is empty, no object created twice (emulator history), and the
 //! unmanaged lines (a kind the file does not prune) untouched.
 //!
@@ -11,8 +13,9 @@
 use crate::support::estate::{estate, run_seed};
 use std::path::Path;
 
-/// Bounded for CI: a debug build on a loaded 2-core machine.
-const SEEDS: u64 = 16;
+/// Bounded for CI: a debug build on a loaded 2-core machine. Odd seeds run
+/// with lists that lag (`lagging`), with no wait between applies.
+const SEEDS: u64 = 10;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn applies_converge_under_random_faults() {
@@ -49,8 +52,9 @@ async fn applies_converge_under_random_faults() {
         .sum();
     assert!(five_xx > 0, "no 5xx injected: {injected:?}");
     eprintln!(
-        "faults: {} seeds ({} actions planned each), {} converged, most applies {most}, duplicates 0, injected {injected:?}",
+        "faults: {} seeds ({} lagging, {} actions planned each), {} converged, most applies {most}, duplicates 0, injected {injected:?}",
         report.len(),
+        report.iter().filter(|r| r.lagging).count(),
         report[0].planned_actions,
         report.iter().filter(|r| r.converged).count()
     );

@@ -135,6 +135,16 @@ pub struct PlanArgs {
     /// With --out: the saved plan expires after this long (e.g. 30m, 4h, 2d).
     #[arg(long, value_name = "DURATION", requires = "out", value_parser = parse_duration)]
     pub ttl: Option<std::time::Duration>,
+    /// Wait up to SECS for a change the API accepted to show in its lists
+    /// (eventual consistency), and for the writes an earlier, killed apply
+    /// left in flight, before giving up on them.
+    #[arg(
+        long,
+        env = "CDA_VISIBILITY_TIMEOUT",
+        default_value_t = 60,
+        value_name = "SECS"
+    )]
+    pub visibility_timeout: u64,
 }
 
 #[derive(Debug, Args)]
@@ -162,9 +172,19 @@ pub struct ApplyArgs {
     /// live objects it read (and more than 3), which is refused otherwise.
     #[arg(long)]
     pub allow_mass_destroy: bool,
-    /// Journal file (JSON lines); default .cda/journal/<UTC timestamp>.jsonl.
+    /// Journal file (JSON lines); default .cda/journal/<UTC time ms>-<pid>.jsonl.
     #[arg(long, value_name = "PATH")]
     pub journal: Option<PathBuf>,
+    /// Wait up to SECS for a change the API accepted to show in its lists
+    /// (eventual consistency), and for the writes an earlier, killed apply
+    /// left in flight, before giving up on them.
+    #[arg(
+        long,
+        env = "CDA_VISIBILITY_TIMEOUT",
+        default_value_t = 60,
+        value_name = "SECS"
+    )]
+    pub visibility_timeout: u64,
 }
 
 #[derive(Debug, Args)]

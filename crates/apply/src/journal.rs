@@ -1,9 +1,19 @@
-//! The journal: JSON lines, appended and synced for every write call — one
-//! `sent` line before the request leaves, then one line with its outcome as
-//! soon as that is known (before that action's next call starts). A process
-//! killed mid-call leaves the `sent` line as evidence of a call whose outcome
-//! the next run's refresh settles; a line is never half-written except the
-//! last.
+//! The journal: one JSON-lines file per run, appended and synced for every
+//! write call — one `sent` line before the request leaves, then one line
+//! with its outcome as soon as that is known (before that action's next
+//! call starts), and `confirmed` once a re-read shows the change. A process
+//! killed mid-call leaves the `sent` (or `ok`) line as evidence of a call
+//! whose effect the next run awaits before it plans ([`earlier`]); a line is
+//! never half-written except the last.
+//!
+//! Every line carries the run's id (`run`) and its kind (`record`): one
+//! `start` line (command, file, endpoint, region, cda version, pid), the
+//! `call` lines, and one `end` line (outcome and counts) when the run
+//! finishes, or, appended by a later run, `end` with outcome `reconciled`
+//! once everything it left in flight has been seen. A journal with an end
+//! line is never read again.
+
+pub mod earlier;
 
 use chrono::{SecondsFormat, Utc};
 use serde::Serialize;
@@ -45,6 +55,10 @@ pub struct Entry {
     pub outcome: Outcome,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub error: Option<String>,
+    /// On `sent` lines: the plan's operation (secrets only as references,
+    /// as in a saved plan), so a later run can tell whether it took effect.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub operation: Option<Value>,
 }
 
 impl Entry {
@@ -57,51 +71,151 @@ impl Entry {
             body,
             outcome,
             error: None,
+            operation: None,
         }
     }
+}
+
+/// What a run's `start` line records.
+#[derive(Debug, Clone, Serialize)]
+pub struct RunStart {
+    /// `apply`.
+    pub command: String,
+    /// The desired-state file or saved plan applied.
+    pub file: Option<String>,
+    /// The API endpoint (without any user or query part).
+    pub endpoint: String,
+    pub region: String,
+}
+
+/// What a run's `end` line counts.
+#[derive(Debug, Clone, Copy, Default, Serialize)]
+pub struct Counts {
+    pub done: usize,
+    pub failed: usize,
+    pub skipped: usize,
 }
 
 /// An append-only JSON-lines file shared by the executor's tasks.
 #[derive(Debug)]
 pub struct Journal {
     path: PathBuf,
+    run: String,
     file: Mutex<File>,
 }
 
+/// A run id unique on this machine: UTC time to the millisecond and the pid
+/// (two runs in one millisecond are two processes).
+pub fn new_run_id() -> String {
+    format!(
+        "{}-{}",
+        Utc::now().format("%Y%m%dT%H%M%S%.3fZ"),
+        std::process::id()
+    )
+}
+
+/// The API endpoint as journals record it: no user, password or query.
+pub fn endpoint_for_journal(endpoint: &str) -> String {
+    let (scheme, rest) = endpoint.split_once("://").unwrap_or(("", endpoint));
+    let rest = rest.rsplit_once('@').map_or(rest, |(_, host)| host);
+    let rest = rest.split(['?', '#']).next().unwrap_or_default();
+    if scheme.is_empty() {
+        rest.to_owned()
+    } else {
+        format!("{scheme}://{rest}")
+    }
+}
+
+fn now() -> String {
+    Utc::now().to_rfc3339_opts(SecondsFormat::Millis, true)
+}
+
 impl Journal {
-    /// The default location: `<state_dir>/journal/<UTC timestamp>.jsonl`.
-    pub fn default_path(state_dir: &Path) -> PathBuf {
-        let stamp = Utc::now().format("%Y%m%dT%H%M%SZ");
-        state_dir.join("journal").join(format!("{stamp}.jsonl"))
+    /// The directory of the default journals: `<state_dir>/journal`.
+    pub fn dir(state_dir: &Path) -> PathBuf {
+        state_dir.join("journal")
     }
 
-    /// Open for appending, creating the file and its directory.
+    /// The default location of a run's journal: `<state_dir>/journal/<run>.jsonl`.
+    pub fn default_path(state_dir: &Path, run: &str) -> PathBuf {
+        Self::dir(state_dir).join(format!("{run}.jsonl"))
+    }
+
+    /// Open for appending, creating the file and its directory, with a new
+    /// run id and no start line (see [`Journal::start`]).
     pub fn open(path: &Path) -> io::Result<Journal> {
+        Self::open_run(path, new_run_id())
+    }
+
+    fn open_run(path: &Path, run: String) -> io::Result<Journal> {
         if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
             fs::create_dir_all(parent)?;
         }
         let file = OpenOptions::new().create(true).append(true).open(path)?;
         Ok(Journal {
             path: path.to_owned(),
+            run,
             file: Mutex::new(file),
         })
+    }
+
+    /// Open the journal of run `run` at `path` and write its start line.
+    pub fn start(path: &Path, run: &str, start: &RunStart) -> io::Result<Journal> {
+        let journal = Self::open_run(path, run.to_owned())?;
+        let mut line = serde_json::to_value(start).map_err(io::Error::other)?;
+        if let Value::Object(fields) = &mut line {
+            fields.insert("cda_version".into(), env!("CARGO_PKG_VERSION").into());
+            fields.insert("pid".into(), std::process::id().into());
+        }
+        journal.write_line("start", line)?;
+        Ok(journal)
     }
 
     pub fn path(&self) -> &Path {
         &self.path
     }
 
-    /// Append one entry as a single line and flush it to the OS.
-    pub fn record(&self, entry: &Entry) -> io::Result<()> {
-        let mut line = serde_json::to_vec(entry).map_err(io::Error::other)?;
-        line.push(b'\n');
-        // A poisoned lock only means another task panicked mid-write; the
-        // file handle itself is still usable.
-        let mut file = self.file.lock().unwrap_or_else(|p| p.into_inner());
-        file.write_all(&line)?;
-        file.flush()?;
-        file.sync_data()
+    pub fn run(&self) -> &str {
+        &self.run
     }
+
+    /// Append one call entry as a single line and flush it to the OS.
+    pub fn record(&self, entry: &Entry) -> io::Result<()> {
+        let line = serde_json::to_value(entry).map_err(io::Error::other)?;
+        self.write_line("call", line)
+    }
+
+    /// Append the run's end line: `outcome` (`success`, `failed`) and counts.
+    pub fn finish(&self, outcome: &str, counts: Counts) -> io::Result<()> {
+        let line = serde_json::json!({ "outcome": outcome, "counts": counts });
+        self.write_line("end", line)
+    }
+
+    /// `record` and `run` first, then `time` unless given, then the fields.
+    fn write_line(&self, record: &str, fields: Value) -> io::Result<()> {
+        let mut object = serde_json::Map::new();
+        object.insert("record".into(), record.into());
+        object.insert("run".into(), self.run.clone().into());
+        if let Value::Object(fields) = fields {
+            if !fields.contains_key("time") {
+                object.insert("time".into(), now().into());
+            }
+            object.extend(fields);
+        }
+        append_line(&self.file, &Value::Object(object))
+    }
+}
+
+/// Append `line` and a newline in one write, then sync.
+fn append_line(file: &Mutex<File>, line: &Value) -> io::Result<()> {
+    let mut bytes = serde_json::to_vec(line).map_err(io::Error::other)?;
+    bytes.push(b'\n');
+    // A poisoned lock only means another task panicked mid-write; the
+    // file handle itself is still usable.
+    let mut file = file.lock().unwrap_or_else(|p| p.into_inner());
+    file.write_all(&bytes)?;
+    file.flush()?;
+    file.sync_data()
 }
 
 #[cfg(test)]
@@ -112,7 +226,7 @@ mod tests {
     #[test]
     fn entries_are_appended_as_json_lines() {
         let dir = tempfile::tempdir().unwrap();
-        let path = Journal::default_path(dir.path());
+        let path = Journal::default_path(dir.path(), &new_run_id());
         assert!(path.starts_with(dir.path().join("journal")));
         assert_eq!(path.extension().unwrap(), "jsonl");
         let journal = Journal::open(&path).unwrap();

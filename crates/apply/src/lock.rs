@@ -104,7 +104,7 @@ impl Drop for Lock {
 
 /// Whether a process with this pid exists. Without `/proc` (not Linux) we
 /// cannot tell, so the lock is treated as held and the user removes it.
-fn pid_alive(pid: u32) -> bool {
+pub(crate) fn pid_alive(pid: u32) -> bool {
     if !Path::new("/proc/self").exists() {
         return true;
     }

@@ -2,7 +2,7 @@
 //! (listed for users in docs/cli.md, "Files"):
 //!
 //! - `apply.lock`: the pid of the running apply ([`crate::lock`]);
-//! - `journal/<UTC timestamp>.jsonl`: one journal per apply ([`crate::journal`]);
+//! - `journal/<UTC time ms>-<pid>.jsonl`: one journal per apply run ([`crate::journal`]);
 //! - [`EMULATOR_STATE_FILE`]: the embedded emulator's estate (`--emulator`).
 
 /// The directory, relative to the current one.

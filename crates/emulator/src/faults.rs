@@ -2,9 +2,11 @@
 //! ChaCha RNG in arrival order, so the same seed and the same request
 //! sequence give the same faults.
 
+use crate::store::AccountState;
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use serde::{Deserialize, Serialize};
+use std::collections::{HashMap, VecDeque};
 use std::time::Duration;
 
 /// What to inject. `GET`/`PUT /_emulator/faults` read and replace it (JSON,
@@ -30,8 +32,10 @@ pub struct FaultConfig {
     pub drop_after_rate: f64,
     /// Hard limit of API requests per second (per emulator); excess → 429.
     pub qps: Option<u32>,
-    /// Objects created become visible to list/count/get calls only this
-    /// many ms later (eventual consistency). Rules still see them at once.
+    /// Every write (create, update, delete) shows in list/count/get calls
+    /// only this many ms later, per object (eventual consistency): a read
+    /// sees each object as it was this long ago. Rules (name taken, in use)
+    /// see writes at once.
     pub visibility_delay_ms: u64,
     /// Extra delay on read (list/get/count) calls only: slow reads.
     pub read_latency_ms: u64,
@@ -122,17 +126,31 @@ pub struct Decision {
 pub struct Faults {
     pub config: FaultConfig,
     rng: ChaCha8Rng,
+    /// What reads see while `visibility_delay_ms` is set.
+    pub lag: Lag,
 }
 
 impl Faults {
     pub fn new(config: FaultConfig) -> Self {
         let rng = ChaCha8Rng::seed_from_u64(config.seed);
-        Faults { config, rng }
+        Faults {
+            config,
+            rng,
+            lag: Lag::default(),
+        }
     }
 
-    /// Replaces the configuration and re-seeds the RNG.
+    /// Replaces the configuration and re-seeds the RNG. Writes not yet
+    /// visible stay so (a new delay applies from the next read).
     pub fn replace(&mut self, config: FaultConfig) {
+        let lag = std::mem::take(&mut self.lag);
         *self = Faults::new(config);
+        self.lag = lag;
+    }
+
+    /// The visibility delay in ms, as the clock counts.
+    pub fn delay_ms(&self) -> i64 {
+        i64::try_from(self.config.visibility_delay_ms).unwrap_or(i64::MAX)
     }
 
     /// Draws the decision for the next request. Always consumes exactly two
@@ -178,6 +196,72 @@ impl Faults {
             None
         };
         Decision { delay, fault }
+    }
+}
+
+/// Eventual consistency for updates and deletes as well as creates: each
+/// account's state after every write, with its time, kept while a read may
+/// still see it. A read at `now` sees the state of the last write at or
+/// before `now - delay`, i.e. every object as it was `delay` ago, which for
+/// one fixed delay is exactly "each write shows `delay` after it was made".
+#[derive(Debug, Default)]
+pub struct Lag {
+    accounts: HashMap<String, VecDeque<(i64, AccountState)>>,
+}
+
+impl Lag {
+    /// After a write committed at `at_ms`: `before` and `after` are the
+    /// account's state on either side of it.
+    pub fn wrote(
+        &mut self,
+        account: &str,
+        at_ms: i64,
+        delay_ms: i64,
+        before: &AccountState,
+        after: &AccountState,
+    ) {
+        if delay_ms <= 0 {
+            self.accounts.clear();
+            return;
+        }
+        let states = self.accounts.entry(account.to_owned()).or_default();
+        if states.is_empty() {
+            states.push_back((i64::MIN, before.clone()));
+        }
+        states.push_back((at_ms, after.clone()));
+        prune(states, at_ms.saturating_sub(delay_ms));
+    }
+
+    /// What a read at `now_ms` sees of `account`: `None` when it sees the
+    /// current state (no delay, or every write is old enough).
+    pub fn view(&mut self, account: &str, now_ms: i64, delay_ms: i64) -> Option<&AccountState> {
+        if delay_ms <= 0 {
+            self.accounts.clear();
+            return None;
+        }
+        let states = self.accounts.get_mut(account)?;
+        prune(states, now_ms.saturating_sub(delay_ms));
+        if states.len() <= 1 {
+            // The one state left is the latest write's: the current state.
+            self.accounts.remove(account);
+            return None;
+        }
+        self.accounts
+            .get(account)
+            .and_then(|s| s.front())
+            .map(|(_, st)| st)
+    }
+
+    pub fn clear(&mut self) {
+        self.accounts.clear();
+    }
+}
+
+/// Drop the states no read can see any more: all but the last one at or
+/// before `cutoff`.
+fn prune(states: &mut VecDeque<(i64, AccountState)>, cutoff: i64) {
+    while states.len() >= 2 && states[1].0 <= cutoff {
+        states.pop_front();
     }
 }
 
@@ -273,6 +357,30 @@ mod tests {
             let d = f.decide("POST", "/x", false).delay.as_millis();
             assert!((10..=15).contains(&d), "{d}");
         }
+    }
+
+    #[test]
+    fn reads_see_each_write_only_after_the_delay() {
+        let state = |n: usize| AccountState {
+            switches: vec![Default::default(); n],
+            ..Default::default()
+        };
+        let mut lag = Lag::default();
+        let seen = |lag: &mut Lag, now| lag.view("a", now, 100).map(|s| s.switches.len());
+        // Nothing written: the current state.
+        assert_eq!(seen(&mut lag, 0), None);
+        lag.wrote("a", 1_000, 100, &state(0), &state(1));
+        lag.wrote("a", 1_050, 100, &state(1), &state(2));
+        // Before either write shows, between the two, after both.
+        assert_eq!(seen(&mut lag, 1_099), Some(0));
+        assert_eq!(seen(&mut lag, 1_100), Some(1));
+        assert_eq!(seen(&mut lag, 1_149), Some(1));
+        assert_eq!(seen(&mut lag, 1_150), None);
+        // Other accounts and no delay: the current state.
+        lag.wrote("a", 2_000, 100, &state(2), &state(3));
+        assert!(lag.view("b", 2_010, 100).is_none());
+        assert!(lag.view("a", 2_010, 0).is_none());
+        assert!(lag.view("a", 2_010, 100).is_none());
     }
 
     #[test]

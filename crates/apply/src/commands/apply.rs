@@ -4,9 +4,10 @@
 use crate::calls::ApiBackend;
 use crate::cli::{ApplyArgs, GlobalArgs};
 use crate::commands::common;
+use crate::commands::earlier;
 use crate::executor::{self, ActionStatus, Backend, Summary};
 use crate::exit::Status;
-use crate::journal::Journal;
+use crate::journal::{self, Counts, Journal, RunStart};
 use crate::lock::Lock;
 use crate::paths::STATE_DIR;
 use crate::printer::Printer;
@@ -19,6 +20,7 @@ use plan::Plan;
 use std::io::{self, BufRead, Write};
 use std::path::Path;
 use std::sync::Arc;
+use std::time::Duration;
 
 pub async fn run(
     args: &ApplyArgs,
@@ -35,6 +37,14 @@ pub async fn run(
         }
         Some(lock)
     };
+    let run_id = journal::new_run_id();
+    let reader = earlier::Reader {
+        run: &run_id,
+        // The lock is ours: no other apply is running, and this one's plan
+        // re-proposes whatever an earlier one left unseen.
+        takes_over: !args.dry_run,
+        visibility_timeout: Duration::from_secs(args.visibility_timeout),
+    };
 
     let (plan, session, from_file) = if let Some(file) = &args.file {
         let file = match common::load_desired(file, printer) {
@@ -42,6 +52,20 @@ pub async fn run(
             Err(status) => return Ok(status),
         };
         let session = Session::connect(global).await?;
+        let account = file
+            .state
+            .account
+            .clone()
+            .or_else(|| session.account.clone());
+        earlier::await_earlier_runs(
+            &session,
+            global,
+            &file.state.region,
+            account,
+            &reader,
+            printer,
+        )
+        .await?;
         let (plan, _) = common::make_plan(&session, &file).await?;
         let human = render::human(&plan, &printer.human_options());
         write!(printer.stdout(), "{human}")?;
@@ -58,6 +82,20 @@ pub async fn run(
             return Ok(Status::StalePlan);
         }
         let session = Session::connect(global).await?;
+        let account = saved
+            .plan
+            .account
+            .clone()
+            .or_else(|| session.account.clone());
+        earlier::await_earlier_runs(
+            &session,
+            global,
+            &saved.plan.region,
+            account,
+            &reader,
+            printer,
+        )
+        .await?;
         let scope = common::scope(&session, &saved.plan.region, saved.plan.account.as_deref());
         let inventory = common::read_estate(&session, &scope).await?;
         let changed = plan::planfile::stale(&saved.plan, &inventory);
@@ -142,9 +180,19 @@ pub async fn run(
     let journal_path = args
         .journal
         .clone()
-        .unwrap_or_else(|| Journal::default_path(Path::new(STATE_DIR)));
+        .unwrap_or_else(|| Journal::default_path(Path::new(STATE_DIR), &run_id));
+    let start = RunStart {
+        command: "apply".into(),
+        file: args
+            .file
+            .as_ref()
+            .or(args.planfile.as_ref())
+            .map(|f| f.display().to_string()),
+        endpoint: earlier::journal_endpoint(global),
+        region: plan.region.clone(),
+    };
     let journal = Arc::new(
-        Journal::open(&journal_path)
+        Journal::start(&journal_path, &run_id, &start)
             .with_context(|| format!("opening the journal {}", journal_path.display()))?,
     );
     let backend = Arc::new(ApiBackend::new(
@@ -156,6 +204,7 @@ pub async fn run(
     let reporter = Reporter::new(plan.actions.len(), printer);
     let options = executor::Options {
         parallelism: usize::from(args.parallelism),
+        visibility_timeout: Duration::from_secs(args.visibility_timeout),
         ..Default::default()
     };
     let summary = executor::execute(
@@ -167,6 +216,25 @@ pub async fn run(
     )
     .await;
     reporter.finish();
+    let counts = Counts {
+        done: summary.done(),
+        failed: summary.failed(),
+        skipped: summary.skipped(),
+    };
+    let outcome = if summary.success() {
+        "success"
+    } else {
+        "failed"
+    };
+    if let Err(e) = journal.finish(outcome, counts) {
+        // Without its end line the next run re-reads this journal: slower,
+        // never wrong.
+        writeln!(
+            printer.stderr(),
+            "warning: cannot end the journal {}: {e}",
+            journal.path().display()
+        )?;
+    }
     if let Err(e) = print_summary(printer, &summary, journal.path()) {
         // The calls are made: their outcome, not a closed stdout, decides
         // the exit status, and the journal holds every call.

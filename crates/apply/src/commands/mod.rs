@@ -4,6 +4,7 @@ pub mod apply;
 pub mod common;
 pub mod completions;
 pub mod doctor;
+pub mod earlier;
 pub mod emulator;
 pub mod export;
 pub mod plan;

@@ -1,13 +1,15 @@
 //! `cda plan -f FILE`: refresh, diff, render; optionally save, JSON, Markdown.
 
 use crate::cli::{GlobalArgs, PlanArgs};
-use crate::commands::common;
+use crate::commands::{common, earlier};
 use crate::exit::Status;
+use crate::journal;
 use crate::printer::Printer;
 use crate::session::Session;
 use anyhow::Context as _;
 use plan::render;
 use std::io::Write as _;
+use std::time::Duration;
 
 pub async fn run(args: &PlanArgs, global: &GlobalArgs, printer: Printer) -> anyhow::Result<Status> {
     let file = match common::load_desired(&args.file, printer) {
@@ -15,6 +17,26 @@ pub async fn run(args: &PlanArgs, global: &GlobalArgs, printer: Printer) -> anyh
         Err(status) => return Ok(status),
     };
     let session = Session::connect(global).await?;
+    let run = journal::new_run_id();
+    let reader = earlier::Reader {
+        run: &run,
+        takes_over: false,
+        visibility_timeout: Duration::from_secs(args.visibility_timeout),
+    };
+    let account = file
+        .state
+        .account
+        .clone()
+        .or_else(|| session.account.clone());
+    earlier::await_earlier_runs(
+        &session,
+        global,
+        &file.state.region,
+        account,
+        &reader,
+        printer,
+    )
+    .await?;
     let (plan, _inventory) = common::make_plan(&session, &file).await?;
     let human = printer.human_options();
 

@@ -13,11 +13,14 @@
 //! * a write whose outcome is unknown, or that failed transiently, is never
 //!   blindly resent: the object is re-read first, and only an absent effect is
 //!   retried, with backoff, a bounded number of times;
+//! * a write is done only once a re-read shows it (every attribute sent),
+//!   waiting with backoff up to a visibility timeout: an apply that exits 0
+//!   leaves nothing in flight;
 //! * every write is journalled (redacted) before the next one starts.
 
 mod write;
 
-pub use write::doubling_delay;
+pub use write::{await_visible, doubling_delay, seconds, NotVisible};
 
 use crate::journal::Journal;
 use plan::{Action, ActionId, Operation, Plan};
@@ -117,7 +120,14 @@ pub struct Options {
     pub max_attempts: u32,
     /// Wait before the first re-read; doubles for each further attempt.
     pub backoff: Duration,
+    /// How long a change the API accepted may take to show in a re-read
+    /// (lists lag on eventually consistent services) before its action
+    /// fails as not applied.
+    pub visibility_timeout: Duration,
 }
+
+/// The default of [`Options::visibility_timeout`]: a minute.
+pub const DEFAULT_VISIBILITY_TIMEOUT: Duration = Duration::from_secs(60);
 
 impl Default for Options {
     fn default() -> Self {
@@ -125,6 +135,7 @@ impl Default for Options {
             parallelism: 10,
             max_attempts: 4,
             backoff: Duration::from_millis(250),
+            visibility_timeout: DEFAULT_VISIBILITY_TIMEOUT,
         }
     }
 }

@@ -14,6 +14,8 @@ enum Script {
     Transient(u32),
     /// Answers success but ignores the bandwidth it was sent.
     IgnoreBandwidth,
+    /// Committed, but the next `n` re-reads do not list it yet.
+    ShowsLate(u32),
 }
 
 #[derive(Default)]
@@ -99,7 +101,7 @@ impl Backend for Fake {
                     class: ErrorClass::Transient,
                 })
             }
-            Some(Script::IgnoreBandwidth) | None => {
+            Some(Script::IgnoreBandwidth | Script::ShowsLate(_)) | None => {
                 self.live.lock().unwrap().insert(name);
                 Ok(request_id)
             }
@@ -114,6 +116,13 @@ impl Backend for Fake {
         let script = self.scripts.lock().unwrap().get(&name).copied();
         Ok(match script {
             Some(Script::IgnoreBandwidth) => vec!["bandwidth".into()],
+            Some(Script::ShowsLate(n)) if n > 0 => {
+                self.scripts
+                    .lock()
+                    .unwrap()
+                    .insert(name, Script::ShowsLate(n - 1));
+                vec!["gateway".into()]
+            }
             _ => Vec::new(),
         })
     }
@@ -166,6 +175,7 @@ fn options(parallelism: usize) -> Options {
         parallelism,
         max_attempts: 3,
         backoff: Duration::from_millis(100),
+        visibility_timeout: Duration::from_secs(2),
     }
 }
 
@@ -374,16 +384,57 @@ async fn a_write_the_api_accepted_but_ignored_fails_by_name() {
     assert_eq!(
         status(&summary, "gateway.x"),
         &ActionStatus::Failed {
-            error: "the API accepted the call but did not apply: bandwidth".into()
+            error: "the API accepted the call but did not apply: bandwidth (not visible after 2 s)"
+                .into()
         }
     );
-    // Sent once, re-read until the attempts ran out; dependants wait.
+    // Sent once, re-read with backoff (0.1, 0.2, 0.4, 0.8 s, then the 0.5 s
+    // left) until the visibility timeout ran out; dependants wait.
     let sends = fake.sends.lock().unwrap().clone();
     assert_eq!(sends.iter().filter(|s| *s == "x").count(), 1);
     let verifies = fake.verifies.lock().unwrap().clone();
-    assert_eq!(verifies.iter().filter(|s| *s == "x").count(), 3);
+    assert_eq!(verifies.iter().filter(|s| *s == "x").count(), 6);
     assert!(!matches!(status(&summary, "gateway.y"), ActionStatus::Done));
     // Every accepted write is checked, and one that took is done.
     assert_eq!(status(&summary, "gateway.w"), &ActionStatus::Done);
     assert!(verifies.contains(&"w".to_string()));
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_write_listed_late_is_done_once_seen_and_journalled_confirmed() {
+    let fake = Arc::new(Fake::default());
+    // Not listed for the first 3 re-reads: 0.1 + 0.2 + 0.4 s of waiting.
+    fake.scripts
+        .lock()
+        .unwrap()
+        .insert("x".into(), Script::ShowsLate(3));
+    let dir = tempfile::tempdir().unwrap();
+    let journal = Arc::new(crate::journal::Journal::open(&dir.path().join("j.jsonl")).unwrap());
+    let started = tokio::time::Instant::now();
+    let summary = execute(
+        &plan_of(vec![create(0, "x", &[]), create(1, "x-2", &[0])]),
+        Arc::clone(&fake),
+        Some(Arc::clone(&journal)),
+        &NoProgress,
+        &options(1),
+    )
+    .await;
+    assert!(summary.success(), "{summary:?}");
+    // Sent once, re-read until seen; the dependant started only after.
+    let sends = fake.sends.lock().unwrap().clone();
+    assert_eq!(sends, ["x", "x-2"]);
+    let verifies = fake.verifies.lock().unwrap().clone();
+    assert_eq!(verifies.iter().filter(|s| *s == "x").count(), 4);
+    assert!(started.elapsed() >= Duration::from_millis(700));
+    let text = std::fs::read_to_string(journal.path()).unwrap();
+    let outcomes: Vec<String> = text
+        .lines()
+        .map(|l| serde_json::from_str::<Value>(l).unwrap())
+        .filter(|l| l["action"] == "gateway.x")
+        .map(|l| l["outcome"].as_str().unwrap().to_owned())
+        .collect();
+    assert_eq!(outcomes, ["sent", "ok", "confirmed"]);
+    let sent: Value = serde_json::from_str(text.lines().next().unwrap()).unwrap();
+    assert_eq!(sent["operation"]["op"], "create_gateway", "{sent}");
+    assert_eq!(sent["operation"]["name"], "x", "{sent}");
 }

@@ -35,42 +35,79 @@ pub(super) async fn run_action<B: Backend>(
     (ActionStatus::Done, ids)
 }
 
-/// After a write the API accepted: every attribute sent must show in a
-/// re-read. A server that answers 800 and ignores a field fails the action
-/// by name, never "done". The re-read is repeated with the usual backoff
-/// before deciding, in case the server applies writes a moment later.
+/// Read your own writes: re-read until every attribute `op` sent shows,
+/// waiting with the usual backoff, for at most `options.visibility_timeout`
+/// in all. The one post-write check: it verifies that the API took every
+/// attribute (a server that answers 800 and ignores a field fails by name)
+/// and waits out an API that lists a change late (eventual consistency), for
+/// creates, updates and deletes alike. Also how the next run awaits the
+/// writes a killed run journalled. `Err` carries the attributes (or the
+/// object's kind) still not shown when the time ran out, or why the last
+/// re-read failed.
+pub async fn await_visible<B: Backend>(
+    backend: &B,
+    address: &str,
+    op: &Operation,
+    options: &Options,
+) -> Result<(), NotVisible> {
+    let deadline = tokio::time::Instant::now() + options.visibility_timeout;
+    let mut step = 0;
+    loop {
+        // A re-read that fails is tried again too: it may be resolving a
+        // line that is not listed yet either.
+        let why = match backend.not_applied(op).await {
+            Ok(missing) if missing.is_empty() => return Ok(()),
+            Ok(missing) => NotVisible::Missing(missing),
+            Err(e) => NotVisible::RereadFailed(e.message),
+        };
+        let now = tokio::time::Instant::now();
+        if now >= deadline {
+            return Err(why);
+        }
+        let wait = doubling_delay(options.backoff, step).min(deadline - now);
+        step += 1;
+        tracing::info!(
+            action = address,
+            "not visible yet ({why:?}); re-reading in {wait:?}"
+        );
+        tokio::time::sleep(wait).await;
+    }
+}
+
+/// Why [`await_visible`] gave up.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum NotVisible {
+    /// What a re-read still did not show when the visibility timeout ran out.
+    Missing(Vec<String>),
+    /// The re-read failed.
+    RereadFailed(String),
+}
+
+/// After a write the API accepted: the change must show in a re-read
+/// before the action is done.
 async fn confirm_applied<B: Backend>(
     backend: &B,
     address: &str,
     op: &Operation,
     options: &Options,
 ) -> Result<(), String> {
-    let mut step = 0;
-    loop {
-        let missing = backend.not_applied(op).await.map_err(|e| {
-            format!(
-                "the API accepted the call, but the re-read to check it failed: {}",
-                e.message
-            )
-        })?;
-        if missing.is_empty() {
-            return Ok(());
-        }
-        step += 1;
-        if step >= options.max_attempts.max(1) {
-            return Err(format!(
-                "the API accepted the call but did not apply: {}",
-                missing.join(", ")
-            ));
-        }
-        let wait = doubling_delay(options.backoff, step - 1);
-        tracing::info!(
-            action = address,
-            "not applied yet ({}); re-reading in {wait:?}",
-            missing.join(", ")
-        );
-        tokio::time::sleep(wait).await;
-    }
+    await_visible(backend, address, op, options)
+        .await
+        .map_err(|e| match e {
+            NotVisible::RereadFailed(message) => {
+                format!("the API accepted the call, but the re-read to check it failed: {message}")
+            }
+            NotVisible::Missing(missing) => format!(
+                "the API accepted the call but did not apply: {} (not visible after {})",
+                missing.join(", "),
+                seconds(options.visibility_timeout)
+            ),
+        })
+}
+
+/// `60 s`, `1.5 s`: a timeout as users set it.
+pub fn seconds(d: Duration) -> String {
+    format!("{} s", d.as_secs_f64())
 }
 
 /// One call, with re-read before any retry.
@@ -98,6 +135,10 @@ async fn run_call<B: Backend>(
         );
         entry.request_id = request_id;
         entry.error = error;
+        if outcome == Outcome::Sent {
+            // What the next run awaits if this one dies before knowing.
+            entry.operation = serde_json::to_value(op).ok();
+        }
         // Without a journal entry there is no evidence of the call: stop.
         journal
             .record(&entry)
@@ -110,8 +151,15 @@ async fn run_call<B: Backend>(
         match backend.send(&prepared.call).await {
             Ok(request_id) => {
                 ids.extend(request_id.clone());
-                record(Outcome::Ok, request_id, None)?;
-                return confirm_applied(backend, address, op, options).await;
+                record(Outcome::Ok, request_id.clone(), None)?;
+                return match confirm_applied(backend, address, op, options).await {
+                    // Seen: the next run need not await it.
+                    Ok(()) => record(Outcome::Confirmed, request_id, None),
+                    Err(error) => {
+                        record(Outcome::Failed, request_id, Some(error.clone()))?;
+                        Err(error)
+                    }
+                };
             }
             Err(err) => {
                 ids.extend(err.request_id.clone());
@@ -145,6 +193,15 @@ async fn run_call<B: Backend>(
                         if err.class != ErrorClass::Permanent && attempt < options.max_attempts =>
                     {
                         attempt += 1;
+                    }
+                    Ok(false) if err.class == ErrorClass::Permanent => {
+                        // A resend refused (name taken, already bound): the
+                        // "lost" attempt most likely took and is not listed
+                        // yet. Wait for it as for any accepted write.
+                        return match await_visible(backend, address, op, options).await {
+                            Ok(()) => record(Outcome::Confirmed, err.request_id, None),
+                            Err(_) => Err(err.message),
+                        };
                     }
                     Ok(false) => return Err(err.message),
                     Err(read) => {

@@ -270,12 +270,23 @@ fn dispatch(
         request::resolve_gateway(identity, st, &mut params)?;
     }
     let backup = (endpoint.access == Access::Write).then(|| st.clone());
+    let delay_ms = faults.delay_ms();
+    // A read sees every object as it was `visibilityDelayMs` ago; writes
+    // and their rules see the current state.
+    let mut lagged = match endpoint.access {
+        Access::Write => None,
+        Access::Read => faults
+            .lag
+            .view(email, now.timestamp_millis(), delay_ms)
+            .cloned(),
+    };
+    let st = lagged.as_mut().unwrap_or(st);
     let mut ctx = Ctx {
         account: email,
         st,
         ids,
         now,
-        visible_delay_ms: i64::try_from(faults.config.visibility_delay_ms).unwrap_or(i64::MAX),
+        visible_delay_ms: delay_ms,
         max_page_size: i64::from(app.max_page_size),
         trace_id,
         granted_to_me,
@@ -290,6 +301,11 @@ fn dispatch(
                     .map(|g| (g.name.clone(), gateway_id(&g.fuid)))
                     .collect()
             });
+            if let (Some(_), Some(before)) = (&outcome.effect, &backup) {
+                faults
+                    .lag
+                    .wrote(email, now.timestamp_millis(), delay_ms, before, ctx.st);
+            }
             if let Some(effect) = outcome.effect {
                 let seq = store.history.last().map_or(1, |h| h.seq + 1);
                 store.history.push(HistoryEntry {

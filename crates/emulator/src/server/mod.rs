@@ -187,6 +187,7 @@ impl App {
             }
             inner.store = store;
             inner.stats = Stats::default();
+            inner.faults.lag.clear();
         }
         self.persist().await
     }
