@@ -34,7 +34,11 @@ fn cda_for(handle: &Handle, dir: &Path, args: &[&str]) -> assert_cmd::Command {
     cmd.args(args)
         .args(["--rate-limit", "0"])
         .env("CDA_BGP_KEY_GWSHPROD01_SH_IDC_A", "example-key-a")
-        .env("CDA_BGP_KEY_GWSHPROD01_SH_IDC_B", "example-key-b");
+        .env("CDA_BGP_KEY_GWSHPROD01_SH_IDC_B", "example-key-b")
+        // The emulator's writes show at once (no visibility lag here), so a
+        // change still missing after a few seconds was ignored by the
+        // server (py4's line update): fail it then, not after a minute.
+        .env("CDA_VISIBILITY_TIMEOUT", "3");
     cmd
 }
 
@@ -86,7 +90,10 @@ fn only_the_bandwidth_failed(stdout: &str) -> bool {
         .find(|l| l.starts_with("Apply finished with errors:"))
         .unwrap_or_default();
     failure.starts_with(&format!("  failed   {UPGRADED_LINE} "))
-        && failure.ends_with("the API accepted the call but did not apply: bandwidth")
+        // The executor waits the visibility timeout before deciding.
+        && failure.ends_with(
+            "the API accepted the call but did not apply: bandwidth (not visible after 3 s)",
+        )
         && summary.ends_with(", 1 failed, 0 skipped.")
         && !stdout.lines().any(|l| l.starts_with("  skipped "))
 }
