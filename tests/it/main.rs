@@ -22,6 +22,7 @@ mod e2e_quickstart;
 mod e2e_saved_plan;
 mod examples_plan;
 mod faults;
+mod give_up;
 mod regions;
 mod rename_proxy;
 mod security;
