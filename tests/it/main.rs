@@ -22,6 +22,8 @@ mod e2e_quickstart;
 mod e2e_saved_plan;
 mod examples_plan;
 mod faults;
+mod give_up;
+mod inline_lists;
 mod regions;
 mod rename_proxy;
 mod security;

@@ -335,7 +335,9 @@ async fn the_proxy_is_transparent_for_reads_of_renamed_gateways() {
         .filter(|(k, _)| k.contains("vpc/list") || k.contains("route/list"))
         .map(|(_, s)| s.requests)
         .sum();
-    assert!(reads >= 6, "{reads}");
+    // At least one per gateway: VPCs and static routes come with the
+    // gateway rows (issue #17), BGP peers from bgp-route/list by ID.
+    assert!(reads >= 2, "{reads}");
     assert_eq!(writes(&handle), 0);
 }
 

@@ -64,6 +64,32 @@ pub struct GlobalArgs {
     )]
     pub gateway_key: Option<cda_api::GatewayKey>,
 
+    /// Seconds one API call may take, body included (decimals allowed).
+    /// With `--read-attempts` it bounds how long cda waits on a server that
+    /// does not answer: it gives up after 4 unanswered calls in a row,
+    /// 42.8 s with the defaults (docs/reliability.md).
+    #[arg(
+        long,
+        global = true,
+        env = "CDA_TIMEOUT",
+        default_value_t = 10.0,
+        value_name = "SECONDS",
+        value_parser = parse_timeout
+    )]
+    pub timeout: f64,
+
+    /// Attempts per read on transient failures (5xx, throttling, timeouts);
+    /// 1 = no retry. Writes are always sent once.
+    #[arg(
+        long,
+        global = true,
+        env = "CDA_READ_ATTEMPTS",
+        default_value_t = 6,
+        value_name = "N",
+        value_parser = clap::value_parser!(u32).range(1..=20)
+    )]
+    pub read_attempts: u32,
+
     /// Use the embedded emulator (state in .cda/emulator-state.json) instead of CTyun.
     #[arg(long, global = true)]
     pub emulator: bool,
@@ -75,6 +101,22 @@ pub struct GlobalArgs {
     /// When to use colours (NO_COLOR is honoured by `auto`).
     #[arg(long, global = true, value_enum, default_value_t = ColorChoice::Auto, value_name = "WHEN")]
     pub color: ColorChoice,
+}
+
+fn parse_timeout(s: &str) -> Result<f64, String> {
+    match s.trim().parse::<f64>() {
+        Ok(t) if t.is_finite() && (0.01..=600.0).contains(&t) => Ok(t),
+        _ => Err(format!("{s:?}: a number of seconds from 0.01 to 600")),
+    }
+}
+
+impl GlobalArgs {
+    /// Applies the call settings given on the command line to `config`.
+    pub fn apply_call_settings(&self, config: &mut cda_api::ClientConfig) {
+        config.timeout = std::time::Duration::from_secs_f64(self.timeout);
+        config.connect_timeout = config.connect_timeout.min(config.timeout);
+        config.read_attempts = self.read_attempts;
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

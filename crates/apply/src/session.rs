@@ -31,17 +31,23 @@ pub fn embedded_dialect(
     dialect: Option<&str>,
     seed: Option<&str>,
 ) -> anyhow::Result<emulator::DialectSetting> {
-    let dialect = match dialect.map(str::trim).filter(|d| !d.is_empty()) {
-        Some(d) => d.parse().with_context(|| format!("{DIALECT_ENV}={d}"))?,
-        None => emulator::Dialect::Reference,
-    };
+    let dialect = dialect.map(str::trim).filter(|d| !d.is_empty());
     let seed = match seed.map(str::trim).filter(|s| !s.is_empty()) {
         Some(s) => s
             .parse::<u64>()
             .with_context(|| format!("{DIALECT_SEED_ENV}={s} is not a non-negative integer"))?,
         None => 0,
     };
-    Ok(emulator::DialectSetting::new(dialect, seed))
+    match dialect {
+        // `doc-incomplete`: `doc` with abridged inline lists.
+        Some(d) => {
+            emulator::DialectSetting::parse(d, seed).with_context(|| format!("{DIALECT_ENV}={d}"))
+        }
+        None => Ok(emulator::DialectSetting::new(
+            emulator::Dialect::Reference,
+            seed,
+        )),
+    }
 }
 
 pub struct Session {
@@ -66,6 +72,7 @@ impl Session {
         let account = credentials.account.clone();
         let mut config = ClientConfig::new(credentials).with_endpoint(global.endpoint.clone());
         config.rate_limit_per_sec = (global.rate_limit > 0).then_some(global.rate_limit);
+        global.apply_call_settings(&mut config);
         config.get_params = global.get_params;
         config.gateway_key = global.gateway_key;
         let client = Client::new(config).context("configuring the API client")?;

@@ -23,7 +23,17 @@ pub async fn start_emulator(
     seed: Option<emulator::Seed>,
     faults: emulator::FaultConfig,
 ) -> anyhow::Result<emulator::Handle> {
+    start_emulator_in(seed, faults, emulator::DialectSetting::default()).await
+}
+
+/// [`start_emulator`] speaking `dialect`.
+pub async fn start_emulator_in(
+    seed: Option<emulator::Seed>,
+    faults: emulator::FaultConfig,
+    dialect: emulator::DialectSetting,
+) -> anyhow::Result<emulator::Handle> {
     let mut config = emulator::Config::demo().with_faults(faults);
+    config.dialect = dialect;
     if let Some(seed) = seed {
         config = config.with_seed(emulator::SeedSource::Inline(seed));
     }

@@ -73,6 +73,14 @@ struct PlanArgs {
     /// Skip the sequential per-object refresh.
     #[arg(long)]
     no_sequential: bool,
+    /// The emulator's dialect (`reference`, `go`, `py4`, `doc`,
+    /// `doc-incomplete`, `shuffle`).
+    #[arg(long, default_value = "reference", value_parser = parse_dialect)]
+    dialect: emulator::DialectSetting,
+}
+
+fn parse_dialect(name: &str) -> Result<emulator::DialectSetting, String> {
+    emulator::DialectSetting::parse(name, 0).map_err(|e| e.to_string())
 }
 
 #[derive(clap::Args, Clone)]
@@ -154,6 +162,7 @@ fn run(command: Command) -> anyhow::Result<ExitCode> {
                 latency_ms: 20,
                 concurrency: apply::commands::common::REFRESH_CONCURRENCY,
                 no_sequential: false,
+                dialect: emulator::DialectSetting::default(),
             }))?;
             rt.block_on(apply(&ApplyArgs {
                 creates: 1000,
@@ -193,15 +202,23 @@ fn machine() {
 
 async fn plan(args: &PlanArgs) -> anyhow::Result<()> {
     println!(
-        "\n## plan (refresh + diff), latency {} ms, concurrency {}",
-        args.latency_ms, args.concurrency
+        "\n## plan (refresh + diff), latency {} ms, concurrency {}, dialect {}{}",
+        args.latency_ms,
+        args.concurrency,
+        args.dialect.dialect,
+        if args.dialect.incomplete_inline_lists {
+            " (incomplete inline lists)"
+        } else {
+            ""
+        }
     );
     println!(
         "| gateways | calls | list target | of which health-check reads | wall ms | bound ms | ratio | actions | sequential calls | sequential wall ms | speed-up |"
     );
     println!("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
     for &n in &args.sizes {
-        let f: PlanFigures = plan_bench::run(n, args.latency_ms, args.concurrency).await?;
+        let f: PlanFigures =
+            plan_bench::run(n, args.latency_ms, args.concurrency, args.dialect).await?;
         let (seq_calls, seq_wall, speedup) = if args.no_sequential {
             ("-".to_owned(), "-".to_owned(), "-".to_owned())
         } else {

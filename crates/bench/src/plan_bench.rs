@@ -2,7 +2,7 @@
 //! diff, timed together, with the calls counted by the emulator.
 
 use crate::estate::Estate;
-use crate::{bound, client, faults, start_emulator};
+use crate::{bound, client, faults, start_emulator_in};
 use apply::refresh::{self, Scope};
 use serde::Serialize;
 use std::collections::BTreeMap;
@@ -46,17 +46,18 @@ pub fn pages(n: usize) -> u64 {
     (n.max(1) as u64).div_ceil(u64::from(cda_api::DEFAULT_PAGE_SIZE))
 }
 
-/// Seed an emulator with `gateways`, then time refresh + diff of the
-/// matching desired file at `latency_ms` per call.
+/// Seed an emulator speaking `dialect` with `gateways`, then time refresh
+/// + diff of the matching desired file at `latency_ms` per call.
 pub async fn run(
     gateways: usize,
     latency_ms: u64,
     concurrency: usize,
+    dialect: emulator::DialectSetting,
 ) -> anyhow::Result<PlanFigures> {
     let estate = Estate::new(gateways, emulator::DEMO_ACCOUNT);
     let desired = plan::desired::parse("synthetic.yaml", &estate.desired_yaml())
         .map_err(|d| anyhow::anyhow!("generated file does not validate: {d}"))?;
-    let handle = start_emulator(Some(estate.seed()), faults(latency_ms, None)).await?;
+    let handle = start_emulator_in(Some(estate.seed()), faults(latency_ms, None), dialect).await?;
     let client = client(&handle, None)?;
     let scope = Scope {
         region: crate::estate::REGION.to_owned(),

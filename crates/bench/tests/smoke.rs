@@ -54,7 +54,9 @@ async fn generated_desired_file_plans_to_zero_changes_against_its_seed() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn plan_bench_makes_only_list_calls_and_health_check_reads() {
-    let f = plan_bench::run(3, 0, 4).await.unwrap();
+    let f = plan_bench::run(3, 0, 4, emulator::DialectSetting::default())
+        .await
+        .unwrap();
     assert_eq!(f.actions, 0);
     assert_eq!(f.errors, 0);
     // One health-check read per VPC (the API has no list for them)…
@@ -65,7 +67,18 @@ async fn plan_bench_makes_only_list_calls_and_health_check_reads() {
         "{:?}",
         f.calls_by_endpoint
     );
-    assert_eq!(f.calls_by_endpoint["GET /v4/cda/static-route/list"], 3);
+    // The gateway rows carry VPCs and static routes complete (issue #17)…
+    let calls =
+        |f: &plan_bench::PlanFigures, key: &str| f.calls_by_endpoint.get(key).copied().unwrap_or(0);
+    assert_eq!(calls(&f, "GET /v4/cda/static-route/list"), 0);
+    assert_eq!(calls(&f, "GET /v4/cda/vpc/list"), 0);
+    assert_eq!(calls(&f, "GET /v4/cda/bgp-route/list"), 3);
+    // …and where they are abridged, each gateway is read.
+    let abridged = emulator::DialectSetting::parse("doc-incomplete", 0).unwrap();
+    let f = plan_bench::run(3, 0, 4, abridged).await.unwrap();
+    assert_eq!(f.actions, 0);
+    assert_eq!(calls(&f, "GET /v4/cda/static-route/list"), 3);
+    assert_eq!(calls(&f, "GET /v4/cda/vpc/list"), 3);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -72,6 +72,28 @@ pub enum Error {
         endpoint: &'static str,
         message: String,
     },
+    /// The client gave up on the server: several calls in a row got no
+    /// answer (timed out or could not connect), so every read stops now
+    /// instead of retrying each call in turn (`client::breaker`).
+    #[error(
+        "the CDA API at {url} is not answering ({calls} calls {how} in {secs:.1} s); \
+         check the endpoint, the network path and the service status{}",
+        connect_error.as_deref().map(|e| format!(" (last connection error: {e})")).unwrap_or_default(),
+        how = if *connect_only { "could not connect" } else { "timed out" },
+        secs = elapsed.as_secs_f64()
+    )]
+    NotAnswering {
+        url: String,
+        /// Calls on the wire (attempts) that got no answer, in a row.
+        calls: u32,
+        /// From the start of the first of them to giving up.
+        elapsed: std::time::Duration,
+        /// True when none of them could even connect.
+        connect_only: bool,
+        /// Why the last of them that could not connect failed (refused,
+        /// name resolution, TLS certificate): the user's first clue.
+        connect_error: Option<String>,
+    },
     /// Invalid client configuration (endpoint URL, plain HTTP to a non-loopback
     /// host, …).
     #[error("configuration: {0}")]
@@ -108,6 +130,7 @@ impl Error {
             Error::Timeout { .. } | Error::Transport { .. } => true,
             Error::Decode { .. }
             | Error::UnknownOutcome { .. }
+            | Error::NotAnswering { .. }
             | Error::Task { .. }
             | Error::Config(_)
             | Error::Credentials(_) => false,
@@ -189,7 +212,10 @@ impl Error {
             | Error::Transport { request_id, .. }
             | Error::Decode { request_id, .. }
             | Error::UnknownOutcome { request_id, .. } => Some(request_id),
-            Error::Task { .. } | Error::Config(_) | Error::Credentials(_) => None,
+            Error::Task { .. }
+            | Error::NotAnswering { .. }
+            | Error::Config(_)
+            | Error::Credentials(_) => None,
         }
     }
 
@@ -203,8 +229,17 @@ impl Error {
             | Error::Decode { endpoint, .. }
             | Error::UnknownOutcome { endpoint, .. }
             | Error::Task { endpoint, .. } => Some(endpoint),
-            Error::Config(_) | Error::Credentials(_) => None,
+            Error::NotAnswering { .. } | Error::Config(_) | Error::Credentials(_) => None,
         }
+    }
+
+    /// Whether the server gave no answer at all: the call timed out or
+    /// could not connect. What the breaker counts.
+    pub fn is_unanswered(&self) -> bool {
+        matches!(
+            self,
+            Error::Timeout { .. } | Error::Transport { connect: true, .. }
+        )
     }
 
     /// True for [`Error::UnknownOutcome`].

@@ -17,11 +17,16 @@ pub struct ClientConfig {
     /// (the emulator).
     pub endpoint: String,
     pub credentials: Credentials,
-    /// Whole-request timeout.
+    /// Whole-request timeout (connect, send, and the whole body: a server
+    /// trickling a byte at a time still times out).
     pub timeout: Duration,
     pub connect_timeout: Duration,
     /// Total attempts for a read (1 = no retry). Writes always get one.
     pub read_attempts: u32,
+    /// Calls in a row, across all reads, that may get no answer (time out
+    /// or fail to connect) before the client gives up on the server
+    /// (`client::breaker`, [`ClientConfig::give_up_bound`]).
+    pub unanswered_limit: u32,
     /// First retry delay; doubles up to `retry_max_delay`, with jitter.
     pub retry_min_delay: Duration,
     pub retry_max_delay: Duration,
@@ -42,12 +47,16 @@ impl ClientConfig {
         ClientConfig {
             endpoint: DEFAULT_ENDPOINT.to_owned(),
             credentials,
-            timeout: Duration::from_secs(30),
-            connect_timeout: Duration::from_secs(10),
+            // A page of 50 rows answers in well under a second; 10 s
+            // leaves room for a slow one while keeping the give-up bound
+            // (4 unanswered calls: `give_up_bound`) under 45 s.
+            timeout: Duration::from_secs(10),
+            connect_timeout: Duration::from_secs(5),
             // A refresh makes ~50 reads and stops at the first that runs
             // out of attempts: with 4, a 40 % fault rate failed most
             // refreshes (0.4^4 per read); 6 costs at most ~6 s more per read.
             read_attempts: 6,
+            unanswered_limit: 4,
             retry_min_delay: Duration::from_millis(200),
             retry_max_delay: Duration::from_secs(5),
             rate_limit_per_sec: Some(10),
@@ -65,6 +74,24 @@ impl ClientConfig {
             get_params: self.get_params.unwrap_or(default.get_params),
             gateway_key: self.gateway_key.unwrap_or(default.gateway_key),
         }
+    }
+
+    /// The longest a refresh waits on a server that never answers before
+    /// failing with [`crate::Error::NotAnswering`]: the unanswered calls the
+    /// breaker allows (`unanswered_limit`; concurrent reads only trip it
+    /// sooner, and a smaller `read_attempts` fails the first read sooner),
+    /// each up to `timeout`, plus the retry delays between them at their
+    /// longest (jitter at most doubles a delay). 4 × 10 s + 2 × (0.2 +
+    /// 0.4 + 0.8) s = 42.8 s with the defaults.
+    pub fn give_up_bound(&self) -> Duration {
+        let calls = self.unanswered_limit.max(1);
+        let mut delays = Duration::ZERO;
+        let mut delay = self.retry_min_delay;
+        for _ in 1..calls {
+            delays += delay.min(self.retry_max_delay) * 2;
+            delay *= 2;
+        }
+        self.timeout * calls + delays
     }
 
     /// Same settings, another base URL.

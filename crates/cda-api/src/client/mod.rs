@@ -15,6 +15,7 @@
 mod account_auth;
 mod adapt;
 mod bgp_routes;
+mod breaker;
 mod config;
 mod exchange;
 mod gateways;
@@ -47,6 +48,7 @@ struct Inner {
     config: ClientConfig,
     limiter: Option<Limiter>,
     learned: adapt::Learned,
+    breaker: breaker::Breaker,
 }
 
 /// The CDA client. Cheap to clone (shared connection pool and rate limiter).
@@ -151,9 +153,11 @@ impl Client {
                 ))
             }
         };
+        let breaker = breaker::Breaker::new(&base, &config);
         Ok(Client {
             inner: Arc::new(Inner {
                 http,
+                breaker,
                 base,
                 config,
                 limiter,

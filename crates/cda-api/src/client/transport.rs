@@ -115,6 +115,17 @@ fn classify(endpoint: &Endpoint, request_id: &str, e: &reqwest::Error) -> Error 
     }
 }
 
+/// One attempt's failure: a write is sent once, so its line is the call's
+/// line (warn); a read's attempts are summed up by `Client::read`, so
+/// each attempt shows only with `-v`.
+fn log_failure(endpoint: &Endpoint, e: &Error) {
+    if endpoint.is_write() {
+        tracing::warn!(error = %e, "call failed");
+    } else {
+        tracing::info!(error = %e, "call failed");
+    }
+}
+
 impl Client {
     async fn send_once(
         &self,
@@ -192,7 +203,7 @@ impl Client {
         let (status, bytes) = match result {
             Ok(ok) => ok,
             Err(e) => {
-                tracing::warn!(error = %e, "call failed");
+                log_failure(endpoint, &e);
                 return Err(e);
             }
         };
@@ -217,7 +228,7 @@ impl Client {
                     request_id,
                 }
             };
-            tracing::warn!(error = %e, "call failed");
+            log_failure(endpoint, &e);
             return Err(e);
         };
         if tracing::enabled!(Level::DEBUG) {
@@ -238,7 +249,7 @@ impl Client {
                 endpoint: endpoint.name,
                 request_id,
             };
-            tracing::warn!(error = %e, "call failed");
+            log_failure(endpoint, &e);
             return Err(e);
         }
         let body: Value = serde_json::from_slice(&bytes).map_err(|e| Error::Decode {
@@ -260,7 +271,7 @@ impl Client {
                     endpoint: endpoint.name,
                     request_id,
                 };
-                tracing::warn!(error = %e, "call failed");
+                log_failure(endpoint, &e);
                 Err(e)
             }
             Ok(Ok(())) => Ok(RawResponse { request_id, body }),
@@ -329,13 +340,18 @@ impl Client {
         Err(refused)
     }
 
-    /// One read, retried on transient failures.
+    /// One read, retried on transient failures, unless the breaker gives
+    /// up on the server (`breaker`). Logs one line per read at most (a
+    /// read that needed retries, or failed); each attempt's failure and
+    /// retry is logged at info (`-v`).
     async fn read(
         &self,
         endpoint: &'static Endpoint,
         wire: &WirePreview,
     ) -> Result<RawResponse, Error> {
         let cfg = &self.inner.config;
+        let breaker = &self.inner.breaker;
+        breaker.check()?;
         let retries = cfg.read_attempts.max(1) - 1;
         let backoff = ExponentialBuilder::default()
             .with_min_delay(cfg.retry_min_delay)
@@ -343,16 +359,46 @@ impl Client {
             .with_max_times(retries as usize)
             .with_jitter();
         let attempt = AtomicU32::new(0);
-        (|| async {
+        let last_failure = std::sync::Mutex::new(None::<String>);
+        let result = (|| async {
+            breaker.check()?;
             let n = attempt.fetch_add(1, Ordering::SeqCst) + 1;
-            self.send_once(endpoint, wire, n).await
+            let sent = Instant::now();
+            let outcome = breaker.record(sent, self.send_once(endpoint, wire, n).await);
+            if let Err(e) = &outcome {
+                if let Ok(mut last) = last_failure.lock() {
+                    *last = Some(e.to_string());
+                }
+            }
+            outcome
         })
         .retry(backoff)
         .when(Error::is_transient)
         .notify(|e, delay| {
             tracing::info!(endpoint = endpoint.name, error = %e, delay_ms = delay.as_millis() as u64, "retrying read");
         })
-        .await
+        .await;
+        let attempts = attempt.load(Ordering::SeqCst);
+        match &result {
+            // The caller reports it, once for the whole refresh; and a
+            // failure at the first attempt is the caller's to report.
+            Err(Error::NotAnswering { .. }) => {}
+            Err(e) if attempts > 1 => {
+                tracing::warn!(endpoint = endpoint.name, attempts, error = %e, "read failed")
+            }
+            Err(_) => {}
+            Ok(_) if attempts > 1 => {
+                let last = last_failure.lock().ok().and_then(|l| l.clone());
+                tracing::warn!(
+                    endpoint = endpoint.name,
+                    attempts,
+                    last_failure = last.as_deref().unwrap_or_default(),
+                    "read answered after retries"
+                );
+            }
+            Ok(_) => {}
+        }
+        result
     }
 
     /// Sends a write once and returns its receipt.

@@ -134,6 +134,12 @@ pub struct DialectSetting {
     /// Only used by `shuffle`.
     #[serde(default)]
     pub seed: u64,
+    /// Gateway rows carry `srList`/`vpcList` with fields missing (each
+    /// VPC's `bandwidth`, each next hop's `bfd`), as a server that
+    /// abridges them would: clients must notice and read the gateway's
+    /// own lists (issue #17). `doc-incomplete` where a dialect is named.
+    #[serde(default, rename = "incompleteInlineLists")]
+    pub incomplete_inline_lists: bool,
 }
 
 /// FNV-1a then a splitmix finaliser: stable across platforms and releases,
@@ -153,7 +159,24 @@ pub(crate) fn mix(seed: u64, text: &str) -> u64 {
 
 impl DialectSetting {
     pub fn new(dialect: Dialect, seed: u64) -> Self {
-        DialectSetting { dialect, seed }
+        DialectSetting {
+            dialect,
+            seed,
+            incomplete_inline_lists: false,
+        }
+    }
+
+    /// A dialect by name, with `doc-incomplete` for `doc` whose gateway
+    /// rows carry incomplete inline lists.
+    pub fn parse(name: &str, seed: u64) -> Result<Self, Error> {
+        let name = name.trim();
+        match name.to_ascii_lowercase().as_str() {
+            "doc-incomplete" => Ok(DialectSetting {
+                incomplete_inline_lists: true,
+                ..DialectSetting::new(Dialect::Doc, seed)
+            }),
+            _ => Ok(DialectSetting::new(name.parse()?, seed)),
+        }
     }
 
     /// The behaviour of the endpoint at `path` (its canonical path from the

@@ -35,6 +35,49 @@ pub fn success(
     out.to_string()
 }
 
+/// `body` with the inline lists of gateway rows abridged: no `bandwidth`
+/// in `vpcList` items, no `bfd` in their static routes' next hops
+/// ([`super::DialectSetting::incomplete_inline_lists`]).
+pub fn abridge_inline_lists(body: String) -> String {
+    fn walk(v: &mut Value) {
+        match v {
+            Value::Object(map) => {
+                for (key, item) in map.iter_mut() {
+                    match (key.as_str(), item) {
+                        ("vpcList", Value::Array(vpcs)) => {
+                            for vpc in vpcs.iter_mut().filter_map(Value::as_object_mut) {
+                                vpc.remove("bandwidth");
+                            }
+                        }
+                        ("srList", Value::Array(routes)) => {
+                            for route in routes.iter_mut().filter_map(Value::as_object_mut) {
+                                for hops in ["nextHop", "nextHopV6"] {
+                                    if let Some(Value::Array(hops)) = route.get_mut(hops) {
+                                        for hop in hops.iter_mut().filter_map(Value::as_object_mut)
+                                        {
+                                            hop.remove("bfd");
+                                        }
+                                    }
+                                }
+                            }
+                        }
+                        (_, item) => walk(item),
+                    }
+                }
+            }
+            Value::Array(items) => items.iter_mut().for_each(walk),
+            _ => {}
+        }
+    }
+    match serde_json::from_str::<Value>(&body) {
+        Ok(mut v) => {
+            walk(&mut v);
+            v.to_string()
+        }
+        Err(_) => body,
+    }
+}
+
 /// The body of a failed call. `rules` is `None` for a reference endpoint or
 /// before the endpoint is known.
 pub fn failure(style: Style, rules: Option<&ResponseRules>, e: &ApiError) -> Value {

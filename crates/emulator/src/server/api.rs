@@ -206,10 +206,14 @@ pub(super) async fn call(State(app): State<Arc<App>>, req: Request) -> Response 
             if decision.fault == Some(FaultKind::DropAfter) {
                 return severed();
             }
+            let mut body = response::success(edge.rules, &return_obj, ids.as_ref(), &trace_id);
+            if setting.incomplete_inline_lists && endpoint.path == "/v4/cda/gateway/list" {
+                body = response::abridge_inline_lists(body);
+            }
             (
                 StatusCode::OK,
                 [(header::CONTENT_TYPE, "application/json;charset=UTF-8")],
-                response::success(edge.rules, &return_obj, ids.as_ref(), &trace_id),
+                body,
             )
                 .into_response()
         }

@@ -355,6 +355,64 @@ fn gateway(report: &mut Report, probes: &[Probe], requested: Option<&str>) {
     }
 }
 
+/// Whether the listed gateway rows carry complete `vpcList`/`srList`, so
+/// refresh can skip each gateway's `vpc/list` and `static-route/list`
+/// (`refresh::inline`, issue #17).
+fn inline_lists(probes: &[Probe]) -> Check {
+    const NAME: &str = "inline lists";
+    let Some(body) = probes
+        .iter()
+        .filter(|p| p.endpoint == "gateway_list")
+        .find_map(|p| answer(&p.exchange))
+    else {
+        return Check::new(Outcome::Skip, NAME, "no gateway/list call succeeded");
+    };
+    let paged = Paged {
+        filters: &GatewayListRequest::default(),
+        page_no: 1,
+        page_size: 50,
+    };
+    let Ok(page) = paged.decode(RawResponse {
+        request_id: String::new(),
+        body,
+    }) else {
+        return Check::new(Outcome::Skip, NAME, "cda cannot decode gateway/list");
+    };
+    if page.items.is_empty() {
+        return Check::new(Outcome::Skip, NAME, "no gateway listed");
+    }
+    let rows = page.items.len();
+    let gaps: Vec<String> = page
+        .items
+        .iter()
+        .filter_map(crate::refresh::inline::gap)
+        .collect();
+    // Per gateway: bgp-route/list and one health-check/get per VPC, plus
+    // vpc/list and static-route/list where the row cannot stand in.
+    let vpcs: usize = page
+        .items
+        .iter()
+        .map(|g| g.vpc_list.as_ref().map_or(1, Vec::len))
+        .sum();
+    let calls = rows + vpcs + 2 * gaps.len();
+    let per_gateway = format!("{:.1}", calls as f64 / rows as f64);
+    let detail = if gaps.is_empty() {
+        format!(
+            "the {rows} gateway rows carry complete vpcList and srList: plans will need \
+             {per_gateway} calls per gateway (bgp-route/list, one health-check/get per VPC) \
+             after the top-level lists, no vpc/list or static-route/list"
+        )
+    } else {
+        format!(
+            "{} of {rows} gateway rows lack complete vpcList/srList ({}): plans will need \
+             {per_gateway} calls per gateway (those also read vpc/list and static-route/list)",
+            gaps.len(),
+            gaps[0]
+        )
+    };
+    Check::new(Outcome::Pass, NAME, detail)
+}
+
 fn reads(report: &mut Report, probes: &[Probe]) {
     for p in probes.iter().filter(|p| p.probe == ProbeKind::Read) {
         let name = format!("read {}", path_name(&p.endpoint));
@@ -540,6 +598,7 @@ pub fn analyse(report: &mut Report, url: &str, probes: &[Probe], requested_gatew
         "gateway_list",
     );
     gateway(report, probes, requested_gateway);
+    report.push(inline_lists(probes));
     variants(
         report,
         &mut features,
