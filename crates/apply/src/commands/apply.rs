@@ -52,16 +52,11 @@ pub async fn run(
             Err(status) => return Ok(status),
         };
         let session = Session::connect(global).await?;
-        let account = file
-            .state
-            .account
-            .clone()
-            .or_else(|| session.account.clone());
         earlier::await_earlier_runs(
             &session,
             global,
             &file.state.region,
-            account,
+            file.state.account.as_deref(),
             &reader,
             printer,
         )
@@ -82,16 +77,11 @@ pub async fn run(
             return Ok(Status::StalePlan);
         }
         let session = Session::connect(global).await?;
-        let account = saved
-            .plan
-            .account
-            .clone()
-            .or_else(|| session.account.clone());
         earlier::await_earlier_runs(
             &session,
             global,
             &saved.plan.region,
-            account,
+            saved.plan.account.as_deref(),
             &reader,
             printer,
         )

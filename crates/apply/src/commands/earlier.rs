@@ -43,7 +43,7 @@ pub async fn await_earlier_runs(
     session: &Session,
     global: &GlobalArgs,
     region: &str,
-    account: Option<String>,
+    account: Option<&str>,
     reader: &Reader<'_>,
     printer: Printer,
 ) -> std::io::Result<()> {
@@ -55,7 +55,10 @@ pub async fn await_earlier_runs(
     let backend = Arc::new(ApiBackend::new(
         Arc::clone(&session.client),
         region.to_owned(),
-        account,
+        // The file's (or plan's) account, else the credentials' one.
+        account
+            .map(str::to_owned)
+            .or_else(|| session.account.clone()),
         false,
     ));
     let options = executor::Options {

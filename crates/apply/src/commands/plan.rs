@@ -23,16 +23,11 @@ pub async fn run(args: &PlanArgs, global: &GlobalArgs, printer: Printer) -> anyh
         takes_over: false,
         visibility_timeout: Duration::from_secs(args.visibility_timeout),
     };
-    let account = file
-        .state
-        .account
-        .clone()
-        .or_else(|| session.account.clone());
     earlier::await_earlier_runs(
         &session,
         global,
         &file.state.region,
-        account,
+        file.state.account.as_deref(),
         &reader,
         printer,
     )
