@@ -8,13 +8,50 @@
 //! are checked by [`crate::desired::parse`] only.
 
 use crate::model::DesiredState;
+use schemars::schema::{RootSchema, Schema};
 
 /// The schema, pretty-printed with a trailing newline. Stable: the same
 /// model always gives the same bytes (schemars orders properties).
 pub fn json_schema() -> String {
-    let schema = schemars::schema_for!(DesiredState);
+    let mut schema = schemars::schema_for!(DesiredState);
+    let_both_ip_families_match(&mut schema);
     // Serialising a schema (plain maps, strings and numbers) cannot fail.
     let mut text = serde_json::to_string_pretty(&schema).unwrap_or_default();
     text.push('\n');
     text
+}
+
+/// An IPv6 network: at least one colon (so no IPv4 network matches), then
+/// a prefix length of 0–128.
+const IPV6_NETWORK: &str =
+    r"^[0-9A-Fa-f.]*:[0-9A-Fa-f:.]*\/(?:[0-9]|[1-9][0-9]|1[0-1][0-9]|12[0-8])$";
+
+/// `ipnet` describes a network as a `oneOf` of an IPv4 and an IPv6 pattern,
+/// but its IPv6 pattern (hex digits, colons and dots) also matches every
+/// IPv4 network, so under `oneOf` every IPv4 address matched two branches
+/// and failed, and `10.0.0.0/33` passed as IPv6. The IPv6 branch now needs
+/// a colon, and the branches are an `anyOf`: either family is fine.
+fn let_both_ip_families_match(schema: &mut RootSchema) {
+    let Some(Schema::Object(ipnet)) = schema.definitions.get_mut("IpNet") else {
+        return;
+    };
+    let Some(subschemas) = ipnet.subschemas.as_mut() else {
+        return;
+    };
+    let Some(mut branches) = subschemas.one_of.take() else {
+        return;
+    };
+    for branch in &mut branches {
+        let Schema::Object(branch) = branch else {
+            continue;
+        };
+        let is_v6 = branch
+            .metadata
+            .as_ref()
+            .is_some_and(|m| m.title.as_deref() == Some("IPv6 network"));
+        if let (true, Some(string)) = (is_v6, branch.string.as_mut()) {
+            string.pattern = Some(IPV6_NETWORK.to_owned());
+        }
+    }
+    subschemas.any_of = Some(branches);
 }
