@@ -20,6 +20,7 @@ mod doctor;
 mod e2e_faults;
 mod e2e_quickstart;
 mod e2e_saved_plan;
+mod estate;
 mod examples_plan;
 mod faults;
 mod give_up;

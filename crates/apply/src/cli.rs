@@ -149,16 +149,17 @@ pub enum Command {
 
 #[derive(Debug, Args)]
 pub struct ValidateArgs {
-    /// Desired-state file.
-    #[arg(short = 'f', long = "file", value_name = "FILE")]
-    pub file: PathBuf,
+    /// Desired-state file, or a directory of them (`*.yaml`); repeatable.
+    #[arg(short = 'f', long = "file", value_name = "FILE", required = true)]
+    pub file: Vec<PathBuf>,
 }
 
 #[derive(Debug, Args)]
 pub struct PlanArgs {
-    /// Desired-state file.
-    #[arg(short = 'f', long = "file", value_name = "FILE")]
-    pub file: PathBuf,
+    /// Desired-state file, or a directory of them (`*.yaml`); repeatable:
+    /// all together are one desired state.
+    #[arg(short = 'f', long = "file", value_name = "FILE", required = true)]
+    pub file: Vec<PathBuf>,
     /// Save the plan for `cda apply PLANFILE`.
     #[arg(long, value_name = "PLANFILE")]
     pub out: Option<PathBuf>,
@@ -192,9 +193,10 @@ pub struct PlanArgs {
 #[derive(Debug, Args)]
 #[command(group = clap::ArgGroup::new("source").required(true).args(["file", "planfile"]))]
 pub struct ApplyArgs {
-    /// Desired-state file: plan, show the plan, ask for approval, apply.
+    /// Desired-state file, or a directory of them (`*.yaml`); repeatable:
+    /// plan, show the plan, ask for approval, apply.
     #[arg(short = 'f', long = "file", value_name = "FILE")]
-    pub file: Option<PathBuf>,
+    pub file: Vec<PathBuf>,
     /// A plan saved with `cda plan --out` (no prompt; refused with exit 3 if stale).
     #[arg(value_name = "PLANFILE")]
     pub planfile: Option<PathBuf>,
@@ -254,15 +256,16 @@ pub struct ExportArgs {
 
 #[derive(Debug, Args)]
 pub struct DoctorArgs {
-    /// Desired-state file: also check that live names match the file's the
-    /// way the plan will (the identity sanity check), read-only.
+    /// Desired-state file, or a directory of them (`*.yaml`); repeatable:
+    /// also check that live names match the files' the way the plan will
+    /// (the identity sanity check), read-only.
     #[arg(
         short = 'f',
         long = "file",
         value_name = "FILE",
         conflicts_with = "from_capture"
     )]
-    pub file: Option<PathBuf>,
+    pub file: Vec<PathBuf>,
     /// Gateway whose per-gateway reads are checked; default: the first listed.
     #[arg(long, value_name = "NAME")]
     pub gateway: Option<String>,
@@ -381,6 +384,7 @@ mod tests {
         match cli.command {
             Command::Apply(a) => {
                 assert_eq!(a.planfile, Some(PathBuf::from("p.plan")));
+                assert!(a.file.is_empty());
                 assert_eq!(a.parallelism, 10);
             }
             other => panic!("unexpected {other:?}"),

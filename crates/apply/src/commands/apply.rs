@@ -46,8 +46,8 @@ pub async fn run(
         visibility_timeout: Duration::from_secs(args.visibility_timeout),
     };
 
-    let (plan, session, from_file) = if let Some(file) = &args.file {
-        let file = match common::load_desired(file, printer) {
+    let (plan, session, from_file) = if !args.file.is_empty() {
+        let file = match common::load_one_region(&args.file, printer) {
             Ok(loaded) => loaded,
             Err(status) => return Ok(status),
         };
@@ -173,11 +173,10 @@ pub async fn run(
         .unwrap_or_else(|| Journal::default_path(Path::new(STATE_DIR), &run_id));
     let start = RunStart {
         command: "apply".into(),
-        file: args
-            .file
-            .as_ref()
-            .or(args.planfile.as_ref())
-            .map(|f| f.display().to_string()),
+        file: match &args.planfile {
+            Some(planfile) => Some(planfile.display().to_string()),
+            None => Some(common::display_files(&args.file)),
+        },
         endpoint: earlier::journal_endpoint(global),
         region: plan.region.clone(),
     };

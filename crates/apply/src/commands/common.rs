@@ -12,48 +12,80 @@ use plan::model::SecretRef;
 use plan::{DesiredState, NormalisedInventory, Plan};
 use std::collections::BTreeMap;
 use std::io::Write as _;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use crate::exit::Status;
 
 /// Gateways read at once during refresh.
 pub const REFRESH_CONCURRENCY: usize = 8;
 
-/// A desired-state file as loaded.
+/// The desired state of one region, from one file or several.
 pub struct DesiredFile {
     pub state: DesiredState,
     /// Where each field is written, so a plan error can name `file:line:col`.
     pub sources: SourceMap,
-    /// What a saved plan records to tell the file it was made from.
+    /// What a saved plan records to tell the files it was made from.
     pub content_hash: String,
 }
 
-/// Load and validate a desired-state file; on failure print every
-/// diagnostic to stderr and return the exit status.
-pub fn load_desired(path: &Path, printer: Printer) -> Result<DesiredFile, Status> {
-    // What `desired::load_with_source_map` does, keeping the text to hash
-    // it: the loader's reader caps the size before reading it all and
-    // reports bad bytes (not UTF-8) at `file:line:col` like any other
-    // problem.
-    let parsed = desired::read_file(path).and_then(|text| {
-        desired::parse_with_source_map(&path.display().to_string(), &text)
-            .map(|(state, sources)| (state, sources, text))
-    });
-    match parsed {
-        Ok((state, sources, text)) => Ok(DesiredFile {
-            state,
-            sources,
-            content_hash: plan::planfile::desired_hash(text.as_bytes()),
-        }),
-        Err(diagnostics) => {
+/// Load and validate the desired-state files `-f` names (files or
+/// directories). On failure print every file's diagnostics to stderr and
+/// return the exit status.
+pub fn load_estate(paths: &[PathBuf], printer: Printer) -> Result<desired::Estate, Status> {
+    desired::load_estate(paths).map_err(|errors| {
+        let mut err = printer.stderr();
+        for diagnostics in &errors {
             let _ = write!(
-                printer.stderr(),
+                err,
                 "{}",
-                render_diagnostics(&diagnostics, printer.color_stderr())
+                render_diagnostics(diagnostics, printer.color_stderr())
             );
-            Err(Status::Failure)
+        }
+        Status::Failure
+    })
+}
+
+/// [`load_estate`] as one [`DesiredFile`] per region the files name, by
+/// region.
+pub fn load_desired(paths: &[PathBuf], printer: Printer) -> Result<Vec<DesiredFile>, Status> {
+    let estate = load_estate(paths, printer)?;
+    Ok(estate
+        .regions
+        .into_iter()
+        .map(|r| DesiredFile {
+            state: r.state,
+            sources: r.sources,
+            content_hash: estate.content_hash.clone(),
+        })
+        .collect())
+}
+
+/// Like [`load_desired`], for a command that plans one region: files that
+/// name several are refused.
+pub fn load_one_region(paths: &[PathBuf], printer: Printer) -> Result<DesiredFile, Status> {
+    let mut regions = load_desired(paths, printer)?;
+    if regions.len() == 1 {
+        if let Some(one) = regions.pop() {
+            return Ok(one);
         }
     }
+    let names: Vec<&str> = regions.iter().map(|r| r.state.region.as_str()).collect();
+    let _ = writeln!(
+        printer.stderr(),
+        "error: the files name {} regions ({}); this command plans one region at a time",
+        names.len(),
+        names.join(", ")
+    );
+    Err(Status::Failure)
+}
+
+/// The files as a journal or a message names them: `a.yaml, b.yaml`.
+pub fn display_files(paths: &[PathBuf]) -> String {
+    paths
+        .iter()
+        .map(|p| p.display().to_string())
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 /// One problem of a file, rendered with the file's source.

@@ -12,7 +12,7 @@ use std::io::Write as _;
 use std::time::Duration;
 
 pub async fn run(args: &PlanArgs, global: &GlobalArgs, printer: Printer) -> anyhow::Result<Status> {
-    let file = match common::load_desired(&args.file, printer) {
+    let file = match common::load_one_region(&args.file, printer) {
         Ok(loaded) => loaded,
         Err(status) => return Ok(status),
     };

@@ -1,4 +1,4 @@
-//! `cda validate -f FILE`: no network, every diagnostic at once.
+//! `cda validate -f FILE…`: no network, every diagnostic of every file at once.
 
 use crate::cli::ValidateArgs;
 use crate::commands::common;
@@ -7,9 +7,12 @@ use crate::printer::Printer;
 use std::io::Write as _;
 
 pub fn run(args: &ValidateArgs, printer: Printer) -> anyhow::Result<Status> {
-    match common::load_desired(&args.file, printer) {
-        Ok(_) => {
-            writeln!(printer.stdout(), "{}: valid", args.file.display())?;
+    match common::load_estate(&args.file, printer) {
+        Ok(estate) => {
+            let mut out = printer.stdout();
+            for file in &estate.files {
+                writeln!(out, "{file}: valid")?;
+            }
             Ok(Status::Success)
         }
         Err(status) => Ok(status),

@@ -320,6 +320,10 @@ impl<'t> Collector<'t> {
         }
     }
 
+    pub(crate) fn file(&self) -> &'t str {
+        self.file
+    }
+
     pub(crate) fn text(&self) -> &'t str {
         self.text
     }

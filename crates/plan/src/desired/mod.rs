@@ -13,11 +13,13 @@
 
 mod convert;
 mod diagnostics;
+mod estate;
 mod fields;
 mod node;
 mod validate;
 
 pub use diagnostics::{Diagnostics, Problem};
+pub use estate::{files_of, load_estate, parse_estate, Estate, RegionalState};
 
 use crate::model::DesiredState;
 use convert::Conv;
@@ -64,16 +66,17 @@ pub fn parse_with_source_map(
     let root = read_tree(file_name, text)?;
     let mut cv = Conv::new(Collector::new(file_name, text), &root);
     let state = cv.desired_state(&root);
-    cv.validate(&state);
+    cv.validate(&state, &[]);
     if cv.c.has_errors() {
         return Err(cv.c.finish());
     }
-    let map = SourceMap {
-        file: file_name.to_owned(),
-        text: Arc::from(text),
-        index: LineIndex::new(text),
+    let map = SourceMap::single(
+        file_name,
+        text,
         root,
-    };
+        state.physical_lines.len(),
+        state.gateways.len(),
+    );
     Ok((state, map))
 }
 
@@ -280,12 +283,27 @@ fn budget_message(b: &BudgetBreach) -> String {
 /// Where each field of a parsed file is, by field path
 /// (`gateways[0].static_routes[1].dst`), for diagnostics raised after
 /// parsing (e.g. a plan that would replace a protected object).
+///
+/// The state of an estate split across files is the files' lists one after
+/// the other; the map keeps each file's part and turns an index of the
+/// merged lists back into the file and index it came from.
 #[derive(Debug, Clone)]
 pub struct SourceMap {
+    /// Never empty.
+    parts: Vec<SourcePart>,
+}
+
+#[derive(Debug, Clone)]
+struct SourcePart {
     file: String,
     text: Arc<str>,
     index: LineIndex,
     root: Node,
+    /// Where this file's lines and gateways start in the merged lists.
+    lines_from: usize,
+    gateways_from: usize,
+    lines: usize,
+    gateways: usize,
 }
 
 /// A place in the desired-state file.
@@ -300,19 +318,117 @@ pub struct SourceLocation {
 }
 
 impl SourceMap {
-    /// The file name given to [`parse`] (or the path given to [`load`]).
+    fn single(file: &str, text: &str, root: Node, lines: usize, gateways: usize) -> Self {
+        SourceMap {
+            parts: vec![SourcePart {
+                file: file.to_owned(),
+                text: Arc::from(text),
+                index: LineIndex::new(text),
+                root,
+                lines_from: 0,
+                gateways_from: 0,
+                lines,
+                gateways,
+            }],
+        }
+    }
+
+    /// The maps of several files whose states were merged in this order.
+    fn merged(maps: Vec<SourceMap>) -> Option<Self> {
+        let (mut lines, mut gateways) = (0, 0);
+        let mut parts = Vec::new();
+        for mut part in maps.into_iter().flat_map(|m| m.parts) {
+            part.lines_from = lines;
+            part.gateways_from = gateways;
+            lines += part.lines;
+            gateways += part.gateways;
+            parts.push(part);
+        }
+        (!parts.is_empty()).then_some(SourceMap { parts })
+    }
+
+    /// The file name given to [`parse`] (or the path given to [`load`]);
+    /// of an estate of several files, the first.
     pub fn file(&self) -> &str {
-        &self.file
+        &self.parts[0].file
+    }
+
+    /// Every file of the map, in order.
+    pub fn files(&self) -> impl Iterator<Item = &str> {
+        self.parts.iter().map(|p| p.file.as_str())
+    }
+
+    /// The file that `path` (of the merged state) is written in.
+    pub fn file_of(&self, path: &str) -> &str {
+        &self.route(path).0.file
+    }
+
+    /// The part holding `path`, and the path within that file.
+    fn route<'p>(&self, path: &'p str) -> (&SourcePart, std::borrow::Cow<'p, str>) {
+        use std::borrow::Cow;
+        if self.parts.len() > 1 {
+            type Range = fn(&SourcePart) -> (usize, usize);
+            let lists: [(&str, Range); 2] = [
+                ("physical_lines[", |p| (p.lines_from, p.lines)),
+                ("gateways[", |p| (p.gateways_from, p.gateways)),
+            ];
+            for (list, range) in lists {
+                let Some(rest) = path.strip_prefix(list) else {
+                    continue;
+                };
+                let Some((n, after)) = rest.split_once(']') else {
+                    break;
+                };
+                let Ok(n) = n.parse::<usize>() else {
+                    break;
+                };
+                let found = self.parts.iter().find_map(|p| {
+                    let (from, count) = range(p);
+                    (from..from + count).contains(&n).then_some((p, n - from))
+                });
+                if let Some((part, local)) = found {
+                    let local = format!("{list}{local}]{after}");
+                    return (part, Cow::Owned(local));
+                }
+            }
+        }
+        (&self.parts[0], Cow::Borrowed(path))
     }
 
     /// Where `path` is, if it was written in the file.
     pub fn location(&self, path: &str) -> Option<SourceLocation> {
-        match self.root.lookup(path) {
-            (n, true) => Some(self.to_location(n.loc)),
+        let (part, path) = self.route(path);
+        match part.root.lookup(&path) {
+            (n, true) => Some(part.to_location(n.loc)),
             _ => None,
         }
     }
 
+    /// Diagnostics for problems found after parsing, each `(path, message)`
+    /// pointing at the path (or its nearest parent written in the file).
+    /// Of an estate of several files, the file of the first problem.
+    pub fn diagnostics<'a>(
+        &self,
+        problems: impl IntoIterator<Item = (&'a str, String)>,
+    ) -> Diagnostics {
+        let mut problems = problems.into_iter().peekable();
+        let part = problems
+            .peek()
+            .map_or(&self.parts[0], |(p, _)| self.route(p).0);
+        let mut c = Collector::new(&part.file, &part.text);
+        for (path, message) in problems {
+            let (here, local) = self.route(path);
+            if !std::ptr::eq(here, part) {
+                continue;
+            }
+            let loc = part.root.lookup(&local).0.loc;
+            c.error(loc, path, "here", message, None);
+        }
+        c.finish()
+    }
+}
+
+impl SourcePart {
     fn to_location(&self, l: Loc) -> SourceLocation {
         let r = self.index.byte_range(&self.text, l);
         let (line, column) = self.index.line_col(&self.text, r.start);
@@ -321,19 +437,5 @@ impl SourceMap {
             column,
             span: (r.start, r.end - r.start).into(),
         }
-    }
-
-    /// Diagnostics for problems found after parsing, each `(path, message)`
-    /// pointing at the path (or its nearest parent written in the file).
-    pub fn diagnostics<'a>(
-        &self,
-        problems: impl IntoIterator<Item = (&'a str, String)>,
-    ) -> Diagnostics {
-        let mut c = Collector::new(&self.file, &self.text);
-        for (path, message) in problems {
-            let loc = self.root.lookup(path).0.loc;
-            c.error(loc, path, "here", message, None);
-        }
-        c.finish()
     }
 }

@@ -37,10 +37,14 @@ impl Conv<'_> {
         self.c.error(loc, path, label, message, help);
     }
 
-    pub(crate) fn validate(&mut self, s: &DesiredState) {
-        let lines: HashMap<&str, &PhysicalLine> = s
-            .physical_lines
+    /// `elsewhere`: the lines other files of the same region declare, which
+    /// this file's gateways may bind and route over (an estate split across
+    /// files); duplicates across files are the estate loader's to report.
+    pub(crate) fn validate(&mut self, s: &DesiredState, elsewhere: &[&PhysicalLine]) {
+        let lines: HashMap<&str, &PhysicalLine> = elsewhere
             .iter()
+            .copied()
+            .chain(&s.physical_lines)
             .map(|l| (l.name.as_str(), l))
             .collect();
         self.validate_lines(s);

@@ -79,8 +79,15 @@ impl PlanError {
     /// `file:line:col: message`, or the message alone when the error
     /// cannot be located in the file.
     pub fn located(&self, desired: &DesiredState, sources: &SourceMap) -> String {
-        match self.locate(desired, sources) {
-            Some(at) => format!("{}:{}:{}: {self}", sources.file(), at.line, at.column),
+        let found = self
+            .candidate_paths(desired)
+            .into_iter()
+            .find_map(|p| sources.location(&p).map(|at| (p, at)));
+        match found {
+            Some((path, at)) => {
+                let file = sources.file_of(&path);
+                format!("{file}:{}:{}: {self}", at.line, at.column)
+            }
             None => self.to_string(),
         }
     }

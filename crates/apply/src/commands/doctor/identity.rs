@@ -4,28 +4,43 @@
 //! look like the declared ones but do not match by name.
 
 use super::report::{Check, Outcome};
-use crate::commands::common::{load_desired, REFRESH_CONCURRENCY};
+use crate::commands::common::{display_files, load_desired, REFRESH_CONCURRENCY};
 use crate::printer::Printer;
 use crate::refresh::{self, Scope};
 use cda_api::Client;
 use plan::identity_check::check_identities;
-use std::path::Path;
+use plan::DesiredState;
+use std::path::PathBuf;
 use std::sync::Arc;
 
-/// Reads the live estate in the file's region and compares identities.
-pub async fn check(client: &Arc<Client>, file: &Path, printer: Printer) -> Check {
-    let desired = match load_desired(file, printer) {
-        Ok(desired) => desired,
-        Err(_) => {
-            return Check::new(
-                Outcome::Fail,
-                "identities",
-                format!("{} does not validate", file.display()),
-            )
-            .advise(format!("cda validate -f {}", file.display()))
-        }
+/// Reads the live estate of each region the files name and compares
+/// identities: one check per region.
+pub async fn check(client: &Arc<Client>, files: &[PathBuf], printer: Printer) -> Vec<Check> {
+    let named = display_files(files);
+    let Ok(regions) = load_desired(files, printer) else {
+        let check = Check::new(
+            Outcome::Fail,
+            "identities",
+            format!("{named} does not validate"),
+        )
+        .advise(format!(
+            "cda validate {}",
+            files
+                .iter()
+                .map(|f| format!("-f {}", f.display()))
+                .collect::<Vec<_>>()
+                .join(" ")
+        ));
+        return vec![check];
     };
-    let state = &desired.state;
+    let mut checks = Vec::new();
+    for desired in &regions {
+        checks.push(check_region(client, &desired.state, &named).await);
+    }
+    checks
+}
+
+async fn check_region(client: &Arc<Client>, state: &DesiredState, named: &str) -> Check {
     let scope = Scope {
         region: state.region.clone(),
         account: state
@@ -44,10 +59,10 @@ pub async fn check(client: &Arc<Client>, file: &Path, printer: Printer) -> Check
             )
         }
     };
-    judge(&check_identities(state, &live), file)
+    judge(&check_identities(state, &live), named)
 }
 
-fn judge(report: &plan::identity_check::IdentityReport, file: &Path) -> Check {
+fn judge(report: &plan::identity_check::IdentityReport, file: &str) -> Check {
     if report.blocks_plan() {
         return Check::new(Outcome::Fail, "identities", report.to_string()).advise(
             "do not apply: compare the names in `cda export` with the file, and run \
@@ -60,9 +75,7 @@ fn judge(report: &plan::identity_check::IdentityReport, file: &Path) -> Check {
             "identities",
             format!(
                 "live names in region look like {}'s ({} gateways, {} lines read)",
-                file.display(),
-                report.live_gateways,
-                report.live_lines
+                file, report.live_gateways, report.live_lines
             ),
         );
     }

@@ -95,8 +95,10 @@ pub async fn run(
         &probes,
         args.gateway.as_deref(),
     );
-    if let Some(file) = &args.file {
-        report.push(identity::check(&client, file, printer).await);
+    if !args.file.is_empty() {
+        for check in identity::check(&client, &args.file, printer).await {
+            report.push(check);
+        }
     }
     if let Some(path) = &args.capture {
         let access_key = &client.config().credentials.access_key;

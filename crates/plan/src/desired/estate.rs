@@ -1,0 +1,352 @@
+//! An estate written across several files (`-f` repeated, or a directory
+//! of `*.yaml` files): one desired state per region.
+//!
+//! Every file is read, converted and validated on its own, as a single file
+//! is, except that a gateway may bind and route over a line another file of
+//! its region declares. Then the files of one region are checked against
+//! each other, as one file's lists are: a line, gateway or pinned line id
+//! declared twice, or a line bound by two gateways, is reported in the later
+//! file with the place of the first. Files of one region then make one
+//! state: their lists one after the other, the union of their `prune`
+//! kinds, and their one `account`.
+//!
+//! The size limit holds per file: an estate grows by adding files.
+
+use super::convert::Conv;
+use super::diagnostics::Collector;
+use super::{read_text, read_tree, too_large, Diagnostics, SourceMap, MAX_FILE_BYTES};
+use crate::model::{DesiredState, PhysicalLine};
+use sha2::{Digest, Sha256};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::path::{Path, PathBuf};
+
+/// The desired state of every region the files name.
+#[derive(Debug, Clone)]
+pub struct Estate {
+    /// One state per region, by region.
+    pub regions: Vec<RegionalState>,
+    /// The files, in the order they were read.
+    pub files: Vec<String>,
+    /// What a saved plan records to tell the files it was made from: of a
+    /// single file, the hash of its text ([`crate::planfile::desired_hash`]);
+    /// of several, the hash of their names and hashes in order.
+    pub content_hash: String,
+}
+
+/// The files of one region as one desired state.
+#[derive(Debug, Clone)]
+pub struct RegionalState {
+    pub state: DesiredState,
+    /// Where each field of `state` is written, in whichever file.
+    pub sources: SourceMap,
+}
+
+/// The files `-f` arguments name, in order: a file as given, a directory
+/// as every `*.yaml` file directly in it, sorted by name. A file named
+/// twice (directly and through its directory) is read once.
+pub fn files_of(args: &[PathBuf]) -> Result<Vec<PathBuf>, Vec<Diagnostics>> {
+    let mut files = Vec::new();
+    let mut errors = Vec::new();
+    for arg in args {
+        if !arg.is_dir() {
+            files.push(arg.clone());
+            continue;
+        }
+        match yaml_files_in(arg) {
+            Ok(found) if found.is_empty() => errors.push(whole_file(
+                arg,
+                "the directory holds no `*.yaml` file".to_owned(),
+            )),
+            Ok(found) => files.extend(found),
+            Err(e) => errors.push(whole_file(arg, format!("cannot list the directory: {e}"))),
+        }
+    }
+    if !errors.is_empty() {
+        return Err(errors);
+    }
+    let mut seen = BTreeSet::new();
+    files.retain(|f| seen.insert(std::fs::canonicalize(f).unwrap_or_else(|_| f.clone())));
+    Ok(files)
+}
+
+fn yaml_files_in(dir: &Path) -> std::io::Result<Vec<PathBuf>> {
+    let mut found = Vec::new();
+    for entry in std::fs::read_dir(dir)? {
+        let path = entry?.path();
+        if path.extension().is_some_and(|e| e == "yaml") && path.is_file() {
+            found.push(path);
+        }
+    }
+    found.sort();
+    Ok(found)
+}
+
+fn whole_file(path: &Path, message: String) -> Diagnostics {
+    Diagnostics::whole_file(
+        &path.display().to_string(),
+        String::new(),
+        1,
+        1,
+        0..0,
+        message,
+    )
+}
+
+/// Reads, parses and validates the files `-f` arguments name
+/// ([`files_of`]); on failure, the problems of every file that has some,
+/// in file order.
+pub fn load_estate(args: &[PathBuf]) -> Result<Estate, Vec<Diagnostics>> {
+    let paths = files_of(args)?;
+    let mut files = Vec::new();
+    let mut errors = Vec::new();
+    for path in &paths {
+        let name = path.display().to_string();
+        match read_text(path, &name) {
+            Ok(text) => files.push((name, text)),
+            Err(d) => errors.push(d),
+        }
+    }
+    if !errors.is_empty() {
+        return Err(errors);
+    }
+    parse_estate(&files)
+}
+
+/// Parses and validates `(file name, text)` pairs as one estate.
+pub fn parse_estate(files: &[(String, String)]) -> Result<Estate, Vec<Diagnostics>> {
+    let mut errors = Vec::new();
+    let mut trees = Vec::new();
+    for (name, text) in files {
+        if text.len() > MAX_FILE_BYTES {
+            errors.push(too_large(name, text.len()));
+            continue;
+        }
+        let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+        match read_tree(name, text) {
+            Ok(root) => trees.push((name.as_str(), text, root)),
+            Err(d) => errors.push(d),
+        }
+    }
+    let mut convs: Vec<Conv<'_>> = trees
+        .iter()
+        .map(|(name, text, root)| Conv::new(Collector::new(name, text), root))
+        .collect();
+    let states: Vec<DesiredState> = convs
+        .iter_mut()
+        .zip(&trees)
+        .map(|(cv, (_, _, root))| cv.desired_state(root))
+        .collect();
+    let mut region_lines: HashMap<&str, Vec<&PhysicalLine>> = HashMap::new();
+    for s in &states {
+        region_lines
+            .entry(s.region.as_str())
+            .or_default()
+            .extend(&s.physical_lines);
+    }
+    for (cv, s) in convs.iter_mut().zip(&states) {
+        let lines = region_lines
+            .get(s.region.as_str())
+            .map_or(&[][..], Vec::as_slice);
+        cv.validate(s, lines);
+    }
+    if convs.len() > 1 {
+        across_files(&mut convs, &states);
+    }
+    let failed = errors.len() + convs.iter().filter(|cv| cv.c.has_errors()).count();
+    if failed > 0 {
+        errors.extend(
+            convs
+                .into_iter()
+                .filter(|cv| cv.c.has_errors())
+                .map(|cv| cv.c.finish()),
+        );
+        return Err(errors);
+    }
+    drop(convs);
+    let content_hash = estate_hash(files);
+    let mut regions: BTreeMap<String, (DesiredState, Vec<SourceMap>)> = BTreeMap::new();
+    for ((name, text, root), state) in trees.into_iter().zip(states) {
+        let map = SourceMap::single(
+            name,
+            text,
+            root,
+            state.physical_lines.len(),
+            state.gateways.len(),
+        );
+        match regions.get_mut(&state.region) {
+            Some((merged, maps)) => {
+                merge(merged, state);
+                maps.push(map);
+            }
+            None => {
+                regions.insert(state.region.clone(), (state, vec![map]));
+            }
+        }
+    }
+    let regions = regions
+        .into_values()
+        .filter_map(|(state, maps)| {
+            SourceMap::merged(maps).map(|sources| RegionalState { state, sources })
+        })
+        .collect();
+    Ok(Estate {
+        regions,
+        files: files.iter().map(|(name, _)| name.clone()).collect(),
+        content_hash,
+    })
+}
+
+fn estate_hash(files: &[(String, String)]) -> String {
+    match files {
+        [(_, text)] => crate::planfile::desired_hash(text.as_bytes()),
+        _ => {
+            let mut all = Sha256::new();
+            for (name, text) in files {
+                all.update(name.as_bytes());
+                all.update(b"\n");
+                all.update(crate::planfile::desired_hash(text.as_bytes()).as_bytes());
+                all.update(b"\n");
+            }
+            hex::encode(all.finalize())
+        }
+    }
+}
+
+/// Adds a later file of the same region to `into`. Accounts agree (checked
+/// by [`across_files`]); `prune` is the union, since it says which kinds
+/// the region's files together declare in full.
+fn merge(into: &mut DesiredState, file: DesiredState) {
+    if into.account.is_none() {
+        into.account = file.account;
+    }
+    for kind in file.prune {
+        if !into.prune.contains(&kind) {
+            into.prune.push(kind);
+        }
+    }
+    into.prune.sort();
+    into.physical_lines.extend(file.physical_lines);
+    into.gateways.extend(file.gateways);
+}
+
+/// The first place a key was seen: the file (index) and its field path.
+type Seen<'s> = HashMap<(&'s str, &'s str), (usize, String)>;
+
+/// Declarations that clash across files of one region, each reported in
+/// the later file with `file:line:col` of the first.
+fn across_files(convs: &mut [Conv<'_>], states: &[DesiredState]) {
+    let mut line_names: Seen<'_> = HashMap::new();
+    let mut line_ids: Seen<'_> = HashMap::new();
+    let mut gateways: Seen<'_> = HashMap::new();
+    let mut bound: HashMap<(&str, &str), (usize, String, &str)> = HashMap::new();
+    let mut accounts: HashMap<&str, (usize, &str)> = HashMap::new();
+    for (i, s) in states.iter().enumerate() {
+        let region = s.region.as_str();
+        if let Some(account) = s.account.as_deref() {
+            match accounts.get(region) {
+                Some(&(j, first)) if first != account => {
+                    let at = place(&convs[j], "account");
+                    clash(
+                        &mut convs[i],
+                        "account",
+                        "another account",
+                        format!("region {region} is already given account `{first}` ({at}); the files of one region name one account"),
+                    );
+                }
+                Some(_) => {}
+                None => {
+                    accounts.insert(region, (i, account));
+                }
+            }
+        }
+        for (k, l) in s.physical_lines.iter().enumerate() {
+            let path = format!("physical_lines[{k}]");
+            if let Some(first) = first_elsewhere(&mut line_names, (region, &l.name), i, &path) {
+                let at = first_place(convs, &first, "name");
+                let message = format!("duplicate line name `{}` (also {at})", l.name);
+                clash(
+                    &mut convs[i],
+                    &format!("{path}.name"),
+                    "duplicate name",
+                    message,
+                );
+            }
+            if let Some(id) = &l.id {
+                if let Some(first) = first_elsewhere(&mut line_ids, (region, id), i, &path) {
+                    let at = first_place(convs, &first, "id");
+                    let message = format!("line id `{id}` is already pinned by {at}");
+                    clash(
+                        &mut convs[i],
+                        &format!("{path}.id"),
+                        "duplicate id",
+                        message,
+                    );
+                }
+            }
+        }
+        for (k, g) in s.gateways.iter().enumerate() {
+            let path = format!("gateways[{k}]");
+            if let Some(first) = first_elsewhere(&mut gateways, (region, &g.name), i, &path) {
+                let at = first_place(convs, &first, "name");
+                let message = format!("duplicate gateway name `{}` (also {at})", g.name);
+                clash(
+                    &mut convs[i],
+                    &format!("{path}.name"),
+                    "duplicate name",
+                    message,
+                );
+            }
+            for (n, line) in g.lines.iter().enumerate() {
+                let lp = format!("{path}.lines[{n}]");
+                match bound.get(&(region, line.as_str())) {
+                    Some((j, first, gw)) if *j != i && *gw != g.name => {
+                        let at = place(&convs[*j], first);
+                        let message = format!(
+                            "line `{line}` is already bound to gateway `{gw}` ({at}); a line is bound to one gateway at most"
+                        );
+                        clash(&mut convs[i], &lp, "bound twice", message);
+                    }
+                    Some(_) => {}
+                    None => {
+                        bound.insert((region, line), (i, lp, &g.name));
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// Records `key` as seen at file `i`, `path`; returns where it was first
+/// seen when that is another file.
+fn first_elsewhere<'s>(
+    seen: &mut Seen<'s>,
+    key: (&'s str, &'s str),
+    i: usize,
+    path: &str,
+) -> Option<(usize, String)> {
+    match seen.get(&key) {
+        Some((j, first)) if *j != i => Some((*j, first.clone())),
+        Some(_) => None,
+        None => {
+            seen.insert(key, (i, path.to_owned()));
+            None
+        }
+    }
+}
+
+fn first_place(convs: &[Conv<'_>], (j, path): &(usize, String), field: &str) -> String {
+    place(&convs[*j], &format!("{path}.{field}"))
+}
+
+/// `file:line:col` of `path` in the file `cv` reads.
+fn place(cv: &Conv<'_>, path: &str) -> String {
+    let (index, text) = (cv.c.index(), cv.c.text());
+    let range = index.byte_range(text, cv.loc(path));
+    let (line, col) = index.line_col(text, range.start);
+    format!("{}:{line}:{col}", cv.c.file())
+}
+
+fn clash(cv: &mut Conv<'_>, path: &str, label: &str, message: String) {
+    let loc = cv.loc(path);
+    cv.c.error(loc, path, label, message, None);
+}

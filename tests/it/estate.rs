@@ -1,0 +1,121 @@
+//! An estate across several files (`-f` repeated, or a directory): one
+//! desired state, clashes across files named at both places, against the
+//! two-region account of `examples/emulator-seed-two-regions.yaml`.
+
+use crate::support::{assert_code, cda, cda_at, repo_root, run, stderr, stdout};
+use emulator::{Config, Handle, SeedSource};
+use std::path::{Path, PathBuf};
+
+async fn spawn() -> Handle {
+    let config = Config::demo().with_seed(SeedSource::File(
+        repo_root().join("examples/emulator-seed-two-regions.yaml"),
+    ));
+    emulator::spawn(config).await.unwrap()
+}
+
+fn fixture(region: &str) -> String {
+    std::fs::read_to_string(repo_root().join(format!("tests/fixtures/regions/{region}.yaml")))
+        .unwrap()
+}
+
+/// `tests/fixtures/regions/nm8.yaml` split in two files in `dir`: the lines
+/// (with `prune`) and the gateways (without), which bind and route over the
+/// other file's lines.
+fn split_nm8(dir: &Path) -> (PathBuf, PathBuf) {
+    let text = fixture("nm8");
+    let at = text.find("\ngateways:").unwrap();
+    let lines = dir.join("10-lines.yaml");
+    let gateways = dir.join("20-gateways.yaml");
+    std::fs::write(&lines, &text[..at]).unwrap();
+    std::fs::write(&gateways, format!("region: nm8\n{}", &text[at..])).unwrap();
+    (lines, gateways)
+}
+
+fn arg(path: &Path) -> &str {
+    path.to_str().unwrap()
+}
+
+#[test]
+fn validate_reads_a_directory_in_name_order() {
+    let dir = tempfile::tempdir().unwrap();
+    split_nm8(dir.path());
+    std::fs::write(dir.path().join("README.md"), "not read").unwrap();
+    let out = cda()
+        .current_dir(dir.path())
+        .args(["validate", "-f", "."])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert_eq!(
+        stdout(&out),
+        "./10-lines.yaml: valid\n./20-gateways.yaml: valid\n"
+    );
+    // Alone, the gateways' file names lines it does not declare.
+    let out = cda()
+        .current_dir(dir.path())
+        .args(["validate", "-f", "20-gateways.yaml"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        stderr(&out).contains("no physical line named `bj-idc-a`"),
+        "{}",
+        stderr(&out)
+    );
+}
+
+#[test]
+fn a_name_declared_in_two_files_names_both_places() {
+    let dir = tempfile::tempdir().unwrap();
+    let (lines, gateways) = split_nm8(dir.path());
+    let copy = dir.path().join("30-copy.yaml");
+    std::fs::copy(&gateways, &copy).unwrap();
+    let out = cda()
+        .current_dir(dir.path())
+        .args([
+            "validate",
+            "-f",
+            arg(&lines),
+            "-f",
+            arg(&gateways),
+            "-f",
+            arg(&copy),
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let err = stderr(&out);
+    let first = format!("{}:4:11", gateways.display());
+    let again = format!(
+        "{}:4:11: error: gateways[0].name: duplicate gateway name `gwprod01` (also {first})",
+        copy.display()
+    );
+    assert!(err.contains(&again), "{err}");
+    assert!(!err.contains(&format!("{first}: error")), "{err}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn files_of_one_region_plan_as_one() {
+    let handle = spawn().await;
+    let dir = tempfile::tempdir().unwrap();
+    let (lines, gateways) = split_nm8(dir.path());
+    let mut cmd = cda_at(&handle, dir.path());
+    cmd.args(["plan", "-f", arg(&lines), "-f", arg(&gateways)])
+        .args(["--detailed-exitcode", "--rate-limit", "0"]);
+    let out = run(cmd).await;
+    assert_code(&out, 0);
+    // Without the gateways' file, `prune` deletes them.
+    let mut cmd = cda_at(&handle, dir.path());
+    cmd.args(["plan", "-f", arg(&lines), "--json", "--rate-limit", "0"]);
+    let out = run(cmd).await;
+    assert_code(&out, 0);
+    let plan: serde_json::Value = serde_json::from_str(&stdout(&out)).unwrap();
+    let deletes = plan["actions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|a| a["address"] == "gateway.gwprod01" && a["action"] == "delete")
+        .count();
+    assert_eq!(deletes, 1, "{plan:#}");
+    handle.shutdown().await.unwrap();
+}
