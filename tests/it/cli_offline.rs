@@ -98,3 +98,65 @@ fn tampered_plan_file_is_refused() {
     assert_eq!(out.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&out.stderr).contains("plan file"));
 }
+
+#[test]
+fn terraform_spellings_get_the_two_dash_option() {
+    for (args, given, wanted) in [
+        (
+            &["apply", "-f", "site.yaml", "-auto-approve"][..],
+            "-auto-approve",
+            "--auto-approve",
+        ),
+        (&["plan", "-f", "site.yaml", "-out=x"], "-out=x", "--out=x"),
+        (
+            &["plan", "-f", "site.yaml", "-detailed-exitcode"],
+            "-detailed-exitcode",
+            "--detailed-exitcode",
+        ),
+        (
+            &["plan", "-f", "site.yaml", "-target=gateway.gw1"],
+            "-target=gateway.gw1",
+            "--target=gateway.gw1",
+        ),
+    ] {
+        let out = cda().args(args).output().unwrap();
+        assert_eq!(out.status.code(), Some(1), "{args:?}");
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(
+            stderr.contains(&format!(
+                "unexpected argument '{given}': did you mean `{wanted}`?"
+            )),
+            "{args:?}: {stderr}"
+        );
+    }
+}
+
+#[test]
+fn a_desired_state_file_given_as_a_plan_file_points_to_dash_f() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::copy(
+        repo_root().join("examples/quickstart.yaml"),
+        dir.path().join("site.yaml"),
+    )
+    .unwrap();
+    // Named like a plan, but YAML inside: the same advice.
+    std::fs::copy(
+        repo_root().join("examples/quickstart.yaml"),
+        dir.path().join("site.plan"),
+    )
+    .unwrap();
+    for name in ["site.yaml", "site.plan"] {
+        let out = cda()
+            .current_dir(dir.path())
+            .args(["apply", name, "--emulator"])
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(1));
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(
+            stderr.contains(&format!("to apply a desired-state file use `-f {name}`")),
+            "{stderr}"
+        );
+        assert!(!dir.path().join(".cda/emulator-state.json").exists());
+    }
+}

@@ -91,14 +91,22 @@ fn quickstart_plan_apply_plan() {
     assert!(markdown.len() < 65_000);
     insta::assert_snapshot!("quickstart_plan_markdown", markdown);
 
-    // `show` renders the saved plan exactly as `plan` did.
+    // `show` renders the saved plan exactly as `plan` did, then says
+    // where it was made.
     let out = cda()
         .current_dir(d)
         .args(["show", "quick.plan"])
         .output()
         .unwrap();
     assert_code(&out, 0);
-    assert_eq!(stdout(&out), plan);
+    let fingerprint = plan::planfile::access_key_fingerprint(emulator::DEMO_ACCESS_KEY);
+    assert_eq!(
+        stdout(&out),
+        format!(
+            "{plan}\nPlanned against embedded emulator in region nm8 with the access key \
+             whose fingerprint is {fingerprint}.\n"
+        )
+    );
 
     // 2. Dry run: the exact calls, and nothing written.
     let out = cda()

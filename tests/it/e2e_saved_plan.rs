@@ -248,3 +248,77 @@ async fn bgp_keys_are_sent_but_never_shown_and_compare_by_hash() {
     );
     handle.shutdown().await.unwrap();
 }
+
+/// A plan is true of the estate it read: applied with another endpoint or
+/// another access key it is refused before any call, naming what differs.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_saved_plan_is_refused_against_another_endpoint_or_key() {
+    let made_on = spawn_seeded(FaultConfig::default()).await;
+    let other = spawn_seeded(FaultConfig::default()).await;
+    let dir = scratch();
+    let mut cmd = cda_at(&made_on, dir.path());
+    cmd.args(["plan", "-f", QUICKSTART, "--out", "change.plan"]);
+    assert_code(&run(cmd).await, 0);
+    let text = std::fs::read_to_string(dir.path().join("change.plan")).unwrap();
+    assert!(!text.contains(DEMO_ACCESS_KEY) && !text.contains(DEMO_SECRET_KEY));
+    let fingerprint = plan::planfile::access_key_fingerprint(DEMO_ACCESS_KEY);
+    assert!(text.contains(&fingerprint), "{text}");
+
+    // `show` says where it was made.
+    let out = run({
+        let mut cmd = cda();
+        cmd.current_dir(dir.path()).args(["show", "change.plan"]);
+        cmd
+    })
+    .await;
+    assert_code(&out, 0);
+    let shown = stdout(&out);
+    let origin = format!(
+        "Planned against {} in region nm8 with the access key whose fingerprint is {fingerprint}.",
+        made_on.base_url()
+    );
+    assert!(shown.trim_end().ends_with(&origin), "{shown}");
+
+    let mut cmd = cda_at(&other, dir.path());
+    cmd.args(["apply", "change.plan"]);
+    let out = run(cmd).await;
+    assert_code(&out, 1);
+    let err = stderr(&out);
+    assert!(
+        err.contains("was made against another API or account; nothing was applied"),
+        "{err}"
+    );
+    assert!(
+        err.contains(&format!(
+            "endpoint: planned against {}, now {}",
+            made_on.base_url(),
+            other.base_url()
+        )),
+        "{err}"
+    );
+    assert!(!err.contains("access key:"), "{err}");
+
+    // Same endpoint, another key: refused before a call is signed with it.
+    let mut cmd = cda_at(&made_on, dir.path());
+    cmd.env("CTYUN_AK", "AKOTHER0000")
+        .args(["apply", "change.plan"]);
+    let out = run(cmd).await;
+    assert_code(&out, 1);
+    let err = stderr(&out);
+    assert!(
+        err.contains(&format!(
+            "access key: planned with the key whose fingerprint is {fingerprint}, now {}",
+            plan::planfile::access_key_fingerprint("AKOTHER0000")
+        )),
+        "{err}"
+    );
+    assert!(!err.contains("AKOTHER0000"), "{err}");
+    assert_eq!(writes(&made_on) + writes(&other), 0);
+
+    // Where it was made, it applies.
+    let mut cmd = cda_at(&made_on, dir.path());
+    cmd.args(["apply", "change.plan"]);
+    assert_code(&run(cmd).await, 0);
+    made_on.shutdown().await.unwrap();
+    other.shutdown().await.unwrap();
+}

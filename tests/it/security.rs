@@ -398,3 +398,26 @@ async fn the_emulator_refuses_replayed_and_badly_signed_requests() {
     assert_eq!(created, vec!["gwsigned01".to_owned()]);
     handle.shutdown().await.unwrap();
 }
+
+/// A wrong secret key signs validly but differently: the server's 401 is
+/// reported with what to check, and the key itself is not shown.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_refused_signature_says_to_check_the_secret_key_and_the_clock() {
+    let handle = spawn_private().await;
+    let dir = scratch();
+    let mut cmd = cda_private(&handle, dir.path());
+    cmd.env("CTYUN_SK", "SKnotTheRightOne0000000000000000")
+        .args(["plan", "-f", QUICKSTART]);
+    let out = run(cmd).await;
+    assert_code(&out, 1);
+    let err = stderr(&out);
+    assert!(err.contains("HTTP 401"), "{err}");
+    assert!(
+        err.contains(
+            "check that CTYUN_SK (or the credentials file's `sk`) is the secret key of CTYUN_AK"
+        ) && err.contains("clock is right"),
+        "{err}"
+    );
+    assert!(!err.contains("SKnotTheRightOne"), "{err}");
+    handle.shutdown().await.unwrap();
+}

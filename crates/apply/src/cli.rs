@@ -219,6 +219,25 @@ pub struct ApplyArgs {
     /// Journal file (JSON lines); default .cda/journal/<UTC time ms>-<pid>.jsonl.
     #[arg(long, value_name = "PATH")]
     pub journal: Option<PathBuf>,
+    /// Also hold a lock shared by every runner, a PostgreSQL advisory lock
+    /// keyed by region and account, for the whole apply (docs/gitops.md).
+    #[arg(
+        long,
+        env = "CDA_LOCK_URL",
+        hide_env_values = true,
+        value_name = "postgres://…"
+    )]
+    pub lock_url: Option<String>,
+    /// Wait up to this long (e.g. 90s, 10m) for a lock another apply holds,
+    /// this directory's or the shared one, instead of failing at once.
+    #[arg(
+        long,
+        env = "CDA_LOCK_TIMEOUT",
+        default_value = "0s",
+        value_name = "DURATION",
+        value_parser = parse_duration
+    )]
+    pub lock_timeout: std::time::Duration,
     /// Wait up to SECS for a change the API accepted to show in its lists
     /// (eventual consistency), and for the writes an earlier, killed apply
     /// left in flight, before giving up on them.
@@ -324,6 +343,52 @@ pub struct ServeArgs {
     pub dialect_seed: u64,
 }
 
+/// Terraform's flags take one dash (`-auto-approve`, `-out=x`); cda's long
+/// options take two. The first argument spelt the Terraform way, with the
+/// spelling cda understands: `("-auto-approve", "--auto-approve")`. Checked
+/// before clap, which would read `-out` as `-o ut` or report the `a` of
+/// `-auto-approve` as unknown.
+pub fn terraform_spelling(args: &[std::ffi::OsString]) -> Option<(String, String)> {
+    use clap::CommandFactory;
+    // Terraform's `-target` and `-replace` are cda's `--target` and
+    // `--replace` too.
+    let mut longs: std::collections::BTreeSet<String> = ["target", "replace"]
+        .into_iter()
+        .map(str::to_owned)
+        .collect();
+    collect_longs(&Cli::command(), &mut longs);
+    args.iter()
+        .skip(1)
+        .map_while(|a| a.to_str().filter(|a| *a != "--"))
+        .find_map(|arg| {
+            let rest = arg.strip_prefix('-').filter(|r| !r.starts_with('-'))?;
+            let (name, value) = match rest.split_once('=') {
+                Some((name, value)) => (name, Some(value)),
+                None => (rest, None),
+            };
+            if name.chars().count() < 2 || !longs.contains(name) {
+                return None;
+            }
+            let suggestion = match value {
+                Some(value) => format!("--{name}={value}"),
+                None => format!("--{name}"),
+            };
+            Some((arg.to_owned(), suggestion))
+        })
+}
+
+fn collect_longs(command: &clap::Command, into: &mut std::collections::BTreeSet<String>) {
+    into.extend(
+        command
+            .get_arguments()
+            .filter_map(|a| a.get_long())
+            .map(str::to_owned),
+    );
+    for sub in command.get_subcommands() {
+        collect_longs(sub, into);
+    }
+}
+
 /// `90s`, `30m`, `4h`, `2d`.
 fn parse_duration(s: &str) -> Result<std::time::Duration, String> {
     let s = s.trim();
@@ -398,6 +463,55 @@ mod tests {
         assert_eq!(parse_duration("2d").unwrap().as_secs(), 172_800);
         assert!(parse_duration("5").is_err());
         assert!(parse_duration("h").is_err());
+    }
+
+    fn spelling(args: &[&str]) -> Option<(String, String)> {
+        let args: Vec<std::ffi::OsString> = args.iter().map(Into::into).collect();
+        terraform_spelling(&args)
+    }
+
+    #[test]
+    fn terraform_flags_with_one_dash_get_the_two_dash_spelling() {
+        let cases = [
+            (
+                &["cda", "apply", "-f", "s.yaml", "-auto-approve"][..],
+                "-auto-approve",
+                "--auto-approve",
+            ),
+            (
+                &["cda", "plan", "-f", "s.yaml", "-out=x"],
+                "-out=x",
+                "--out=x",
+            ),
+            (
+                &["cda", "plan", "-detailed-exitcode", "-f", "s.yaml"],
+                "-detailed-exitcode",
+                "--detailed-exitcode",
+            ),
+            (&["cda", "plan", "-json"], "-json", "--json"),
+            (
+                &["cda", "plan", "-target=gateway.gw1"],
+                "-target=gateway.gw1",
+                "--target=gateway.gw1",
+            ),
+        ];
+        for (args, given, wanted) in cases {
+            assert_eq!(
+                spelling(args),
+                Some((given.into(), wanted.into())),
+                "{args:?}"
+            );
+        }
+        // Short options, clusters, values and unknown words are clap's.
+        for args in [
+            &["cda", "plan", "-f", "s.yaml", "-vv"][..],
+            &["cda", "plan", "-fs.yaml"],
+            &["cda", "plan", "-f", "s.yaml", "--out", "x"],
+            &["cda", "plan", "-f", "s.yaml", "-bogus"],
+            &["cda", "apply", "--", "-auto-approve"],
+        ] {
+            assert_eq!(spelling(args), None, "{args:?}");
+        }
     }
 
     #[test]

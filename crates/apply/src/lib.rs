@@ -23,7 +23,16 @@ use std::process::ExitCode;
 /// Parse the command line, run one command, and turn the result into an exit
 /// code. Every error is printed here, once.
 pub fn run() -> ExitCode {
-    let cli = match cli::Cli::try_parse() {
+    let args: Vec<std::ffi::OsString> = std::env::args_os().collect();
+    if let Some((given, wanted)) = cli::terraform_spelling(&args) {
+        let _ = writeln!(
+            Printer::detect(cli::ColorChoice::Auto).stderr(),
+            "error: unexpected argument '{given}': did you mean `{wanted}`? \
+             (cda's long options take two dashes; Terraform's take one)"
+        );
+        return exit::Status::Failure.into();
+    }
+    let cli = match cli::Cli::try_parse_from(args) {
         Ok(cli) => cli,
         Err(e) => {
             let _ = e.print();

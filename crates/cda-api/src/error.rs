@@ -21,9 +21,10 @@ pub enum Error {
     /// A non-2xx HTTP status. `code` is the envelope's error code when the
     /// body carried one.
     #[error(
-        "{endpoint}: HTTP {status}{}{} (request {request_id})",
+        "{endpoint}: HTTP {status}{}{} (request {request_id}){}",
         code.as_deref().map(|c| format!(" ({c})")).unwrap_or_default(),
-        message.as_deref().filter(|m| !m.is_empty()).map(|m| format!(": {m}")).unwrap_or_default()
+        message.as_deref().filter(|m| !m.is_empty()).map(|m| format!(": {m}")).unwrap_or_default(),
+        unauthorised_hint(*status)
     )]
     HttpStatus {
         status: u16,
@@ -101,6 +102,21 @@ pub enum Error {
     /// Missing, unreadable or insecure credentials.
     #[error("credentials: {0}")]
     Credentials(String),
+}
+
+/// What a user can check when the server refuses the signature: the
+/// secret key (a wrong one signs validly, but differently) and the clock
+/// (the signature covers the time, and a skewed one is refused).
+pub const UNAUTHORISED_HINT: &str = "the server refused the request's signature: check that \
+CTYUN_SK (or the credentials file's `sk`) is the secret key of CTYUN_AK, and that this \
+machine's clock is right (signatures carry the time)";
+
+fn unauthorised_hint(status: u16) -> String {
+    if status == 401 {
+        format!("; {UNAUTHORISED_HINT}")
+    } else {
+        String::new()
+    }
 }
 
 fn describe(description: &str) -> String {
@@ -323,5 +339,20 @@ mod tests {
         assert!(text.contains("r1"), "{text}");
         assert!(text.contains("cda.x"), "{text}");
         assert!(http(503, None).to_string().contains("HTTP 503"));
+    }
+
+    #[test]
+    fn a_refused_signature_says_what_to_check() {
+        let text = http(401, Some("CDA.Auth.SignatureMismatch")).to_string();
+        assert!(
+            text.contains("HTTP 401 (CDA.Auth.SignatureMismatch)"),
+            "{text}"
+        );
+        assert!(
+            text.contains("CTYUN_SK") && text.contains("clock"),
+            "{text}"
+        );
+        let text = http(403, None).to_string();
+        assert!(!text.contains("CTYUN_SK"), "{text}");
     }
 }

@@ -3,8 +3,12 @@
 //! [`Plan::fingerprints`]), creation time and optional expiry, sealed with a
 //! content hash so that an edited file is refused.
 //!
+//! It records where it was made (endpoint, region, a fingerprint of the
+//! access key: [`Origin`]) so that `apply` refuses it elsewhere.
+//!
 //! No secret is ever in it: BGP keys stay [`crate::model::SecretRef`]s and
-//! live keys only appear as `(sensitive)`.
+//! live keys only appear as `(sensitive)`; the access key only as the first
+//! 8 hex digits of its SHA-256, the secret key not at all.
 
 use crate::action::Plan;
 use crate::inventory::{Inventory, ABSENT};
@@ -23,6 +27,10 @@ pub struct PlanFile {
     /// [`desired_hash`] of the desired-state file the plan was made from.
     pub desired_hash: String,
     pub plan: Plan,
+    /// Where the plan was read; absent in files written before it was
+    /// recorded.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub origin: Option<Origin>,
     /// SHA-256 over every field above (see [`PlanFile::compute_hash`]).
     pub content_hash: String,
 }
@@ -47,6 +55,58 @@ struct Sealed<'a> {
     expires_at: &'a Option<DateTime<Utc>>,
     desired_hash: &'a str,
     plan: &'a Plan,
+    // Left out when absent, so a file written before it still verifies.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    origin: Option<&'a Origin>,
+}
+
+/// The API a plan was read from: the endpoint, the region and whose access
+/// key. A plan is only true of that estate; applied to another it would
+/// create, change and delete the wrong things.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Origin {
+    /// The endpoint as the user gave it, without credentials or query
+    /// (`embedded emulator` for `--emulator`).
+    pub endpoint: String,
+    pub region: String,
+    /// [`access_key_fingerprint`] of the access key used.
+    pub access_key: String,
+}
+
+/// Not secret, and enough to tell two keys apart: the first 8 hex digits
+/// of the access key's SHA-256 (the key itself is never written).
+pub fn access_key_fingerprint(access_key: &str) -> String {
+    let digest = hex::encode(Sha256::digest(access_key.trim().as_bytes()));
+    format!("sha256:{}", &digest[..8])
+}
+
+impl Origin {
+    /// What differs between where the plan was made (`self`) and where it
+    /// is being applied (`now`), one line each; empty when they match.
+    pub fn differences(&self, now: &Origin) -> Vec<String> {
+        let mut out = Vec::new();
+        let same_endpoint =
+            self.endpoint.trim_end_matches('/') == now.endpoint.trim_end_matches('/');
+        if !same_endpoint {
+            out.push(format!(
+                "endpoint: planned against {}, now {}",
+                self.endpoint, now.endpoint
+            ));
+        }
+        if self.region != now.region {
+            out.push(format!(
+                "region: planned in {}, now {}",
+                self.region, now.region
+            ));
+        }
+        if self.access_key != now.access_key {
+            out.push(format!(
+                "access key: planned with the key whose fingerprint is {}, now {}",
+                self.access_key, now.access_key
+            ));
+        }
+        out
+    }
 }
 
 /// Hash of the desired-state file's bytes, as stored in a plan file.
@@ -68,10 +128,18 @@ impl PlanFile {
             expires_at,
             desired_hash,
             plan,
+            origin: None,
             content_hash: String::new(),
         };
         file.content_hash = file.compute_hash();
         file
+    }
+
+    /// Record where the plan was read (and seal it).
+    pub fn with_origin(mut self, origin: Origin) -> PlanFile {
+        self.origin = Some(origin);
+        self.content_hash = self.compute_hash();
+        self
     }
 
     /// SHA-256 of the canonical JSON of every field but the hash itself.
@@ -82,6 +150,7 @@ impl PlanFile {
             expires_at: &self.expires_at,
             desired_hash: &self.desired_hash,
             plan: &self.plan,
+            origin: self.origin.as_ref(),
         };
         // Plain data always serialises; an empty hash would never verify.
         let bytes = serde_json::to_vec(&sealed).unwrap_or_default();
@@ -236,6 +305,54 @@ mod tests {
             PlanFile::from_json(&edited),
             Err(PlanFileError::Tampered { .. })
         ));
+    }
+
+    fn origin() -> Origin {
+        Origin {
+            endpoint: "https://cda.example.invalid".into(),
+            region: "nm8".into(),
+            access_key: access_key_fingerprint("AKDEMO"),
+        }
+    }
+
+    #[test]
+    fn the_origin_is_sealed_and_holds_no_key() {
+        let file = sample().with_origin(origin());
+        let text = file.to_json();
+        assert!(!text.contains("AKDEMO"), "{text}");
+        assert!(text.contains(&access_key_fingerprint("AKDEMO")), "{text}");
+        assert_eq!(PlanFile::from_json(&text).unwrap(), file);
+        let edited = text.replace("cda.example.invalid", "cda.other.invalid");
+        assert!(matches!(
+            PlanFile::from_json(&edited),
+            Err(PlanFileError::Tampered { .. })
+        ));
+        // Without an origin the layout (and hash) is the older one.
+        assert!(!sample().to_json().contains("origin"));
+    }
+
+    #[test]
+    fn the_fingerprint_is_short_stable_and_tells_keys_apart() {
+        let fp = access_key_fingerprint("AKDEMO");
+        assert_eq!(fp.len(), "sha256:".len() + 8);
+        assert_eq!(fp, access_key_fingerprint(" AKDEMO\n"));
+        assert_ne!(fp, access_key_fingerprint("AKOTHER"));
+    }
+
+    #[test]
+    fn differences_name_each_field_that_differs() {
+        let made = origin();
+        let mut now = origin();
+        now.endpoint.push('/');
+        assert!(made.differences(&now).is_empty());
+        now.endpoint = "http://127.0.0.1:8787".into();
+        now.access_key = access_key_fingerprint("AKOTHER");
+        let diff = made.differences(&now);
+        assert_eq!(diff.len(), 2, "{diff:?}");
+        assert!(diff[0].starts_with(
+            "endpoint: planned against https://cda.example.invalid, now http://127.0.0.1:8787"
+        ));
+        assert!(diff[1].starts_with("access key:"), "{diff:?}");
     }
 
     #[test]

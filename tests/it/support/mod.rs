@@ -105,3 +105,4 @@ pub fn writes(handle: &Handle) -> u64 {
 }
 
 pub mod estate;
+pub mod postgres;

@@ -36,6 +36,15 @@ impl ApiBackend {
             .map_err(|e| CallError::permanent(e.to_string()))
     }
 
+    /// The live object with the identity `op` creates, if any.
+    pub(super) async fn existing_object(
+        &self,
+        op: &Operation,
+    ) -> Result<Option<String>, CallError> {
+        let observed = self.observe(verify::reread(op)).await?;
+        verify::existing(op, &observed).map_err(|e| CallError::permanent(e.to_string()))
+    }
+
     async fn observe(&self, what: Reread<'_>) -> Result<Observed, CallError> {
         Ok(match what {
             Reread::Lines { line } => {

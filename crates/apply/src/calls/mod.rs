@@ -115,6 +115,13 @@ impl Backend for ApiBackend {
         }
         self.unapplied_attributes(op).await
     }
+
+    async fn existing(&self, op: &Operation) -> Result<Option<String>, CallError> {
+        if self.dry_run {
+            return Ok(None);
+        }
+        self.existing_object(op).await
+    }
 }
 
 #[cfg(test)]

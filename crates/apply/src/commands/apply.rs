@@ -8,6 +8,7 @@ use crate::commands::earlier;
 use crate::executor::{self, ActionStatus, Backend, Summary};
 use crate::exit::Status;
 use crate::journal::{self, Counts, Journal, RunStart};
+use crate::lock::shared::SharedLock;
 use crate::lock::Lock;
 use crate::paths::STATE_DIR;
 use crate::printer::Printer;
@@ -15,10 +16,11 @@ use crate::progress::Reporter;
 use crate::session::Session;
 use anyhow::Context as _;
 use plan::guard::Decision;
+use plan::planfile::{Origin, PlanFile};
 use plan::render;
 use plan::Plan;
 use std::io::{self, BufRead, Write};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -31,11 +33,7 @@ pub async fn run(
     let _lock = if args.dry_run {
         None
     } else {
-        let (lock, warning) = Lock::acquire(Path::new(STATE_DIR))?;
-        if let Some(w) = warning {
-            writeln!(printer.stderr(), "warning: {w}")?;
-        }
-        Some(lock)
+        Some(take_directory_lock(args, printer).await?)
     };
     let run_id = journal::new_run_id();
     let reader = earlier::Reader {
@@ -46,65 +44,24 @@ pub async fn run(
         visibility_timeout: Duration::from_secs(args.visibility_timeout),
     };
 
-    let (plan, session, from_file) = if !args.file.is_empty() {
-        let file = match common::load_one_region(&args.file, printer) {
-            Ok(loaded) => loaded,
-            Err(status) => return Ok(status),
-        };
-        let session = Session::connect(global).await?;
-        earlier::await_earlier_runs(
-            &session,
-            global,
-            &file.state.region,
-            file.state.account.as_deref(),
-            &reader,
-            printer,
-        )
-        .await?;
-        let (plan, _) = common::make_plan(&session, &file).await?;
-        let human = render::human(&plan, &printer.human_options());
-        write!(printer.stdout(), "{human}")?;
-        (plan, session, true)
-    } else if let Some(path) = &args.planfile {
-        let saved = common::load_planfile(path)?;
-        if saved.is_expired(chrono::Utc::now()) {
-            let at = saved.expires_at.map(|t| t.to_rfc3339()).unwrap_or_default();
-            writeln!(
-                printer.stderr(),
-                "error: the saved plan {} expired at {at}; nothing was applied. Run `cda plan` again.",
-                path.display()
-            )?;
-            return Ok(Status::StalePlan);
+    let ready = match (args.file.as_slice(), &args.planfile) {
+        ([], Some(path)) => from_saved(path, args, global, printer, &reader).await?,
+        ([], None) => {
+            anyhow::bail!("give a desired-state file (-f FILE) or a saved plan (PLANFILE)")
         }
-        let session = Session::connect(global).await?;
-        earlier::await_earlier_runs(
-            &session,
-            global,
-            &saved.plan.region,
-            saved.plan.account.as_deref(),
-            &reader,
-            printer,
-        )
-        .await?;
-        let scope = common::scope(&session, &saved.plan.region, saved.plan.account.as_deref());
-        let inventory = common::read_estate(&session, &scope).await?;
-        let changed = plan::planfile::stale(&saved.plan, &inventory);
-        if !changed.is_empty() {
-            let mut err = printer.stderr();
-            writeln!(
-                err,
-                "error: the live estate changed since the plan {} was made; nothing was applied. Changed:",
-                path.display()
-            )?;
-            for address in &changed {
-                writeln!(err, "  - {address}")?;
-            }
-            writeln!(err, "Run `cda plan` again.")?;
-            return Ok(Status::StalePlan);
-        }
-        (saved.plan, session, false)
-    } else {
-        anyhow::bail!("give a desired-state file (-f FILE) or a saved plan (PLANFILE)");
+        (files, _) => from_file(files, args, global, printer, &reader).await?,
+    };
+    // The shared lock is held from before the estate is read until the
+    // summary is printed: another runner's plan is made from what this
+    // one left.
+    let Ready {
+        plan,
+        session,
+        shared,
+        from_file,
+    } = match ready {
+        Ok(ready) => ready,
+        Err(status) => return Ok(status),
     };
 
     if plan.is_empty() {
@@ -234,11 +191,226 @@ pub async fn run(
         )?;
     }
     session.close().await;
+    if let Some(lock) = shared {
+        lock.release().await;
+    }
     Ok(if summary.success() {
         Status::Success
     } else {
         Status::Failure
     })
+}
+
+/// A plan to execute, the session it was read with, and the shared lock
+/// (`--lock-url`) held since before the read.
+struct Ready {
+    plan: Plan,
+    session: Session,
+    shared: Option<SharedLock>,
+    /// Planned from a desired-state file just now (so approval is asked).
+    from_file: bool,
+}
+
+/// This directory's lock, waiting up to `--lock-timeout` for it.
+async fn take_directory_lock(args: &ApplyArgs, printer: Printer) -> anyhow::Result<Lock> {
+    let (lock, warning) = Lock::acquire_within(Path::new(STATE_DIR), args.lock_timeout, |held| {
+        let _ = writeln!(
+            printer.stderr(),
+            "{held}; waiting up to {} for it (--lock-timeout)",
+            executor::seconds(args.lock_timeout)
+        );
+    })
+    .await?;
+    if let Some(w) = warning {
+        writeln!(printer.stderr(), "warning: {w}")?;
+    }
+    Ok(lock)
+}
+
+/// `apply -f FILE`: plan now and show the plan. `Err` is the exit status
+/// of a file that does not load.
+async fn from_file(
+    files: &[PathBuf],
+    args: &ApplyArgs,
+    global: &GlobalArgs,
+    printer: Printer,
+    reader: &earlier::Reader<'_>,
+) -> anyhow::Result<Result<Ready, Status>> {
+    let file = match common::load_one_region(files, printer) {
+        Ok(loaded) => loaded,
+        Err(status) => return Ok(Err(status)),
+    };
+    let session = Session::connect(global).await?;
+    let (region, account) = (&file.state.region, file.state.account.as_deref());
+    let shared = take_shared_lock(args, printer, &session, region, account).await?;
+    earlier::await_earlier_runs(&session, global, region, account, reader, printer).await?;
+    let (plan, _) = common::make_plan(&session, &file).await?;
+    let human = render::human(&plan, &printer.human_options());
+    write!(printer.stdout(), "{human}")?;
+    Ok(Ok(Ready {
+        plan,
+        session,
+        shared,
+        from_file: true,
+    }))
+}
+
+/// `apply PLANFILE`: the saved plan, refused (`Err`, with the exit
+/// status) when it is a YAML file, expired, made against another API or
+/// account, or stale.
+async fn from_saved(
+    path: &Path,
+    args: &ApplyArgs,
+    global: &GlobalArgs,
+    printer: Printer,
+    reader: &earlier::Reader<'_>,
+) -> anyhow::Result<Result<Ready, Status>> {
+    if is_desired_state(path) {
+        writeln!(
+            printer.stderr(),
+            "error: {0} is not a saved plan; to apply a desired-state file use `-f {0}` \
+             (`cda apply -f {0}`). Nothing was applied.",
+            path.display()
+        )?;
+        return Ok(Err(Status::Failure));
+    }
+    let saved = common::load_planfile(path)?;
+    if saved.is_expired(chrono::Utc::now()) {
+        let at = saved.expires_at.map(|t| t.to_rfc3339()).unwrap_or_default();
+        writeln!(
+            printer.stderr(),
+            "error: the saved plan {} expired at {at}; nothing was applied. Run `cda plan` again.",
+            path.display()
+        )?;
+        return Ok(Err(Status::StalePlan));
+    }
+    let session = Session::connect(global).await?;
+    let (region, account) = (&saved.plan.region, saved.plan.account.as_deref());
+    if !same_origin(
+        printer,
+        path,
+        &saved,
+        &common::origin(&session, global, region),
+    )? {
+        session.close().await;
+        return Ok(Err(Status::Failure));
+    }
+    let shared = take_shared_lock(args, printer, &session, region, account).await?;
+    earlier::await_earlier_runs(&session, global, region, account, reader, printer).await?;
+    let scope = common::scope(&session, region, account);
+    let inventory = common::read_estate(&session, &scope).await?;
+    let changed = plan::planfile::stale(&saved.plan, &inventory);
+    if !changed.is_empty() {
+        let mut err = printer.stderr();
+        writeln!(
+            err,
+            "error: the live estate changed since the plan {} was made; nothing was applied. Changed:",
+            path.display()
+        )?;
+        for address in &changed {
+            writeln!(err, "  - {address}")?;
+        }
+        writeln!(err, "Run `cda plan` again.")?;
+        return Ok(Err(Status::StalePlan));
+    }
+    Ok(Ok(Ready {
+        plan: saved.plan,
+        session,
+        shared,
+        from_file: false,
+    }))
+}
+
+/// With `--lock-url`: the lock every runner shares, for this region and
+/// account (the access key's fingerprint when no account is known), taken
+/// before the estate is read. Dry runs send no write and take none.
+async fn take_shared_lock(
+    args: &ApplyArgs,
+    printer: Printer,
+    session: &Session,
+    region: &str,
+    account: Option<&str>,
+) -> anyhow::Result<Option<SharedLock>> {
+    let Some(url) = args.lock_url.as_deref().filter(|u| !u.trim().is_empty()) else {
+        return Ok(None);
+    };
+    if args.dry_run {
+        return Ok(None);
+    }
+    let account = account
+        .map(str::to_owned)
+        .or_else(|| session.account.clone())
+        .unwrap_or_else(|| {
+            plan::planfile::access_key_fingerprint(&session.client.config().credentials.access_key)
+        });
+    let timeout = args.lock_timeout;
+    let lock = SharedLock::acquire(url, region, &account, timeout, |holder| {
+        let _ = writeln!(
+            printer.stderr(),
+            "The shared lock for region {region} is held by {holder}; waiting up to {} for it (--lock-timeout)",
+            executor::seconds(timeout)
+        );
+    })
+    .await?;
+    Ok(Some(lock))
+}
+
+/// A YAML file given where a saved plan goes (Terraform's `apply FILE`
+/// habit): by its name, or by content that is not the plan file's JSON.
+fn is_desired_state(path: &Path) -> bool {
+    let yaml_name = path
+        .extension()
+        .and_then(|e| e.to_str())
+        .is_some_and(|e| e.eq_ignore_ascii_case("yaml") || e.eq_ignore_ascii_case("yml"));
+    yaml_name
+        || std::fs::read(path).is_ok_and(|bytes| {
+            let text = String::from_utf8_lossy(&bytes[..bytes.len().min(4096)]).into_owned();
+            let first = text
+                .lines()
+                .map(str::trim)
+                .find(|l| !l.is_empty() && !l.starts_with('#'));
+            // A YAML mapping's first key; a plan file starts with `{`.
+            first
+                .and_then(|l| l.split_once(':'))
+                .is_some_and(|(key, _)| {
+                    !key.is_empty() && key.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+                })
+        })
+}
+
+/// Whether a saved plan was made against the API it is being applied to;
+/// says what differs when not. A plan file older than the record is
+/// applied with a warning.
+fn same_origin(printer: Printer, path: &Path, saved: &PlanFile, now: &Origin) -> io::Result<bool> {
+    let Some(made) = &saved.origin else {
+        writeln!(
+            printer.stderr(),
+            "warning: the saved plan {} does not record the endpoint and access key it was made with \
+             (written by an older cda); applying it to {} in {} as is",
+            path.display(),
+            now.endpoint,
+            now.region
+        )?;
+        return Ok(true);
+    };
+    let differences = made.differences(now);
+    if differences.is_empty() {
+        return Ok(true);
+    }
+    let mut err = printer.stderr();
+    writeln!(
+        err,
+        "error: the saved plan {} was made against another API or account; nothing was applied. Differs:",
+        path.display()
+    )?;
+    for line in &differences {
+        writeln!(err, "  - {line}")?;
+    }
+    writeln!(
+        err,
+        "Run `cda plan` with the endpoint and credentials it is meant for."
+    )?;
+    Ok(false)
 }
 
 /// The blast-radius guard's verdict for this plan and these flags. The

@@ -1,6 +1,7 @@
 //! Steps shared by several commands: load the file, read the estate, plan.
 
 use crate::calls::resolve_secret;
+use crate::cli::GlobalArgs;
 use crate::printer::Printer;
 use crate::refresh::{self, Scope};
 use crate::session::Session;
@@ -207,6 +208,18 @@ pub async fn make_plan(
         .map_err(|e| anyhow::anyhow!(e.located(state, &file.sources)))
         .context("planning")?;
     Ok((plan, inventory))
+}
+
+/// Where a plan made now is read from: what a saved plan records and what
+/// `apply PLANFILE` compares it with.
+pub fn origin(session: &Session, global: &GlobalArgs, region: &str) -> plan::planfile::Origin {
+    plan::planfile::Origin {
+        endpoint: crate::commands::earlier::journal_endpoint(global),
+        region: region.to_owned(),
+        access_key: plan::planfile::access_key_fingerprint(
+            &session.client.config().credentials.access_key,
+        ),
+    }
 }
 
 /// Read and verify a saved plan file.

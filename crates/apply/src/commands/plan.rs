@@ -67,7 +67,8 @@ pub async fn run(args: &PlanArgs, global: &GlobalArgs, printer: Printer) -> anyh
             file.content_hash.clone(),
             chrono::Utc::now(),
             ttl,
-        );
+        )
+        .with_origin(common::origin(&session, global, &plan.region));
         std::fs::write(path, saved.to_json())
             .with_context(|| format!("saving the plan to {}", path.display()))?;
         if !args.json {

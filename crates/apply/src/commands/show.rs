@@ -4,21 +4,74 @@ use crate::cli::ShowArgs;
 use crate::commands::common;
 use crate::exit::Status;
 use crate::printer::Printer;
+use plan::planfile::Origin;
 use plan::render;
 use std::io::Write as _;
 
 pub fn run(args: &ShowArgs, printer: Printer) -> anyhow::Result<Status> {
-    let mut plan = common::load_planfile(&args.planfile)?.plan;
+    let saved = common::load_planfile(&args.planfile)?;
+    let origin = saved.origin.clone();
+    let mut plan = saved.plan;
     // A plan file written before the blast-radius guard carries no verdict:
     // show the warning `apply` would give it.
     if plan.mass_destroy.is_none() {
         plan.mass_destroy = plan::guard::assess(&plan);
     }
     if args.json {
-        writeln!(printer.stdout(), "{}", render::json(&plan))?;
+        let json = render::json(&plan);
+        let json = match &origin {
+            Some(origin) => with_origin(&json, origin)?,
+            None => json,
+        };
+        writeln!(printer.stdout(), "{json}")?;
     } else {
         let human = render::human(&plan, &printer.human_options());
         write!(printer.stdout(), "{human}")?;
+        writeln!(printer.stdout(), "\n{}", origin_line(origin.as_ref()))?;
     }
     Ok(Status::Success)
+}
+
+/// The plan's JSON with an `origin` member last, the other members in
+/// their order (a `serde_json::Value` would sort them).
+fn with_origin(json: &str, origin: &Origin) -> anyhow::Result<String> {
+    let head = json
+        .trim_end()
+        .strip_suffix('}')
+        .ok_or_else(|| anyhow::anyhow!("the plan's JSON rendering is not an object"))?;
+    let origin = serde_json::to_string_pretty(origin)?.replace('\n', "\n  ");
+    Ok(format!("{},\n  \"origin\": {origin}\n}}", head.trim_end()))
+}
+
+/// Where the plan was made: `apply` refuses it anywhere else.
+fn origin_line(origin: Option<&Origin>) -> String {
+    match origin {
+        Some(o) => format!(
+            "Planned against {} in region {} with the access key whose fingerprint is {}.",
+            o.endpoint, o.region, o.access_key
+        ),
+        None => "The plan file does not record the endpoint and access key it was made with (written by an older cda).".into(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_origin_is_the_last_member_of_the_json() {
+        let origin = Origin {
+            endpoint: "http://127.0.0.1:8787".into(),
+            region: "nm8".into(),
+            access_key: "sha256:0123abcd".into(),
+        };
+        let json = with_origin("{\n  \"b\": 1,\n  \"a\": 2\n}", &origin).unwrap();
+        let value: serde_json::Value = serde_json::from_str(&json).unwrap();
+        assert_eq!(value["origin"]["access_key"], "sha256:0123abcd");
+        assert!(
+            json.find("\"b\"").unwrap() < json.find("\"a\"").unwrap(),
+            "{json}"
+        );
+        assert!(json.ends_with("\n  }\n}"), "{json}");
+    }
 }

@@ -16,6 +16,10 @@
 //! * a write is done only once a re-read shows it (every attribute sent),
 //!   waiting with backoff up to a visibility timeout: an apply that exits 0
 //!   leaves nothing in flight;
+//! * a create is sent only when a re-read just before it finds no object
+//!   with its identity: one made since the plan (a second apply racing this
+//!   one, a change by hand) fails the action as a conflict instead of
+//!   being made twice;
 //! * every write is journalled (redacted) before the next one starts.
 
 mod write;
@@ -103,6 +107,16 @@ pub trait Backend: Send + Sync + 'static {
         _op: &Operation,
     ) -> impl Future<Output = Result<Vec<String>, CallError>> + Send {
         async { Ok(Vec::new()) }
+    }
+    /// Just before a create: the live object that already has the identity
+    /// `op` would create (made since the plan, by another apply or by hand),
+    /// named; `None` when there is none. The default sees none; the real
+    /// backend re-reads and asks `plan::verify::existing`.
+    fn existing(
+        &self,
+        _op: &Operation,
+    ) -> impl Future<Output = Result<Option<String>, CallError>> + Send {
+        async { Ok(None) }
     }
 }
 

@@ -110,6 +110,39 @@ pub fn seconds(d: Duration) -> String {
     format!("{} s", d.as_secs_f64())
 }
 
+/// A create whose object now exists (made since the plan was read) is
+/// not sent: a second line would be a second circuit order. Checked once,
+/// before the first attempt; a resend after an unknown outcome re-reads
+/// through [`Backend::applied`] instead.
+async fn refuse_duplicate<B: Backend>(
+    backend: &B,
+    address: &str,
+    op: &Operation,
+) -> Result<(), String> {
+    if !plan::verify::creates(op) {
+        return Ok(());
+    }
+    match backend.existing(op).await {
+        Ok(None) => Ok(()),
+        Ok(Some(found)) => Err(format!(
+            "conflict: {found} already exists; it was created after this plan read the \
+             estate (another apply, or a change by hand), so it was not created again. \
+             Run `cda plan` to see the estate as it is now"
+        )),
+        Err(e) => {
+            tracing::warn!(
+                action = address,
+                "cannot check for a duplicate: {}",
+                e.message
+            );
+            Err(format!(
+                "not created: the re-read that checks nobody created it meanwhile failed: {}",
+                e.message
+            ))
+        }
+    }
+}
+
 /// One call, with re-read before any retry.
 async fn run_call<B: Backend>(
     backend: &B,
@@ -119,6 +152,7 @@ async fn run_call<B: Backend>(
     options: &Options,
     ids: &mut Vec<String>,
 ) -> Result<(), String> {
+    refuse_duplicate(backend, address, op).await?;
     let prepared = backend.prepare(op).await.map_err(|e| e.message)?;
     let record = |outcome: Outcome,
                   request_id: Option<String>,

@@ -17,6 +17,10 @@
 //! peers. Keys are not compared: the re-read never sees them in clear, and
 //! the plan only ever holds references.
 
+mod exists;
+
+pub use exists::{creates, existing};
+
 use crate::action::{LineRef, Operation};
 use crate::inventory::{LiveBgpRoute, LiveHealthCheck, LiveLine, LiveStaticRoute, LiveVpc};
 use ipnet::IpNet;

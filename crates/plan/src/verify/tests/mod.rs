@@ -152,6 +152,7 @@ fn gw(s: &str) -> String {
 }
 
 mod cases;
+mod exists;
 use cases::table;
 
 #[test]

@@ -3,15 +3,29 @@
 //! The lock is published with a hard link (which fails when it exists), so
 //! two processes cannot both take it, and it never exists without a pid. A lock whose pid is no longer alive (checked through `/proc/<pid>`) is
 //! left over from a crash and is taken over with a warning.
+//!
+//! Two checkouts of one repository (two CI runners, two colleagues) do not
+//! share that file: [`shared`] is the lock every runner can share, a
+//! PostgreSQL advisory lock (`--lock-url`).
+
+pub mod shared;
 
 use std::fs::{self, OpenOptions};
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
+use std::time::Duration;
 
 #[derive(Debug, thiserror::Error)]
 pub enum LockError {
-    #[error("another cda apply is running in this directory (pid {pid}); lock file {}", path.display())]
-    Held { pid: u32, path: PathBuf },
+    #[error("another cda apply is running in this directory (pid {pid}){}; lock file {}",
+        waited.map(|w| format!(", still after waiting {} (--lock-timeout)", crate::executor::seconds(w))).unwrap_or_default(),
+        path.display())]
+    Held {
+        pid: u32,
+        path: PathBuf,
+        /// How long we waited for it (`--lock-timeout`), if at all.
+        waited: Option<Duration>,
+    },
     #[error("lock file {} exists but does not hold a pid; remove it if no apply is running", path.display())]
     Unreadable { path: PathBuf },
     #[error("cannot create lock file {}: {source}", path.display())]
@@ -45,7 +59,13 @@ impl Lock {
                         .ok()
                         .and_then(|s| s.trim().parse::<u32>().ok());
                     match holder {
-                        Some(pid) if pid_alive(pid) => return Err(LockError::Held { pid, path }),
+                        Some(pid) if pid_alive(pid) => {
+                            return Err(LockError::Held {
+                                pid,
+                                path,
+                                waited: None,
+                            })
+                        }
                         Some(pid) => {
                             warning = Some(format!(
                                 "taking over a stale lock {} left by pid {pid}, which is no longer running",
@@ -63,7 +83,46 @@ impl Lock {
             .ok()
             .and_then(|s| s.trim().parse().ok())
             .unwrap_or(0);
-        Err(LockError::Held { pid, path })
+        Err(LockError::Held {
+            pid,
+            path,
+            waited: None,
+        })
+    }
+
+    /// [`Lock::acquire`], waiting up to `timeout` while another live apply
+    /// holds it (`--lock-timeout`); `waiting` is told once, when the wait
+    /// starts. A zero timeout fails at once, as [`Lock::acquire`] does.
+    pub async fn acquire_within(
+        dir: &Path,
+        timeout: Duration,
+        waiting: impl FnOnce(&LockError),
+    ) -> Result<(Lock, Option<String>), LockError> {
+        let deadline = tokio::time::Instant::now() + timeout;
+        let mut waiting = Some(waiting);
+        let mut pause = Duration::from_millis(20);
+        loop {
+            match Lock::acquire(dir) {
+                Err(held @ LockError::Held { .. }) => {
+                    let now = tokio::time::Instant::now();
+                    if now >= deadline {
+                        let LockError::Held { pid, path, .. } = held else {
+                            return Err(held);
+                        };
+                        let waited = (!timeout.is_zero()).then_some(timeout);
+                        return Err(LockError::Held { pid, path, waited });
+                    }
+                    if let Some(tell) = waiting.take() {
+                        tell(&held);
+                    }
+                    // The holder's release is a file removal nobody signals:
+                    // look again soon, then less often.
+                    tokio::time::sleep(pause.min(deadline - now)).await;
+                    pause = (pause * 2).min(Duration::from_millis(500));
+                }
+                other => return other,
+            }
+        }
     }
 }
 
@@ -153,6 +212,38 @@ mod tests {
             .map(|e| e.unwrap().file_name().into_string().unwrap())
             .collect();
         assert_eq!(names, vec!["apply.lock".to_owned()]);
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_timeout_waits_for_the_holder_and_gives_up_after_it() {
+        let dir = tempfile::tempdir().unwrap();
+        let (held, _) = Lock::acquire(dir.path()).unwrap();
+        // Zero: fails at once, as without --lock-timeout, and is not told.
+        let err = Lock::acquire_within(dir.path(), Duration::ZERO, |_| panic!("told"))
+            .await
+            .unwrap_err();
+        assert!(matches!(err, LockError::Held { waited: None, .. }), "{err}");
+
+        let started = tokio::time::Instant::now();
+        let mut told = false;
+        let err = Lock::acquire_within(dir.path(), Duration::from_secs(3), |_| told = true)
+            .await
+            .unwrap_err();
+        assert!(told);
+        assert_eq!(started.elapsed(), Duration::from_secs(3));
+        assert!(err.to_string().contains("after waiting 3 s"), "{err}");
+
+        // Released while we wait: taken then.
+        let path = dir.path().to_owned();
+        let release = tokio::spawn(async move {
+            tokio::time::sleep(Duration::from_secs(1)).await;
+            drop(held);
+        });
+        let (_lock, _) = Lock::acquire_within(&path, Duration::from_secs(10), |_| {})
+            .await
+            .unwrap();
+        assert!(started.elapsed() < Duration::from_secs(5));
+        release.await.unwrap();
     }
 
     #[test]
