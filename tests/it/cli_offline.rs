@@ -160,3 +160,16 @@ fn a_desired_state_file_given_as_a_plan_file_points_to_dash_f() {
         assert!(!dir.path().join(".cda/emulator-state.json").exists());
     }
 }
+
+#[test]
+fn the_lock_url_from_the_environment_is_not_shown_by_help() {
+    let out = cda()
+        .env("CDA_LOCK_URL", "postgres://cda:hunter2pw@db.example/locks")
+        .args(["apply", "--help"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    let help = String::from_utf8_lossy(&out.stdout);
+    assert!(help.contains("--lock-url"), "{help}");
+    assert!(!help.contains("hunter2pw"), "{help}");
+}
