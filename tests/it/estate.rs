@@ -119,3 +119,35 @@ async fn files_of_one_region_plan_as_one() {
     assert_eq!(deletes, 1, "{plan:#}");
     handle.shutdown().await.unwrap();
 }
+
+/// `-v` reports the pace reads reached; with `--rate-limit-max` above
+/// `--rate-limit`, against a server that never throttles, above the start.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn verbose_reports_the_read_rate_reached() {
+    let handle = spawn().await;
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("nm8.yaml");
+    std::fs::write(&file, fixture("nm8")).unwrap();
+    let mut cmd = cda_at(&handle, dir.path());
+    cmd.args(["plan", "-f", arg(&file), "-v"])
+        .args(["--rate-limit", "20", "--rate-limit-max", "40"]);
+    let out = run(cmd).await;
+    assert_code(&out, 0);
+    let err = stderr(&out);
+    let line = err
+        .lines()
+        .find(|l| l.contains("reads paced at"))
+        .unwrap_or_else(|| panic!("no rate line in\n{err}"));
+    assert!(
+        line.contains("(started at 20, peak ") && line.contains(", at most 40); 0 of "),
+        "{line}"
+    );
+    let peak: f64 = line
+        .split("peak ")
+        .nth(1)
+        .and_then(|r| r.split(',').next())
+        .and_then(|p| p.parse().ok())
+        .unwrap();
+    assert!((20.0..=40.0).contains(&peak), "{line}");
+    handle.shutdown().await.unwrap();
+}

@@ -42,6 +42,18 @@ pub struct GlobalArgs {
     )]
     pub rate_limit: u32,
 
+    /// Reads may speed up to N calls per second while the server answers
+    /// without throttling, and slow down when it throttles (writes keep
+    /// --rate-limit). N at or below --rate-limit keeps reads at it too.
+    #[arg(
+        long,
+        global = true,
+        env = "CDA_RATE_LIMIT_MAX",
+        default_value_t = cda_api::DEFAULT_RATE_LIMIT_MAX,
+        value_name = "N"
+    )]
+    pub rate_limit_max: u32,
+
     /// Where GET parameters travel: `query`, `body` or `both`. Default:
     /// both, then whichever the server accepts (docs/cli.md). Pin one only
     /// for a server cda does not yet know.

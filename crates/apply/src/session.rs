@@ -72,6 +72,7 @@ impl Session {
         let account = credentials.account.clone();
         let mut config = ClientConfig::new(credentials).with_endpoint(global.endpoint.clone());
         config.rate_limit_per_sec = (global.rate_limit > 0).then_some(global.rate_limit);
+        config.rate_limit_max = Some(global.rate_limit_max);
         global.apply_call_settings(&mut config);
         config.get_params = global.get_params;
         config.gateway_key = global.gateway_key;

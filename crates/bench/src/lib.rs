@@ -12,6 +12,7 @@ pub mod apply_bench;
 pub mod cpu;
 pub mod estate;
 pub mod plan_bench;
+pub mod rate_bench;
 pub mod sequential;
 
 use cda_api::{Client, ClientConfig, Credentials};
@@ -49,13 +50,24 @@ pub fn faults(latency_ms: u64, qps: Option<u32>) -> emulator::FaultConfig {
     }
 }
 
-/// A client for the emulator's demo account; `rate_limit` per second, or
-/// none.
+/// A client for the emulator's demo account; a fixed `rate_limit` per
+/// second, or none.
 pub fn client(handle: &emulator::Handle, rate_limit: Option<u32>) -> anyhow::Result<Arc<Client>> {
+    adaptive_client(handle, rate_limit, rate_limit)
+}
+
+/// A client whose reads start at `rate_limit` per second and may speed up
+/// to `rate_limit_max` (the adaptive client rate, `cda_api::RateController`).
+pub fn adaptive_client(
+    handle: &emulator::Handle,
+    rate_limit: Option<u32>,
+    rate_limit_max: Option<u32>,
+) -> anyhow::Result<Arc<Client>> {
     let mut credentials = Credentials::new(emulator::DEMO_ACCESS_KEY, emulator::DEMO_SECRET_KEY);
     credentials.account = Some(emulator::DEMO_ACCOUNT.to_owned());
     let mut config = ClientConfig::new(credentials).with_endpoint(handle.base_url());
     config.rate_limit_per_sec = rate_limit;
+    config.rate_limit_max = rate_limit_max;
     config.timeout = Duration::from_secs(120);
     Ok(Arc::new(Client::new(config)?))
 }

@@ -4,6 +4,7 @@
 //! cda-bench gen --gateways 1000 --out DIR   # DIR/seed.json + DIR/desired.yaml
 //! cda-bench plan  [--sizes 10,100,1000] [--latency-ms 20] [--concurrency N]
 //! cda-bench apply [--creates 1000] [--parallelism 1,10,32] [--qps 50]
+//! cda-bench rate  [--gateways 1000] [--qps 30] [--latency-ms 20]
 //! cda-bench cpu   [--scale 1]               # each scenario in its own process
 //! cda-bench all
 //! ```
@@ -44,6 +45,9 @@ enum Command {
     Plan(PlanArgs),
     /// Independent creates through the executor.
     Apply(ApplyArgs),
+    /// A plan against a throttling server: the adaptive read rate, and the
+    /// fixed default rate for comparison (run side by side).
+    Rate(RateArgs),
     /// CPU and peak memory, each scenario in a fresh child process.
     Cpu {
         /// Divide every size by this (smoke runs).
@@ -100,6 +104,23 @@ struct ApplyArgs {
     without_journal: bool,
 }
 
+#[derive(clap::Args, Clone)]
+struct RateArgs {
+    #[arg(long, default_value_t = 1000)]
+    gateways: usize,
+    /// The emulator's QPS limit (one-second windows).
+    #[arg(long, default_value_t = 30)]
+    qps: u32,
+    #[arg(long, default_value_t = 20)]
+    latency_ms: u64,
+    /// The rate reads start at (and the fixed client keeps).
+    #[arg(long, default_value_t = 10)]
+    rate_limit: u32,
+    /// The adaptive client's `--rate-limit-max`.
+    #[arg(long, default_value_t = cda_api::DEFAULT_RATE_LIMIT_MAX)]
+    rate_limit_max: u32,
+}
+
 fn main() -> ExitCode {
     let cli = Cli::parse();
     match run(cli.command) {
@@ -145,6 +166,10 @@ fn run(command: Command) -> anyhow::Result<ExitCode> {
             runtime()?.block_on(apply(&args))?;
             Ok(ExitCode::SUCCESS)
         }
+        Command::Rate(args) => {
+            runtime()?.block_on(rate(&args))?;
+            Ok(ExitCode::SUCCESS)
+        }
         Command::Cpu { scale } => {
             cpu_all(scale)?;
             Ok(ExitCode::SUCCESS)
@@ -170,6 +195,13 @@ fn run(command: Command) -> anyhow::Result<ExitCode> {
                 latency_ms: 20,
                 qps: 50,
                 without_journal: true,
+            }))?;
+            rt.block_on(rate(&RateArgs {
+                gateways: 1000,
+                qps: 30,
+                latency_ms: 20,
+                rate_limit: 10,
+                rate_limit_max: cda_api::DEFAULT_RATE_LIMIT_MAX,
             }))?;
             drop(rt);
             cpu_all(1)?;
@@ -251,6 +283,68 @@ async fn plan(args: &PlanArgs) -> anyhow::Result<()> {
         }
         eprintln!("  calls by endpoint: {:?}", f.calls_by_endpoint);
     }
+    Ok(())
+}
+
+async fn rate(args: &RateArgs) -> anyhow::Result<()> {
+    use bench::rate_bench::{RATIO_TARGET, THROTTLED_TARGET};
+    println!(
+        "\n## read rate: plan of {} gateways, emulator QPS limit {}, latency {} ms (both clients at once, one emulator each)",
+        args.gateways, args.qps, args.latency_ms
+    );
+    let (adaptive, fixed) = tokio::try_join!(
+        bench::rate_bench::run(
+            args.gateways,
+            args.latency_ms,
+            args.qps,
+            args.rate_limit,
+            args.rate_limit_max
+        ),
+        bench::rate_bench::run(
+            args.gateways,
+            args.latency_ms,
+            args.qps,
+            args.rate_limit,
+            args.rate_limit
+        ),
+    )?;
+    println!(
+        "| client | reads/s (start, max) | requests | throttled | wall s | bound s (answered / {}) | ratio | peak reads/s | final reads/s |",
+        args.qps
+    );
+    println!("|---|---|---:|---:|---:|---:|---:|---:|---:|");
+    for f in [&adaptive, &fixed] {
+        println!(
+            "| {} | {}, {} | {} | {} ({:.2} %) | {:.1} | {:.1} | {:.2} | {:.1} | {:.1} |",
+            f.client,
+            f.rate_limit,
+            f.rate_limit_max,
+            f.requests,
+            f.throttled,
+            100.0 * f.throttled_share(),
+            f.wall.as_secs_f64(),
+            f.bound.as_secs_f64(),
+            f.ratio(),
+            f.peak_rate,
+            f.final_rate
+        );
+        if f.other_errors > 0 || f.actions > 0 {
+            println!(
+                "  (!) {} other error responses, {} actions",
+                f.other_errors, f.actions
+            );
+        }
+    }
+    let verdict = |ok: bool| if ok { "met" } else { "NOT met" };
+    println!(
+        "target: adaptive wall within {RATIO_TARGET}x of the bound: {:.2}x ({}); throttled under {:.0} %: {:.2} % ({}); fixed default rate: {:.2}x of the bound",
+        adaptive.ratio(),
+        verdict(adaptive.ratio() <= RATIO_TARGET),
+        100.0 * THROTTLED_TARGET,
+        100.0 * adaptive.throttled_share(),
+        verdict(adaptive.throttled_share() < THROTTLED_TARGET),
+        fixed.ratio()
+    );
     Ok(())
 }
 

@@ -28,7 +28,8 @@ pub mod wire;
 
 pub use client::{
     Client, ClientConfig, Exchange, GatewayKey, GetParams, ParamPlacement, RawResponse,
-    WireOptions, DEFAULT_ENDPOINT, DEFAULT_PAGE_SIZE, MAX_PAGES, MAX_RESPONSE_BYTES,
+    RateController, RateReport, WireOptions, DEFAULT_ENDPOINT, DEFAULT_PAGE_SIZE,
+    DEFAULT_RATE_LIMIT_MAX, MAX_PAGES, MAX_RESPONSE_BYTES,
     REDACTED_ACCESS_KEY, REDACTED_ACCOUNT,
 };
 pub use credentials::Credentials;

@@ -184,9 +184,26 @@ pub fn scope(session: &Session, region: &str, account: Option<&str>) -> Scope {
 }
 
 pub async fn read_estate(session: &Session, scope: &Scope) -> anyhow::Result<NormalisedInventory> {
-    refresh::refresh(&session.client, scope)
+    let inventory = refresh::refresh(&session.client, scope)
         .await
-        .context("reading the live estate")
+        .context("reading the live estate");
+    log_rate(session);
+    inventory
+}
+
+/// The pace reads reached (`-v`): how fast this server let cda read.
+pub fn log_rate(session: &Session) {
+    if let Some(r) = session.client.rate_report() {
+        tracing::info!(
+            "reads paced at {:.1} calls/s (started at {:.0}, peak {:.1}, at most {:.0}); {} of {} calls throttled",
+            r.now,
+            r.start,
+            r.peak,
+            r.max,
+            r.throttled,
+            r.calls
+        );
+    }
 }
 
 /// Refresh and plan. A plan error names where in the file the object it is

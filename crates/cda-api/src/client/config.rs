@@ -7,6 +7,10 @@ use std::time::Duration;
 /// The production endpoint (one global host; the region is a request field).
 pub const DEFAULT_ENDPOINT: &str = "https://cda-global.ctapi.ctyun.cn";
 
+/// How fast reads may go by default while the server does not throttle
+/// (calls per second).
+pub const DEFAULT_RATE_LIMIT_MAX: u32 = 50;
+
 /// Page size used by the `*_all` helpers (PYH documents 50 as the maximum).
 pub const DEFAULT_PAGE_SIZE: u32 = 50;
 
@@ -30,8 +34,12 @@ pub struct ClientConfig {
     /// First retry delay; doubles up to `retry_max_delay`, with jitter.
     pub retry_min_delay: Duration,
     pub retry_max_delay: Duration,
-    /// Client-side rate limit, requests per second (`None` = unlimited).
+    /// Client-side rate limit, requests per second (`None` = unlimited):
+    /// writes never go faster; reads start at it (`client::rate`).
     pub rate_limit_per_sec: Option<u32>,
+    /// How fast reads may go while the server answers without throttling
+    /// (`None`: no faster than `rate_limit_per_sec`).
+    pub rate_limit_max: Option<u32>,
     /// Page size for the `*_all` helpers.
     pub page_size: u32,
     pub user_agent: String,
@@ -60,6 +68,7 @@ impl ClientConfig {
             retry_min_delay: Duration::from_millis(200),
             retry_max_delay: Duration::from_secs(5),
             rate_limit_per_sec: Some(10),
+            rate_limit_max: Some(DEFAULT_RATE_LIMIT_MAX),
             page_size: DEFAULT_PAGE_SIZE,
             user_agent: concat!("cda/", env!("CARGO_PKG_VERSION")).to_owned(),
             get_params: None,

@@ -222,9 +222,7 @@ impl Client {
                 endpoint.name
             )));
         }
-        if let Some(limiter) = &self.inner.limiter {
-            limiter.until_ready().await;
-        }
+        self.pace(false).await;
         let query = if placement.query() {
             signing::canonical_query(query_pairs(params))
         } else {

@@ -23,30 +23,30 @@ mod health_checks;
 mod lines;
 mod link_probes;
 mod paging;
+mod rate;
 mod static_routes;
 mod switches;
 mod transport;
 mod vpcs;
 
 pub use adapt::{GatewayKey, GetParams, WireOptions};
-pub use config::{ClientConfig, DEFAULT_ENDPOINT, DEFAULT_PAGE_SIZE};
+pub use config::{ClientConfig, DEFAULT_ENDPOINT, DEFAULT_PAGE_SIZE, DEFAULT_RATE_LIMIT_MAX};
 pub use exchange::{Exchange, ParamPlacement, REDACTED_ACCESS_KEY, REDACTED_ACCOUNT};
 pub use paging::MAX_PAGES;
+pub use rate::{RateController, RateReport};
 pub use transport::{RawResponse, MAX_RESPONSE_BYTES};
 
 use crate::error::Error;
 use secrecy::ExposeSecret;
-use std::num::NonZeroU32;
 use std::sync::Arc;
 use transport::error_chain;
-
-type Limiter = governor::DefaultDirectRateLimiter;
 
 struct Inner {
     http: reqwest::Client,
     base: String,
     config: ClientConfig,
-    limiter: Option<Limiter>,
+    /// `None`: calls are not paced.
+    pacer: Option<std::sync::Mutex<rate::RateController>>,
     learned: adapt::Learned,
     breaker: breaker::Breaker,
 }
@@ -139,18 +139,20 @@ impl Client {
             .user_agent(config.user_agent.clone())
             .build()
             .map_err(|e| Error::Config(format!("HTTP client: {}", error_chain(&e))))?;
-        let limiter = match config.rate_limit_per_sec {
+        let pacer = match config.rate_limit_per_sec {
             None => None,
+            Some(0) => return Err(Error::Config("rate_limit_per_sec must be at least 1".into())),
+            // No burst: calls leave evenly spaced (`rate`). With a burst
+            // of `rps`, a server counting calls per second sees up to
+            // 2×rps in the first second and throttles (measured by
+            // cda-bench: docs/performance.md, Apply).
             Some(rps) => {
-                let rps = NonZeroU32::new(rps)
-                    .ok_or_else(|| Error::Config("rate_limit_per_sec must be at least 1".into()))?;
-                // No burst: calls leave evenly spaced, 1/rps apart. With
-                // the default burst of `rps`, a server counting calls per
-                // second sees up to 2×rps in the first second and throttles
-                // (measured by cda-bench: docs/performance.md, Apply).
-                Some(governor::RateLimiter::direct(
-                    governor::Quota::per_second(rps).allow_burst(NonZeroU32::MIN),
-                ))
+                let max = config.rate_limit_max.unwrap_or(rps).max(rps);
+                Some(std::sync::Mutex::new(rate::RateController::new(
+                    f64::from(rps),
+                    f64::from(max),
+                    std::time::Instant::now(),
+                )))
             }
         };
         let breaker = breaker::Breaker::new(&base, &config);
@@ -160,7 +162,7 @@ impl Client {
                 breaker,
                 base,
                 config,
-                limiter,
+                pacer,
                 learned: adapt::Learned::default(),
             }),
         })
@@ -168,6 +170,42 @@ impl Client {
 
     pub fn config(&self) -> &ClientConfig {
         &self.inner.config
+    }
+
+    /// What the pace of reads came to so far (`None`: calls are not
+    /// paced), for `-v`.
+    pub fn rate_report(&self) -> Option<RateReport> {
+        let pacer = self.inner.pacer.as_ref()?;
+        let pacer = pacer.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        Some(pacer.report())
+    }
+
+    /// Waits for this call's slot; returns when it left (`None`: not paced).
+    async fn pace(&self, write: bool) -> Option<std::time::Instant> {
+        let pacer = self.inner.pacer.as_ref()?;
+        let slot = pacer
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .reserve(std::time::Instant::now(), write);
+        tokio::time::sleep_until(tokio::time::Instant::from_std(slot)).await;
+        Some(slot)
+    }
+
+    /// Tells the pacer how a call sent at `sent` was answered: throttling
+    /// slows reads down, any other answer of a read lets them speed up.
+    fn paced<T>(&self, sent: Option<std::time::Instant>, write: bool, outcome: &Result<T, Error>) {
+        let (Some(pacer), Some(sent)) = (self.inner.pacer.as_ref(), sent) else {
+            return;
+        };
+        let mut pacer = pacer.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        let now = std::time::Instant::now();
+        match outcome {
+            Err(e) if e.is_throttled() => pacer.on_throttle(sent, now),
+            // No answer says nothing about the server's limit.
+            Err(Error::Timeout { .. } | Error::Transport { .. }) => {}
+            _ if !write => pacer.on_success(now),
+            _ => {}
+        }
     }
 
     /// The account from the credentials, for requests that want `account`.

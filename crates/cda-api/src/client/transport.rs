@@ -133,9 +133,7 @@ impl Client {
         wire: &WirePreview,
         attempt: u32,
     ) -> Result<RawResponse, Error> {
-        if let Some(limiter) = &self.inner.limiter {
-            limiter.until_ready().await;
-        }
+        let sent = self.pace(endpoint.is_write()).await;
         let request_id = uuid::Uuid::new_v4().to_string();
         let span = tracing::info_span!(
             "cda_call",
@@ -146,9 +144,12 @@ impl Client {
             status = field::Empty,
             latency_ms = field::Empty,
         );
-        self.send_signed(endpoint, wire, request_id)
+        let outcome = self
+            .send_signed(endpoint, wire, request_id)
             .instrument(span)
-            .await
+            .await;
+        self.paced(sent, endpoint.is_write(), &outcome);
+        outcome
     }
 
     async fn send_signed(

@@ -71,6 +71,7 @@ pub async fn run(
             Some(creds) => {
                 let mut config = ClientConfig::new(creds).with_endpoint(global.endpoint.clone());
                 config.rate_limit_per_sec = (global.rate_limit > 0).then_some(global.rate_limit);
+                config.rate_limit_max = Some(global.rate_limit_max);
                 global.apply_call_settings(&mut config);
                 match Client::new(config) {
                     Ok(c) => Arc::new(c),
