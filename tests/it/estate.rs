@@ -129,8 +129,12 @@ async fn verbose_reports_the_read_rate_reached() {
     let file = dir.path().join("nm8.yaml");
     std::fs::write(&file, fixture("nm8")).unwrap();
     let mut cmd = cda_at(&handle, dir.path());
-    cmd.args(["plan", "-f", arg(&file), "-v"])
-        .args(["--rate-limit", "20", "--rate-limit-max", "40"]);
+    cmd.args(["plan", "-f", arg(&file), "-v"]).args([
+        "--rate-limit",
+        "20",
+        "--rate-limit-max",
+        "40",
+    ]);
     let out = run(cmd).await;
     assert_code(&out, 0);
     let err = stderr(&out);
@@ -149,5 +153,71 @@ async fn verbose_reports_the_read_rate_reached() {
         .and_then(|p| p.parse().ok())
         .unwrap();
     assert!((20.0..=40.0).contains(&peak), "{line}");
+    handle.shutdown().await.unwrap();
+}
+
+/// Calls the emulator received to `path` so far.
+fn calls_to(handle: &Handle, path: &str) -> u64 {
+    handle
+        .app()
+        .stats()
+        .endpoints
+        .iter()
+        .filter(|(k, _)| k.ends_with(path))
+        .map(|(_, s)| s.requests)
+        .sum()
+}
+
+/// A gateway the file neither declares nor prunes is not read further
+/// (`--refresh-all` reads it), and a plan saved so applies without being
+/// taken for stale.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn children_of_gateways_left_alone_are_not_read() {
+    let handle = spawn().await;
+    let dir = tempfile::tempdir().unwrap();
+    let text = fixture("nm8").replace(
+        "prune: [physical_lines, gateways, bindings, vpcs, health_checks, routes]",
+        "prune: [vpcs, health_checks, routes]",
+    );
+    let cut = text.find("  - name: gwdr01").unwrap();
+    let file = dir.path().join("prod-only.yaml");
+    std::fs::write(&file, &text[..cut]).unwrap();
+
+    let before = calls_to(&handle, "/bgp-route/list");
+    let mut cmd = cda_at(&handle, dir.path());
+    cmd.args(["plan", "-f", arg(&file), "-v", "--out", "saved.plan"])
+        .args(["--detailed-exitcode", "--rate-limit", "0"]);
+    let out = run(cmd).await;
+    assert_code(&out, 0);
+    assert!(
+        stdout(&out).contains("gateway.gwdr01"),
+        "reported as unmanaged:\n{}",
+        stdout(&out)
+    );
+    assert!(
+        stderr(&out).contains("did not read the VPCs and routes of 1 gateways"),
+        "{}",
+        stderr(&out)
+    );
+    assert_eq!(calls_to(&handle, "/bgp-route/list") - before, 1);
+
+    let before = calls_to(&handle, "/bgp-route/list");
+    let mut cmd = cda_at(&handle, dir.path());
+    cmd.args([
+        "plan",
+        "-f",
+        arg(&file),
+        "--refresh-all",
+        "--rate-limit",
+        "0",
+    ]);
+    assert_code(&run(cmd).await, 0);
+    assert_eq!(calls_to(&handle, "/bgp-route/list") - before, 2);
+
+    let mut cmd = cda_at(&handle, dir.path());
+    cmd.args(["apply", "saved.plan", "--rate-limit", "0"]);
+    let out = run(cmd).await;
+    assert_code(&out, 0);
+    assert!(stdout(&out).contains("No changes."), "{}", stdout(&out));
     handle.shutdown().await.unwrap();
 }

@@ -187,6 +187,11 @@ pub struct PlanArgs {
     /// Report drift (live changes made outside the file) without proposing changes.
     #[arg(long, conflicts_with = "out")]
     pub refresh_only: bool,
+    /// Also read the VPCs and routes of gateways the file neither declares
+    /// nor prunes (the plan changes nothing on them, so by default they are
+    /// not read).
+    #[arg(long)]
+    pub refresh_all: bool,
     /// With --out: the saved plan expires after this long (e.g. 30m, 4h, 2d).
     #[arg(long, value_name = "DURATION", requires = "out", value_parser = parse_duration)]
     pub ttl: Option<std::time::Duration>,
@@ -215,6 +220,10 @@ pub struct ApplyArgs {
     /// Do not ask for approval (required when stdin is not a terminal).
     #[arg(long)]
     pub auto_approve: bool,
+    /// With -f: also read the VPCs and routes of gateways the files neither
+    /// declare nor prune (as `cda plan --refresh-all`).
+    #[arg(long, conflicts_with = "planfile")]
+    pub refresh_all: bool,
     /// Print the exact ordered calls (method, path, redacted body) and send no write.
     #[arg(long)]
     pub dry_run: bool,

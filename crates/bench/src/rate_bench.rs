@@ -79,6 +79,7 @@ pub async fn run(
         region: crate::estate::REGION.to_owned(),
         account: Some(emulator::DEMO_ACCOUNT.to_owned()),
         concurrency: apply::commands::common::REFRESH_CONCURRENCY,
+        needs: std::sync::Arc::new(plan::reads::Needs::All),
     };
 
     let started = Instant::now();

@@ -24,6 +24,7 @@ async fn generated_desired_file_plans_to_zero_changes_against_its_seed() {
         region: bench::estate::REGION.into(),
         account: Some(emulator::DEMO_ACCOUNT.into()),
         concurrency: 4,
+        needs: std::sync::Arc::new(plan::reads::Needs::All),
     };
     let live = refresh::refresh(&client, &scope).await.unwrap();
 
@@ -128,6 +129,7 @@ async fn refresh_reads_every_page_once_when_the_server_clamps_page_size() {
         region: bench::estate::REGION.into(),
         account: Some(emulator::DEMO_ACCOUNT.into()),
         concurrency: 6,
+        needs: std::sync::Arc::new(plan::reads::Needs::All),
     };
     let live = refresh::refresh(&client, &scope).await.unwrap();
     assert_eq!(live, estate.inventory());

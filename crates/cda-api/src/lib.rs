@@ -27,10 +27,9 @@ pub mod types;
 pub mod wire;
 
 pub use client::{
-    Client, ClientConfig, Exchange, GatewayKey, GetParams, ParamPlacement, RawResponse,
-    RateController, RateReport, WireOptions, DEFAULT_ENDPOINT, DEFAULT_PAGE_SIZE,
-    DEFAULT_RATE_LIMIT_MAX, MAX_PAGES, MAX_RESPONSE_BYTES,
-    REDACTED_ACCESS_KEY, REDACTED_ACCOUNT,
+    Client, ClientConfig, Exchange, GatewayKey, GetParams, ParamPlacement, RateController,
+    RateReport, RawResponse, WireOptions, DEFAULT_ENDPOINT, DEFAULT_PAGE_SIZE,
+    DEFAULT_RATE_LIMIT_MAX, MAX_PAGES, MAX_RESPONSE_BYTES, REDACTED_ACCESS_KEY, REDACTED_ACCOUNT,
 };
 pub use credentials::Credentials;
 pub use endpoints::Endpoint;

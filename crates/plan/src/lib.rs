@@ -12,6 +12,7 @@ pub mod identity_check;
 pub mod inventory;
 pub mod model;
 pub mod planfile;
+pub mod reads;
 pub mod region;
 pub mod render;
 pub mod schema;

@@ -244,7 +244,7 @@ async fn from_file(
     let (region, account) = (&file.state.region, file.state.account.as_deref());
     let shared = take_shared_lock(args, printer, &session, region, account).await?;
     earlier::await_earlier_runs(&session, global, region, account, reader, printer).await?;
-    let (plan, _) = common::make_plan(&session, &file).await?;
+    let (plan, _) = common::make_plan(&session, &file, args.refresh_all).await?;
     let human = render::human(&plan, &printer.human_options());
     write!(printer.stdout(), "{human}")?;
     Ok(Ok(Ready {
@@ -297,7 +297,9 @@ async fn from_saved(
     }
     let shared = take_shared_lock(args, printer, &session, region, account).await?;
     earlier::await_earlier_runs(&session, global, region, account, reader, printer).await?;
-    let scope = common::scope(&session, region, account);
+    // What the plan read, so an object it did not need is not new.
+    let needs = plan::reads::Needs::of_saved_plan(&saved.plan);
+    let scope = common::scope(&session, region, account, needs);
     let inventory = common::read_estate(&session, &scope).await?;
     let changed = plan::planfile::stale(&saved.plan, &inventory);
     if !changed.is_empty() {

@@ -10,10 +10,12 @@ use miette::{GraphicalReportHandler, GraphicalTheme};
 use plan::desired::{self, Diagnostics, SourceMap};
 use plan::diff::PlanOptions;
 use plan::model::SecretRef;
+use plan::reads::Needs;
 use plan::{DesiredState, NormalisedInventory, Plan};
 use std::collections::BTreeMap;
 use std::io::Write as _;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use crate::exit::Status;
 
@@ -173,13 +175,16 @@ pub fn secret_hashes(state: &DesiredState) -> anyhow::Result<BTreeMap<SecretRef,
         .collect()
 }
 
-pub fn scope(session: &Session, region: &str, account: Option<&str>) -> Scope {
+/// Where refresh reads: `region`, `account` (else the credentials'), the
+/// children `needs` says.
+pub fn scope(session: &Session, region: &str, account: Option<&str>, needs: Needs) -> Scope {
     Scope {
         region: region.to_owned(),
         account: account
             .map(str::to_owned)
             .or_else(|| session.account.clone()),
         concurrency: REFRESH_CONCURRENCY,
+        needs: Arc::new(needs),
     }
 }
 
@@ -207,10 +212,12 @@ pub fn log_rate(session: &Session) {
 }
 
 /// Refresh and plan. A plan error names where in the file the object it is
-/// about is written (`file:line:col: message`).
+/// about is written (`file:line:col: message`). Refresh reads what the plan
+/// needs (`plan::reads`), or with `refresh_all` everything.
 pub async fn make_plan(
     session: &Session,
     file: &DesiredFile,
+    refresh_all: bool,
 ) -> anyhow::Result<(Plan, NormalisedInventory)> {
     let state = &file.state;
     let options = PlanOptions {
@@ -218,7 +225,16 @@ pub async fn make_plan(
     };
     let inventory = read_estate(
         session,
-        &scope(session, &state.region, state.account.as_deref()),
+        &scope(
+            session,
+            &state.region,
+            state.account.as_deref(),
+            if refresh_all {
+                Needs::All
+            } else {
+                Needs::of_file(state)
+            },
+        ),
     )
     .await?;
     let plan = plan::plan_normalised(state, &inventory, &options)

@@ -31,7 +31,12 @@ pub async fn run(
     else {
         anyhow::bail!("give the region to export with --region (or CDA_REGION)");
     };
-    let scope = common::scope(&session, &region, args.account.as_deref());
+    let scope = common::scope(
+        &session,
+        &region,
+        args.account.as_deref(),
+        plan::reads::Needs::All,
+    );
     let inventory = common::read_estate(&session, &scope).await?;
     if inventory.lines.is_empty() && inventory.gateways.is_empty() {
         let seen = regions_with_objects(&session, scope.account.as_deref()).await?;

@@ -32,7 +32,7 @@ pub async fn run(args: &PlanArgs, global: &GlobalArgs, printer: Printer) -> anyh
         printer,
     )
     .await?;
-    let (plan, _inventory) = common::make_plan(&session, &file).await?;
+    let (plan, _inventory) = common::make_plan(&session, &file, args.refresh_all).await?;
     let human = printer.human_options();
 
     if args.refresh_only {

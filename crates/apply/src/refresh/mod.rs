@@ -3,7 +3,8 @@
 //! As few calls as the API allows: the gateway and physical-line lists (all
 //! pages), then for each gateway its VPC, static-route and BGP-route lists,
 //! and one health-check read per VPC (the API has no health-check list). No
-//! other per-object reads.
+//! other per-object reads. The children of a gateway the plan leaves alone
+//! are not read (`Scope::needs`, `plan::reads`).
 //!
 //! `Scope::concurrency` bounds the calls in flight, whatever they are: every
 //! call takes a permit, so the pipe stays full (measured in
@@ -30,6 +31,7 @@ pub(crate) use map::{gateway_region, line_region};
 use cda_api::types as api;
 use cda_api::Client;
 use plan::inventory::{Inventory, LiveGateway, LiveLine, NormalisedInventory};
+use plan::reads::Needs;
 use plan::region::{retain_region, Kept, Regional};
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -43,6 +45,8 @@ pub struct Scope {
     pub account: Option<String>,
     /// API calls in flight at once (at least 1).
     pub concurrency: usize,
+    /// Whose VPCs and routes are read (`plan::reads`).
+    pub needs: Arc<Needs>,
 }
 
 /// A live value we could not map; refresh stops rather than plan against a
@@ -123,11 +127,25 @@ pub async fn refresh(
             .collect(),
     );
 
+    let skipped = scope
+        .needs
+        .skipped(gateways.iter().filter_map(|g| g.name()));
+    if !skipped.is_empty() {
+        tracing::info!(
+            "did not read the VPCs and routes of {} gateways the file neither declares nor prunes (--refresh-all reads them)",
+            skipped.len()
+        );
+    }
     let mut tasks = JoinSet::new();
+    let mut gateways_only = Vec::new();
     for (order, gateway) in gateways.into_iter().enumerate() {
         let Some(name) = gateway.name().map(str::to_owned) else {
             continue;
         };
+        if skipped.contains(&name) {
+            gateways_only.push((order, gateway_row(&name, &gateway)));
+            continue;
+        }
         let client = Arc::clone(client);
         let scope = scope.clone();
         let permits = Arc::clone(&permits);
@@ -137,7 +155,7 @@ pub async fn refresh(
             Ok::<_, RefreshError>((order, live))
         });
     }
-    let mut gateways = Vec::new();
+    let mut gateways = gateways_only;
     while let Some(joined) = tasks.join_next().await {
         gateways.push(joined.map_err(|e| RefreshError::Task(e.to_string()))??);
     }
@@ -245,14 +263,7 @@ async fn read_gateway(
         }
     }
 
-    let mut line_list = gateway.line_list.clone();
-    line_list.sort();
     Ok(LiveGateway {
-        name: name.to_owned(),
-        hostname: gateway.hostname.clone().filter(|s| !s.is_empty()),
-        access_point: gateway.access_point.clone().filter(|s| !s.is_empty()),
-        description: gateway.description.clone().filter(|s| !s.is_empty()),
-        line_ids: line_list,
         vpcs: live_vpcs,
         static_routes: static_routes
             .iter()
@@ -262,5 +273,22 @@ async fn read_gateway(
             .iter()
             .map(|r| map_bgp_route(name, r, line_ids))
             .collect::<Result<_, _>>()?,
+        ..gateway_row(name, gateway)
     })
+}
+
+/// A gateway as its own row gives it: no VPCs or routes (not read).
+fn gateway_row(name: &str, gateway: &api::Gateway) -> LiveGateway {
+    let mut line_list = gateway.line_list.clone();
+    line_list.sort();
+    LiveGateway {
+        name: name.to_owned(),
+        hostname: gateway.hostname.clone().filter(|s| !s.is_empty()),
+        access_point: gateway.access_point.clone().filter(|s| !s.is_empty()),
+        description: gateway.description.clone().filter(|s| !s.is_empty()),
+        line_ids: line_list,
+        vpcs: Vec::new(),
+        static_routes: Vec::new(),
+        bgp_routes: Vec::new(),
+    }
 }

@@ -141,7 +141,11 @@ impl Client {
             .map_err(|e| Error::Config(format!("HTTP client: {}", error_chain(&e))))?;
         let pacer = match config.rate_limit_per_sec {
             None => None,
-            Some(0) => return Err(Error::Config("rate_limit_per_sec must be at least 1".into())),
+            Some(0) => {
+                return Err(Error::Config(
+                    "rate_limit_per_sec must be at least 1".into(),
+                ))
+            }
             // No burst: calls leave evenly spaced (`rate`). With a burst
             // of `rps`, a server counting calls per second sees up to
             // 2×rps in the first second and throttles (measured by
@@ -176,7 +180,9 @@ impl Client {
     /// paced), for `-v`.
     pub fn rate_report(&self) -> Option<RateReport> {
         let pacer = self.inner.pacer.as_ref()?;
-        let pacer = pacer.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        let pacer = pacer
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
         Some(pacer.report())
     }
 
@@ -197,7 +203,9 @@ impl Client {
         let (Some(pacer), Some(sent)) = (self.inner.pacer.as_ref(), sent) else {
             return;
         };
-        let mut pacer = pacer.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        let mut pacer = pacer
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
         let now = std::time::Instant::now();
         match outcome {
             Err(e) if e.is_throttled() => pacer.on_throttle(sent, now),

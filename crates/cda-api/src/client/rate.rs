@@ -306,7 +306,10 @@ mod tests {
         let (calls, throttled) = drive(&mut ctl, origin, 30, 200.0);
         // The limit allows 6,000 calls in 200 s: within 1.1× of it.
         assert!(calls as f64 > 6_000.0 / 1.1, "{calls}");
-        assert!((throttled as f64) < 0.02 * calls as f64, "{throttled} of {calls}");
+        assert!(
+            (throttled as f64) < 0.02 * calls as f64,
+            "{throttled} of {calls}"
+        );
     }
 
     #[test]

@@ -9,6 +9,7 @@ use crate::printer::Printer;
 use crate::refresh::{self, Scope};
 use cda_api::Client;
 use plan::identity_check::check_identities;
+use plan::reads::Needs;
 use plan::DesiredState;
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -48,6 +49,8 @@ async fn check_region(client: &Arc<Client>, state: &DesiredState, named: &str) -
             .clone()
             .or_else(|| client.account().map(str::to_owned)),
         concurrency: REFRESH_CONCURRENCY,
+        // The identity check weighs the children of every gateway.
+        needs: Arc::new(Needs::All),
     };
     let live = match refresh::refresh(client, &scope).await {
         Ok(live) => live,
