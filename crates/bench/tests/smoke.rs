@@ -92,8 +92,10 @@ async fn sequential_refresh_reads_one_object_per_call() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn apply_bench_creates_everything_once() {
     let f = apply_bench::run(6, 3, 0, None, true).await.unwrap();
-    // Each create, then the re-read that verifies it took (issue #12).
-    assert_eq!((f.creates, f.done, f.calls, f.throttled), (6, 6, 12, 0));
+    // Each create: the read that checks nothing of that identity exists
+    // yet (issue #13), the create, and the re-read that verifies it took
+    // (issue #12).
+    assert_eq!((f.creates, f.done, f.calls, f.throttled), (6, 6, 18, 0));
 }
 
 #[test]
