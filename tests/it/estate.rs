@@ -221,3 +221,75 @@ async fn children_of_gateways_left_alone_are_not_read() {
     assert!(stdout(&out).contains("No changes."), "{}", stdout(&out));
     handle.shutdown().await.unwrap();
 }
+
+/// Files of two regions: one run plans each against its own inventory and
+/// shows one plan grouped by region; exit codes cover both.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn files_of_two_regions_plan_in_one_run() {
+    let handle = spawn().await;
+    let dir = tempfile::tempdir().unwrap();
+    let (lines, gateways) = split_nm8(dir.path());
+    let nm9 = dir.path().join("30-nm9.yaml");
+    std::fs::write(&nm9, fixture("nm9")).unwrap();
+
+    // As live: no changes in either region.
+    let mut cmd = cda_at(&handle, dir.path());
+    cmd.args(["plan", "-f", "."])
+        .args(["--detailed-exitcode", "--rate-limit", "0"]);
+    let out = run(cmd).await;
+    assert_code(&out, 0);
+    let text = stdout(&out);
+    let (nm8_at, nm9_at) = (text.find("Region nm8:"), text.find("Region nm9:"));
+    assert!(
+        nm8_at.is_some() && nm9_at.is_some() && nm8_at < nm9_at,
+        "{text}"
+    );
+
+    // Without nm9's gateways, `prune` deletes them, and only them.
+    let text = fixture("nm9");
+    let cut = text.find("\ngateways:").unwrap();
+    std::fs::write(&nm9, &text[..cut]).unwrap();
+    let mut cmd = cda_at(&handle, dir.path());
+    cmd.args([
+        "plan",
+        "-f",
+        arg(&lines),
+        "-f",
+        arg(&gateways),
+        "-f",
+        arg(&nm9),
+    ])
+    .args(["--json", "--detailed-exitcode", "--rate-limit", "0"]);
+    let out = run(cmd).await;
+    assert_code(&out, 2);
+    let doc: serde_json::Value = serde_json::from_str(&stdout(&out)).unwrap();
+    let regions = doc["regions"].as_array().unwrap();
+    assert_eq!(regions.len(), 2, "{doc:#}");
+    assert_eq!(regions[0]["region"], "nm8");
+    assert!(regions[0]["actions"].as_array().unwrap().is_empty());
+    assert_eq!(regions[1]["region"], "nm9");
+    let deleted: Vec<&str> = regions[1]["actions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|a| a["action"] == "delete" && a["kind"] == "gateway")
+        .map(|a| a["address"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        deleted,
+        ["gateway.gwszdr01", "gateway.gwszprod01"],
+        "{doc:#}"
+    );
+
+    // A saved plan holds one region.
+    let mut cmd = cda_at(&handle, dir.path());
+    cmd.args(["plan", "-f", ".", "--out", "both.plan", "--rate-limit", "0"]);
+    let out = run(cmd).await;
+    assert_code(&out, 1);
+    assert!(
+        stderr(&out).contains("the files name 2 regions (nm8, nm9); a saved plan holds one region"),
+        "{}",
+        stderr(&out)
+    );
+    handle.shutdown().await.unwrap();
+}

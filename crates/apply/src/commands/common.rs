@@ -255,6 +255,36 @@ pub fn origin(session: &Session, global: &GlobalArgs, region: &str) -> plan::pla
     }
 }
 
+/// [`make_plan`] for each region at once, through the session's one client
+/// (one pace for all); the plans in the regions' order, with the files.
+pub async fn make_plans(
+    session: &Arc<Session>,
+    regions: Vec<DesiredFile>,
+    refresh_all: bool,
+) -> anyhow::Result<(Vec<Plan>, Vec<DesiredFile>)> {
+    let several = regions.len() > 1;
+    let mut tasks = tokio::task::JoinSet::new();
+    for (order, file) in regions.into_iter().enumerate() {
+        let session = Arc::clone(session);
+        tasks.spawn(async move {
+            let planned = make_plan(&session, &file, refresh_all).await;
+            // Of several regions, the error says which.
+            let planned = match planned {
+                Err(e) if several => Err(e.context(format!("region {}", file.state.region))),
+                other => other,
+            };
+            (order, planned.map(|(plan, _)| plan), file)
+        });
+    }
+    let mut done = Vec::new();
+    while let Some(joined) = tasks.join_next().await {
+        let (order, plan, file) = joined.context("planning a region")?;
+        done.push((order, plan?, file));
+    }
+    done.sort_by_key(|(order, _, _)| *order);
+    Ok(done.into_iter().map(|(_, plan, file)| (plan, file)).unzip())
+}
+
 /// Read and verify a saved plan file.
 pub fn load_planfile(path: &Path) -> anyhow::Result<plan::planfile::PlanFile> {
     let text = std::fs::read_to_string(path)
