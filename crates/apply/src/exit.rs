@@ -1,5 +1,6 @@
 //! Exit codes are a contract with pipelines: keep them in one place.
 
+use crate::interrupt::Signal;
 use std::process::ExitCode;
 
 /// What a command tells the shell.
@@ -13,6 +14,9 @@ pub enum Status {
     Changes,
     /// 3: a saved plan is stale (live objects changed) or expired.
     StalePlan,
+    /// 130 (SIGINT) or 143 (SIGTERM): stopped by a signal, after finishing
+    /// what was in flight (see `docs/cli.md`, "Interrupting").
+    Interrupted(Signal),
 }
 
 impl Status {
@@ -22,6 +26,8 @@ impl Status {
             Status::Failure => 1,
             Status::Changes => 2,
             Status::StalePlan => 3,
+            Status::Interrupted(Signal::Int) => 130,
+            Status::Interrupted(Signal::Term) => 143,
         }
     }
 }

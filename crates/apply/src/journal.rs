@@ -18,6 +18,7 @@ pub mod earlier;
 use chrono::{SecondsFormat, Utc};
 use serde::Serialize;
 use serde_json::Value;
+use std::collections::BTreeMap;
 use std::fs::{self, File, OpenOptions};
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
@@ -38,6 +39,21 @@ pub enum Outcome {
     Unknown,
     /// After an unknown outcome, a re-read showed the change had been made.
     Confirmed,
+    /// A second signal stopped the run while the call was in flight (sent,
+    /// or accepted and not yet seen by a re-read): its effect is unknown,
+    /// and the next run awaits it like a `sent` one.
+    Interrupted,
+}
+
+impl Outcome {
+    /// Whether this run learns nothing more about the call: `confirmed`,
+    /// `failed` or `interrupted`. Until then the call is in flight.
+    fn is_final(self) -> bool {
+        matches!(
+            self,
+            Outcome::Confirmed | Outcome::Failed | Outcome::Interrupted
+        )
+    }
 }
 
 /// One line of the journal.
@@ -94,6 +110,13 @@ pub struct Counts {
     pub done: usize,
     pub failed: usize,
     pub skipped: usize,
+    /// Actions an interrupt kept from starting.
+    #[serde(skip_serializing_if = "is_zero")]
+    pub not_started: usize,
+}
+
+fn is_zero(n: &usize) -> bool {
+    *n == 0
 }
 
 /// An append-only JSON-lines file shared by the executor's tasks.
@@ -102,6 +125,9 @@ pub struct Journal {
     path: PathBuf,
     run: String,
     file: Mutex<File>,
+    /// Each action's call whose last line is not final, by action address
+    /// (an action makes one call at a time), for [`Journal::interrupt_in_flight`].
+    in_flight: Mutex<BTreeMap<String, Entry>>,
 }
 
 /// A run id unique on this machine: UTC time to the millisecond and the pid
@@ -156,6 +182,7 @@ impl Journal {
             path: path.to_owned(),
             run,
             file: Mutex::new(file),
+            in_flight: Mutex::new(BTreeMap::new()),
         })
     }
 
@@ -182,10 +209,40 @@ impl Journal {
     /// Append one call entry as a single line and flush it to the OS.
     pub fn record(&self, entry: &Entry) -> io::Result<()> {
         let line = serde_json::to_value(entry).map_err(io::Error::other)?;
-        self.write_line("call", line)
+        self.write_line("call", line)?;
+        let mut in_flight = self.in_flight.lock().unwrap_or_else(|p| p.into_inner());
+        if entry.outcome.is_final() {
+            in_flight.remove(&entry.action);
+        } else {
+            in_flight.insert(entry.action.clone(), entry.clone());
+        }
+        Ok(())
     }
 
-    /// Append the run's end line: `outcome` (`success`, `failed`) and counts.
+    /// After a second signal, once no call can make progress: one
+    /// `interrupted` line for each call still in flight, with `why`.
+    /// Returns how many.
+    pub fn interrupt_in_flight(&self, why: &str) -> io::Result<usize> {
+        let calls: Vec<Entry> = {
+            let mut in_flight = self.in_flight.lock().unwrap_or_else(|p| p.into_inner());
+            std::mem::take(&mut *in_flight).into_values().collect()
+        };
+        for call in &calls {
+            let mut entry = Entry::new(
+                &call.action,
+                &call.endpoint,
+                call.body.clone(),
+                Outcome::Interrupted,
+            );
+            entry.request_id = call.request_id.clone();
+            entry.error = Some(why.to_owned());
+            self.record(&entry)?;
+        }
+        Ok(calls.len())
+    }
+
+    /// Append the run's end line: `outcome` (`success`, `failed`,
+    /// `interrupted`) and counts.
     pub fn finish(&self, outcome: &str, counts: Counts) -> io::Result<()> {
         let line = serde_json::json!({ "outcome": outcome, "counts": counts });
         self.write_line("end", line)
@@ -273,5 +330,53 @@ mod tests {
         assert_eq!(lines[1]["error"], "name taken");
         assert_eq!(lines[2]["outcome"], "unknown");
         assert!(lines[0]["time"].as_str().unwrap().ends_with('Z'));
+    }
+
+    #[test]
+    fn only_calls_without_a_final_line_are_interrupted() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("j.jsonl");
+        let journal = Journal::open(&path).unwrap();
+        let call = |action: &str, outcome| {
+            let mut e = Entry::new(
+                action,
+                "POST /v4/cda/vpc/add",
+                json!({"n": action}),
+                outcome,
+            );
+            e.request_id = (outcome == Outcome::Ok).then(|| format!("req-{action}"));
+            journal.record(&e).unwrap();
+        };
+        for (action, outcomes) in [
+            (
+                "vpc.seen",
+                &[Outcome::Sent, Outcome::Ok, Outcome::Confirmed][..],
+            ),
+            ("vpc.refused", &[Outcome::Sent, Outcome::Failed]),
+            ("vpc.sent", &[Outcome::Sent]),
+            ("vpc.accepted", &[Outcome::Sent, Outcome::Ok]),
+            ("vpc.lost", &[Outcome::Sent, Outcome::Unknown]),
+        ] {
+            for &o in outcomes {
+                call(action, o);
+            }
+        }
+        assert_eq!(journal.interrupt_in_flight("a second SIGINT").unwrap(), 3);
+        // Once only.
+        assert_eq!(journal.interrupt_in_flight("again").unwrap(), 0);
+        let text = fs::read_to_string(&path).unwrap();
+        let interrupted: Vec<Value> = text
+            .lines()
+            .map(|l| serde_json::from_str::<Value>(l).unwrap())
+            .filter(|l| l["outcome"] == "interrupted")
+            .collect();
+        let actions: Vec<&str> = interrupted
+            .iter()
+            .map(|l| l["action"].as_str().unwrap())
+            .collect();
+        assert_eq!(actions, ["vpc.accepted", "vpc.lost", "vpc.sent"]);
+        assert_eq!(interrupted[0]["request_id"], "req-vpc.accepted");
+        assert_eq!(interrupted[2]["body"], json!({"n": "vpc.sent"}));
+        assert_eq!(interrupted[2]["error"], "a second SIGINT");
     }
 }

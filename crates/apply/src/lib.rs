@@ -7,6 +7,7 @@ pub mod cli;
 pub mod commands;
 pub mod executor;
 pub mod exit;
+pub mod interrupt;
 pub mod journal;
 pub mod lock;
 pub mod paths;
@@ -63,6 +64,9 @@ pub fn run() -> ExitCode {
         }
     };
     let status = runtime.block_on(commands::dispatch(cli, printer));
+    // An approval prompt abandoned by a signal leaves a thread blocked on
+    // stdin: do not wait for it.
+    runtime.shutdown_background();
     match status {
         Ok(status) => status.into(),
         Err(e) => {

@@ -60,7 +60,7 @@ struct Quiet;
 
 impl Progress for Quiet {
     fn started(&self, _: &Action) {}
-    fn finished(&self, _: &Action, _: &ActionStatus) {}
+    fn finished(&self, _: &Action, _: &ActionStatus, _: Option<std::time::Duration>) {}
 }
 
 /// Plan `creates` gateway creations against an empty estate and apply them.

@@ -1,5 +1,5 @@
 //! `cda emulator serve`: the options the binary's clap layer fills in, and
-//! the function that runs the emulator until Ctrl-C.
+//! the function that runs the emulator until told to stop.
 
 use crate::config::{Account, Config, SeedSource, DEMO_ACCESS_KEY, DEMO_ACCOUNT, DEMO_SECRET_KEY};
 use crate::dialect::{Dialect, DialectSetting};
@@ -118,12 +118,17 @@ pub fn banner(options: &ServeOptions, addr: SocketAddr) -> String {
     out.push_str(
         "admin: /_emulator/{state,stats,history,faults,reset,seed,dialect} (loopback only)\n",
     );
-    out.push_str("press Ctrl-C to stop");
+    out.push_str("press Ctrl-C (or send SIGTERM) to stop; the state is saved");
     out
 }
 
-/// Runs the emulator until Ctrl-C, then stops cleanly with the state saved.
-pub async fn run(options: ServeOptions) -> Result<(), Error> {
+/// Runs the emulator until `shutdown` completes (the binary passes its
+/// SIGINT/SIGTERM handling), then stops cleanly: in-flight requests
+/// finish and the state is saved.
+pub async fn run(
+    options: ServeOptions,
+    shutdown: impl std::future::Future<Output = ()> + Send + 'static,
+) -> Result<(), Error> {
     let config = options.config()?;
     let app = App::new(config)?;
     let listener = tokio::net::TcpListener::bind(options.listen)
@@ -134,10 +139,7 @@ pub async fn run(options: ServeOptions) -> Result<(), Error> {
         })?;
     let addr = listener.local_addr().map_err(Error::Serve)?;
     println!("{}", banner(&options, addr));
-    serve_app(listener, app, async {
-        let _ = tokio::signal::ctrl_c().await;
-    })
-    .await?;
+    serve_app(listener, app, shutdown).await?;
     println!("cda emulator stopped");
     Ok(())
 }

@@ -5,8 +5,9 @@ use crate::calls::ApiBackend;
 use crate::cli::{ApplyArgs, GlobalArgs};
 use crate::commands::common;
 use crate::commands::earlier;
-use crate::executor::{self, ActionStatus, Backend, Summary};
+use crate::executor::{self, Backend};
 use crate::exit::Status;
+use crate::interrupt::{Interrupts, Level};
 use crate::journal::{self, Counts, Journal, RunStart};
 use crate::lock::shared::SharedLock;
 use crate::lock::Lock;
@@ -24,20 +25,74 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::Duration;
 
+mod summary;
+
 pub async fn run(
     args: &ApplyArgs,
     global: &GlobalArgs,
     printer: Printer,
+    interrupts: &Interrupts,
 ) -> anyhow::Result<Status> {
-    // A dry run sends no write, so it does not need the lock.
+    // A dry run sends no write, so it does not need the lock. Held until
+    // this returns, whatever the way out (a signal included).
     let _lock = if args.dry_run {
         None
     } else {
         Some(take_directory_lock(args, printer).await?)
     };
     let run_id = journal::new_run_id();
+    // Until the first write, a signal simply ends the run: reads and the
+    // approval prompt are abandoned, nothing was sent (a shared lock taken
+    // meanwhile is released with its connection).
+    let ready = tokio::select! {
+        biased;
+        signal = interrupts.stopped() => {
+            writeln!(
+                printer.stderr(),
+                "\nInterrupted ({signal}) before any change: nothing was applied."
+            )?;
+            return Ok(signal.status());
+        }
+        ready = prepare(args, global, printer, &run_id) => ready?,
+    };
+    let ready = match ready {
+        (None, Some(ready)) => ready,
+        (ended, ready) => {
+            if let Some(ready) = ready {
+                ready.close().await;
+            }
+            return Ok(ended.unwrap_or(Status::Failure));
+        }
+    };
+    let status = execute(
+        args,
+        global,
+        printer,
+        interrupts,
+        &run_id,
+        &ready.plan,
+        &ready.session,
+    )
+    .await;
+    // The shared lock is held from before the estate is read until the
+    // summary is printed: another runner's plan is made from what this
+    // one left.
+    ready.close().await;
+    status
+}
+
+/// Everything before the first write: plan (or check the saved plan),
+/// guards, dry run, approval. Returns the exit status of a run that ends
+/// here (no changes, refused, a dry run, not approved), if it does, and
+/// what it read, to execute or to close.
+async fn prepare(
+    args: &ApplyArgs,
+    global: &GlobalArgs,
+    printer: Printer,
+    run_id: &str,
+) -> anyhow::Result<(Option<Status>, Option<Ready>)> {
     let reader = earlier::Reader {
-        run: &run_id,
+        run: run_id,
         // The lock is ours: no other apply is running, and this one's plan
         // re-proposes whatever an earlier one left unseen.
         takes_over: !args.dry_run,
@@ -51,23 +106,15 @@ pub async fn run(
         }
         (files, _) => from_file(files, args, global, printer, &reader).await?,
     };
-    // The shared lock is held from before the estate is read until the
-    // summary is printed: another runner's plan is made from what this
-    // one left.
-    let Ready {
-        plan,
-        session,
-        shared,
-        from_file,
-    } = match ready {
+    let ready = match ready {
         Ok(ready) => ready,
-        Err(status) => return Ok(status),
+        Err(status) => return Ok((Some(status), None)),
     };
+    let (plan, session, from_file) = (&ready.plan, &ready.session, ready.from_file);
 
     if plan.is_empty() {
         writeln!(printer.stdout(), "No changes. Nothing to apply.")?;
-        session.close().await;
-        return Ok(Status::Success);
+        return Ok((Some(Status::Success), Some(ready)));
     }
 
     if let Some(max) = args.max_destroy {
@@ -77,11 +124,11 @@ pub async fn run(
                 printer.stderr(),
                 "error: the plan deletes or replaces {destroys} objects, more than --max-destroy {max}; nothing was applied"
             )?;
-            return Ok(Status::Failure);
+            return Ok((Some(Status::Failure), Some(ready)));
         }
     }
 
-    let decision = guard_decision(&plan, args);
+    let decision = guard_decision(plan, args);
     if decision == Decision::Refuse {
         if args.dry_run {
             // A dry run sends no write: show it, and say what apply would do.
@@ -90,23 +137,21 @@ pub async fn run(
                 "warning: without --dry-run this plan is refused (mass destroy); see the warning at the top of the plan"
             )?;
         } else {
-            refuse_mass_destroy(printer, &plan)?;
-            session.close().await;
-            return Ok(Status::Failure);
+            refuse_mass_destroy(printer, plan)?;
+            return Ok((Some(Status::Failure), Some(ready)));
         }
     }
 
-    let account = plan.account.clone().or_else(|| session.account.clone());
     if args.dry_run {
+        let account = plan.account.clone().or_else(|| session.account.clone());
         let backend = ApiBackend::new(
             Arc::clone(&session.client),
             plan.region.clone(),
             account,
             true,
         );
-        print_dry_run(printer, &plan, &backend).await?;
-        session.close().await;
-        return Ok(Status::Success);
+        print_dry_run(printer, plan, &backend).await?;
+        return Ok((Some(Status::Success), Some(ready)));
     }
 
     if from_file && !args.auto_approve {
@@ -116,18 +161,32 @@ pub async fn run(
                 "error: stdin is not a terminal, so cda cannot ask for approval; \
                  pass --auto-approve to apply without asking. Nothing was applied."
             )?;
-            return Ok(Status::Failure);
+            return Ok((Some(Status::Failure), Some(ready)));
         }
-        if !approved(printer, decision)? {
+        if !approved(printer, decision).await? {
             writeln!(printer.stderr(), "Apply cancelled. Nothing was applied.")?;
-            return Ok(Status::Failure);
+            return Ok((Some(Status::Failure), Some(ready)));
         }
     }
 
+    Ok((None, Some(ready)))
+}
+
+/// Execute an approved plan with journal and progress; print the summary.
+async fn execute(
+    args: &ApplyArgs,
+    global: &GlobalArgs,
+    printer: Printer,
+    interrupts: &Interrupts,
+    run_id: &str,
+    plan: &Plan,
+    session: &Session,
+) -> anyhow::Result<Status> {
+    let account = plan.account.clone().or_else(|| session.account.clone());
     let journal_path = args
         .journal
         .clone()
-        .unwrap_or_else(|| Journal::default_path(Path::new(STATE_DIR), &run_id));
+        .unwrap_or_else(|| Journal::default_path(Path::new(STATE_DIR), run_id));
     let start = RunStart {
         command: "apply".into(),
         file: match &args.planfile {
@@ -138,7 +197,7 @@ pub async fn run(
         region: plan.region.clone(),
     };
     let journal = Arc::new(
-        Journal::start(&journal_path, &run_id, &start)
+        Journal::start(&journal_path, run_id, &start)
             .with_context(|| format!("opening the journal {}", journal_path.display()))?,
     );
     let backend = Arc::new(ApiBackend::new(
@@ -151,10 +210,12 @@ pub async fn run(
     let options = executor::Options {
         parallelism: usize::from(args.parallelism),
         visibility_timeout: Duration::from_secs(args.visibility_timeout),
+        heartbeat: heartbeat(),
+        interrupts: interrupts.clone(),
         ..Default::default()
     };
     let summary = executor::execute(
-        &plan,
+        plan,
         backend,
         Some(Arc::clone(&journal)),
         &reporter,
@@ -166,22 +227,29 @@ pub async fn run(
         done: summary.done(),
         failed: summary.failed(),
         skipped: summary.skipped(),
+        not_started: summary.not_started(),
     };
-    let outcome = if summary.success() {
-        "success"
-    } else {
-        "failed"
+    let ended = match summary.interrupted {
+        Level::Running if summary.success() => Some("success"),
+        Level::Running => Some("failed"),
+        // Every call has its outcome: the next run need not read this one.
+        Level::Stop(_) => Some("interrupted"),
+        // Calls were abandoned in flight: no end line, so the next run
+        // awaits them (journalled `interrupted`) before it plans.
+        Level::Abort(..) => None,
     };
-    if let Err(e) = journal.finish(outcome, counts) {
-        // Without its end line the next run re-reads this journal: slower,
-        // never wrong.
-        writeln!(
-            printer.stderr(),
-            "warning: cannot end the journal {}: {e}",
-            journal.path().display()
-        )?;
+    if let Some(outcome) = ended {
+        if let Err(e) = journal.finish(outcome, counts) {
+            // Without its end line the next run re-reads this journal:
+            // slower, never wrong.
+            writeln!(
+                printer.stderr(),
+                "warning: cannot end the journal {}: {e}",
+                journal.path().display()
+            )?;
+        }
     }
-    if let Err(e) = print_summary(printer, &summary, journal.path()) {
+    if let Err(e) = summary::print(printer, &summary, journal.path()) {
         // The calls are made: their outcome, not a closed stdout, decides
         // the exit status, and the journal holds every call.
         writeln!(
@@ -190,15 +258,22 @@ pub async fn run(
             journal.path().display()
         )?;
     }
-    session.close().await;
-    if let Some(lock) = shared {
-        lock.release().await;
-    }
-    Ok(if summary.success() {
-        Status::Success
-    } else {
-        Status::Failure
+    Ok(match summary.interrupted.signal() {
+        Some(signal) => signal.status(),
+        None if summary.success() => Status::Success,
+        None => Status::Failure,
     })
+}
+
+/// How often a log shows an action still running: 10 s, or
+/// `CDA_PROGRESS_INTERVAL_MS` (internal: lets tests see heartbeats without
+/// waiting 10 s).
+fn heartbeat() -> Duration {
+    std::env::var("CDA_PROGRESS_INTERVAL_MS")
+        .ok()
+        .and_then(|ms| ms.trim().parse::<u64>().ok())
+        .filter(|&ms| ms > 0)
+        .map_or(executor::DEFAULT_HEARTBEAT, Duration::from_millis)
 }
 
 /// A plan to execute, the session it was read with, and the shared lock
@@ -209,6 +284,16 @@ struct Ready {
     shared: Option<SharedLock>,
     /// Planned from a desired-state file just now (so approval is asked).
     from_file: bool,
+}
+
+impl Ready {
+    /// Release the session and the shared lock.
+    async fn close(self) {
+        self.session.close().await;
+        if let Some(lock) = self.shared {
+            lock.release().await;
+        }
+    }
 }
 
 /// This directory's lock, waiting up to `--lock-timeout` for it.
@@ -441,13 +526,13 @@ fn refuse_mass_destroy(printer: Printer, plan: &Plan) -> io::Result<()> {
     Ok(())
 }
 
-fn approved(printer: Printer, decision: Decision) -> anyhow::Result<bool> {
-    // The printer flushes, so the prompt shows before we wait for the answer.
-    Ok(ask_approval(
-        &mut io::stdin().lock(),
-        &mut printer.stdout(),
-        decision,
-    )?)
+async fn approved(printer: Printer, decision: Decision) -> anyhow::Result<bool> {
+    // The printer flushes, so the prompt shows before we wait for the
+    // answer. Read off the runtime, so a signal can end the wait.
+    let answer = tokio::task::spawn_blocking(move || {
+        ask_approval(&mut io::stdin().lock(), &mut printer.stdout(), decision)
+    });
+    Ok(answer.await.context("reading the approval")??)
 }
 
 /// Asks for approval on `input`: `yes`, or the number of objects destroyed
@@ -499,45 +584,6 @@ async fn print_dry_run(printer: Printer, plan: &Plan, backend: &ApiBackend) -> a
             )?;
             writeln!(out, "     {}", serde_json::to_string(&prepared.body)?)?;
         }
-    }
-    Ok(())
-}
-
-fn print_summary(printer: Printer, summary: &Summary, journal: &Path) -> io::Result<()> {
-    let mut out = printer.stdout();
-    let (done, failed, skipped) = (summary.done(), summary.failed(), summary.skipped());
-    if summary.success() {
-        writeln!(out, "\nApply complete: {done} done, 0 failed, 0 skipped.")?;
-    } else {
-        writeln!(
-            out,
-            "\nApply finished with errors: {done} done, {failed} failed, {skipped} skipped."
-        )?;
-    }
-    for report in &summary.actions {
-        let ids = if report.request_ids.is_empty() {
-            String::new()
-        } else {
-            format!(" [request {}]", report.request_ids.join(", "))
-        };
-        match &report.status {
-            ActionStatus::Done => writeln!(out, "  done     {}{ids}", report.address)?,
-            ActionStatus::Failed { error } => {
-                writeln!(out, "  failed   {}{ids}: {error}", report.address)?
-            }
-            ActionStatus::Skipped { because } => writeln!(
-                out,
-                "  skipped  {} ({because} did not complete)",
-                report.address
-            )?,
-        }
-    }
-    writeln!(out, "Journal: {}", journal.display())?;
-    if !summary.success() {
-        writeln!(
-            out,
-            "Run `cda apply` again once the cause is fixed: the new plan contains only what is left."
-        )?;
     }
     Ok(())
 }

@@ -285,6 +285,28 @@ pub async fn make_plans(
     Ok(done.into_iter().map(|(_, plan, file)| (plan, file)).unzip())
 }
 
+/// Write `bytes` to `path` whole or not at all: into a temporary file
+/// beside it, synced, then renamed over it. A reader (or a signal, or a
+/// crash) never sees half a plan file.
+pub fn write_whole(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    use std::io::Write as _;
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let staging = path.with_file_name(format!(".{name}.{}.tmp", std::process::id()));
+    let written = (|| {
+        let mut file = std::fs::File::create(&staging)?;
+        file.write_all(bytes)?;
+        file.sync_all()?;
+        std::fs::rename(&staging, path)
+    })();
+    if written.is_err() {
+        let _ = std::fs::remove_file(&staging);
+    }
+    written
+}
+
 /// Read and verify a saved plan file.
 pub fn load_planfile(path: &Path) -> anyhow::Result<plan::planfile::PlanFile> {
     let text = std::fs::read_to_string(path)

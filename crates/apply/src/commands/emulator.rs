@@ -2,10 +2,11 @@
 
 use crate::cli::{EmulatorCommand, ServeArgs};
 use crate::exit::Status;
+use crate::interrupt::{Interrupts, Signal};
 
-pub async fn run(command: &EmulatorCommand) -> anyhow::Result<Status> {
+pub async fn run(command: &EmulatorCommand, interrupts: &Interrupts) -> anyhow::Result<Status> {
     match command {
-        EmulatorCommand::Serve(args) => serve(args).await,
+        EmulatorCommand::Serve(args) => serve(args, interrupts).await,
     }
 }
 
@@ -26,9 +27,24 @@ fn options(args: &ServeArgs) -> emulator::ServeOptions {
     }
 }
 
-async fn serve(args: &ServeArgs) -> anyhow::Result<Status> {
-    emulator::run(options(args)).await?;
-    Ok(Status::Success)
+/// Serve until a signal; the first stops it cleanly (requests in flight
+/// answered, state saved), a second at once (the state file is written
+/// after every write anyway).
+async fn serve(args: &ServeArgs, interrupts: &Interrupts) -> anyhow::Result<Status> {
+    let stop = interrupts.clone();
+    let served = emulator::run(options(args), async move {
+        stop.stopped().await;
+    });
+    tokio::select! {
+        served = served => served?,
+        signal = interrupts.aborted() => {
+            eprintln!("cda emulator: stopping at once ({signal})");
+        }
+    }
+    Ok(interrupts
+        .level()
+        .signal()
+        .map_or(Status::Success, Signal::status))
 }
 
 #[cfg(test)]

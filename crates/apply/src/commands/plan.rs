@@ -5,6 +5,7 @@
 use crate::cli::{GlobalArgs, PlanArgs};
 use crate::commands::{common, earlier};
 use crate::exit::Status;
+use crate::interrupt::Interrupts;
 use crate::journal;
 use crate::printer::Printer;
 use crate::session::Session;
@@ -14,10 +15,38 @@ use std::io::Write as _;
 use std::sync::Arc;
 use std::time::Duration;
 
-pub async fn run(args: &PlanArgs, global: &GlobalArgs, printer: Printer) -> anyhow::Result<Status> {
+pub async fn run(
+    args: &PlanArgs,
+    global: &GlobalArgs,
+    printer: Printer,
+    interrupts: &Interrupts,
+) -> anyhow::Result<Status> {
+    // A signal abandons the reads; the files are written whole, after the
+    // last read, or not at all.
+    let (status, session) = tokio::select! {
+        biased;
+        signal = interrupts.stopped() => {
+            writeln!(
+                printer.stderr(),
+                "\nInterrupted ({signal}) while planning: no plan file was written."
+            )?;
+            return Ok(signal.status());
+        }
+        planned = plan(args, global, printer) => planned?,
+    };
+    close(session).await;
+    Ok(status)
+}
+
+/// Plan, print and save; returns the status and the session to close.
+async fn plan(
+    args: &PlanArgs,
+    global: &GlobalArgs,
+    printer: Printer,
+) -> anyhow::Result<(Status, Option<Session>)> {
     let regions = match common::load_desired(&args.file, printer) {
         Ok(loaded) => loaded,
-        Err(status) => return Ok(status),
+        Err(status) => return Ok((status, None)),
     };
     if regions.len() > 1 && args.out.is_some() {
         let names: Vec<&str> = regions.iter().map(|r| r.state.region.as_str()).collect();
@@ -27,7 +56,7 @@ pub async fn run(args: &PlanArgs, global: &GlobalArgs, printer: Printer) -> anyh
             names.len(),
             names.join(", ")
         )?;
-        return Ok(Status::Failure);
+        return Ok((Status::Failure, None));
     }
     let session = Session::connect(global).await?;
     let run = journal::new_run_id();
@@ -65,11 +94,10 @@ pub async fn run(args: &PlanArgs, global: &GlobalArgs, printer: Printer) -> anyh
             )?;
         }
         if let Some(path) = &args.markdown {
-            std::fs::write(path, grouped(&plans, render::markdown))
+            common::write_whole(path, grouped(&plans, render::markdown).as_bytes())
                 .with_context(|| format!("writing {}", path.display()))?;
         }
-        close(session).await;
-        return Ok(changes_status(args.detailed_exitcode, no_changes));
+        return Ok((changes_status(args.detailed_exitcode, no_changes), session));
     }
 
     if args.json {
@@ -82,7 +110,7 @@ pub async fn run(args: &PlanArgs, global: &GlobalArgs, printer: Printer) -> anyh
         )?;
     }
     if let Some(path) = &args.markdown {
-        std::fs::write(path, grouped(&plans, render::markdown))
+        common::write_whole(path, grouped(&plans, render::markdown).as_bytes())
             .with_context(|| format!("writing {}", path.display()))?;
     }
     if let (Some(path), [plan], [file], Some(session)) =
@@ -98,7 +126,7 @@ pub async fn run(args: &PlanArgs, global: &GlobalArgs, printer: Printer) -> anyh
             ttl,
         )
         .with_origin(common::origin(session, global, &plan.region));
-        std::fs::write(path, saved.to_json())
+        common::write_whole(path, saved.to_json().as_bytes())
             .with_context(|| format!("saving the plan to {}", path.display()))?;
         if !args.json {
             writeln!(
@@ -109,8 +137,7 @@ pub async fn run(args: &PlanArgs, global: &GlobalArgs, printer: Printer) -> anyh
             )?;
         }
     }
-    close(session).await;
-    Ok(changes_status(args.detailed_exitcode, no_changes))
+    Ok((changes_status(args.detailed_exitcode, no_changes), session))
 }
 
 async fn close(session: Option<Session>) {

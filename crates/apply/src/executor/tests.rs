@@ -1,4 +1,5 @@
 use super::*;
+use crate::interrupt::{Interrupts, Level, Signal};
 use plan::action::{ChangeKind, ResourceKind};
 use std::collections::HashMap;
 use std::sync::Mutex;
@@ -131,7 +132,7 @@ impl Backend for Fake {
 struct NoProgress;
 impl Progress for NoProgress {
     fn started(&self, _: &Action) {}
-    fn finished(&self, _: &Action, _: &ActionStatus) {}
+    fn finished(&self, _: &Action, _: &ActionStatus, _: Option<Duration>) {}
 }
 
 /// An action creating gateway `name`, serialised on the gateway named by
@@ -176,6 +177,7 @@ fn options(parallelism: usize) -> Options {
         max_attempts: 3,
         backoff: Duration::from_millis(100),
         visibility_timeout: Duration::from_secs(2),
+        ..Options::default()
     }
 }
 
@@ -437,4 +439,245 @@ async fn a_write_listed_late_is_done_once_seen_and_journalled_confirmed() {
     let sent: Value = serde_json::from_str(text.lines().next().unwrap()).unwrap();
     assert_eq!(sent["operation"]["op"], "create_gateway", "{sent}");
     assert_eq!(sent["operation"]["name"], "x", "{sent}");
+}
+
+/// Progress that remembers what it was told, in order.
+#[derive(Default)]
+struct Recorder(Mutex<Vec<String>>);
+
+impl Progress for Recorder {
+    fn started(&self, action: &Action) {
+        self.0
+            .lock()
+            .unwrap()
+            .push(format!("start {}", action.address));
+    }
+    fn finished(&self, action: &Action, status: &ActionStatus, took: Option<Duration>) {
+        let took = took.map(|d| d.as_millis()).unwrap_or_default();
+        self.0
+            .lock()
+            .unwrap()
+            .push(format!("{:?} {} {took}ms", status, action.address));
+    }
+    fn still_running(&self, action: &Action, took: Duration) {
+        self.0
+            .lock()
+            .unwrap()
+            .push(format!("still {} {}ms", action.address, took.as_millis()));
+    }
+    fn stopping(&self, signal: Signal, finishing: &[&Action]) {
+        let names: Vec<&str> = finishing.iter().map(|a| a.address.as_str()).collect();
+        self.0
+            .lock()
+            .unwrap()
+            .push(format!("stopping {signal} {names:?}"));
+    }
+    fn aborting(&self, signal: Signal, in_flight: &[&Action]) {
+        let names: Vec<&str> = in_flight.iter().map(|a| a.address.as_str()).collect();
+        self.0
+            .lock()
+            .unwrap()
+            .push(format!("aborting {signal} {names:?}"));
+    }
+}
+
+/// Raise `signal` on `interrupts` after `ms` (virtual) milliseconds.
+fn raise_after(interrupts: &Interrupts, ms: u64, signal: Signal) {
+    let interrupts = interrupts.clone();
+    tokio::spawn(async move {
+        tokio::time::sleep(Duration::from_millis(ms)).await;
+        interrupts.raise(signal);
+    });
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_first_signal_lets_actions_in_flight_finish_and_starts_nothing_new() {
+    let fake = Arc::new(Fake::default());
+    let actions = (0..6).map(|i| create(i, &format!("g{i}"), &[])).collect();
+    let options = options(2);
+    raise_after(&options.interrupts, 5, Signal::Term);
+    let progress = Recorder::default();
+    let summary = execute(
+        &plan_of(actions),
+        Arc::clone(&fake),
+        None,
+        &progress,
+        &options,
+    )
+    .await;
+    // The two in flight (each call takes 10 ms) finished; nothing else ran.
+    assert_eq!(fake.sends.lock().unwrap().clone(), ["g0", "g1"]);
+    assert_eq!(
+        (summary.done(), summary.not_started(), summary.failed()),
+        (2, 4, 0)
+    );
+    assert_eq!(summary.interrupted, Level::Stop(Signal::Term));
+    assert!(!summary.success());
+    let events = progress.0.lock().unwrap().clone();
+    assert!(
+        events.contains(&r#"stopping SIGTERM ["gateway.g0", "gateway.g1"]"#.to_string()),
+        "{events:?}"
+    );
+    // Done actions carry how long they ran; the others none.
+    assert!(summary.actions[0].elapsed >= Some(Duration::from_millis(10)));
+    assert_eq!(summary.actions[5].elapsed, None);
+    assert!(summary.elapsed >= Duration::from_millis(10));
+}
+
+/// A delete, then a replace that waits for it, then the object created
+/// again: the shape of a child under a replaced gateway.
+fn replace_pair() -> Vec<Action> {
+    let mut detach = create(0, "v-old", &[]);
+    detach.address = "vpc.v.one".into();
+    detach.kind = ResourceKind::Vpc;
+    detach.change = ChangeKind::Delete;
+    detach.calls = vec![Operation::DeleteGateway {
+        name: "v-old".into(),
+    }];
+    let mut gateway = create(1, "v-gw", &[0]);
+    gateway.change = ChangeKind::Replace;
+    gateway.calls.insert(
+        0,
+        Operation::DeleteGateway {
+            name: "v-gw".into(),
+        },
+    );
+    let mut attach = create(2, "v-new", &[1]);
+    attach.address = "vpc.v.one".into();
+    attach.kind = ResourceKind::Vpc;
+    vec![
+        detach,
+        gateway,
+        attach,
+        create(3, "u", &[]),
+        create(4, "u-2", &[3]),
+    ]
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_first_signal_finishes_a_replace_already_begun() {
+    let fake = Arc::new(Fake::default());
+    let options = options(1);
+    // While the detach is in flight.
+    raise_after(&options.interrupts, 5, Signal::Int);
+    let progress = Recorder::default();
+    let summary = execute(
+        &plan_of(replace_pair()),
+        Arc::clone(&fake),
+        None,
+        &progress,
+        &options,
+    )
+    .await;
+    assert_eq!(
+        fake.sends.lock().unwrap().clone(),
+        ["v-old", "v-gw", "v-gw", "v-new"]
+    );
+    let statuses: Vec<&ActionStatus> = summary.actions.iter().map(|a| &a.status).collect();
+    use ActionStatus::{Done, NotStarted};
+    assert_eq!(statuses, [&Done, &Done, &Done, &NotStarted, &NotStarted]);
+    let events = progress.0.lock().unwrap().clone();
+    assert!(
+        events
+            .contains(&r#"stopping SIGINT ["vpc.v.one", "gateway.v-gw", "vpc.v.one"]"#.to_string()),
+        "{events:?}"
+    );
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_signal_before_the_walk_starts_nothing() {
+    let fake = Arc::new(Fake::default());
+    let options = options(4);
+    options.interrupts.raise(Signal::Int);
+    let summary = execute(
+        &plan_of(replace_pair()),
+        Arc::clone(&fake),
+        None,
+        &NoProgress,
+        &options,
+    )
+    .await;
+    assert!(fake.sends.lock().unwrap().is_empty());
+    assert_eq!(summary.not_started(), 5);
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_second_signal_abandons_calls_in_flight_and_journals_them_interrupted() {
+    let fake = Arc::new(Fake::default());
+    let dir = tempfile::tempdir().unwrap();
+    let journal = Arc::new(crate::journal::Journal::open(&dir.path().join("j.jsonl")).unwrap());
+    let options = options(1);
+    raise_after(&options.interrupts, 3, Signal::Int);
+    raise_after(&options.interrupts, 6, Signal::Int);
+    let progress = Recorder::default();
+    let summary = execute(
+        &plan_of(replace_pair()),
+        Arc::clone(&fake),
+        Some(Arc::clone(&journal)),
+        &progress,
+        &options,
+    )
+    .await;
+    // The detach's send (10 ms) never answered.
+    assert!(fake.sends.lock().unwrap().is_empty());
+    assert_eq!(summary.interrupted, Level::Abort(Signal::Int, Signal::Int));
+    assert_eq!(
+        summary.actions[0].status,
+        ActionStatus::Interrupted,
+        "{summary:?}"
+    );
+    assert_eq!(summary.not_started(), 4, "{summary:?}");
+    let text = std::fs::read_to_string(journal.path()).unwrap();
+    let outcomes: Vec<String> = text
+        .lines()
+        .map(|l| serde_json::from_str::<Value>(l).unwrap())
+        .map(|l| {
+            format!(
+                "{} {}",
+                l["action"].as_str().unwrap(),
+                l["outcome"].as_str().unwrap()
+            )
+        })
+        .collect();
+    assert_eq!(outcomes, ["vpc.v.one sent", "vpc.v.one interrupted"]);
+    let events = progress.0.lock().unwrap().clone();
+    assert!(
+        events.contains(&r#"aborting SIGINT ["vpc.v.one"]"#.to_string()),
+        "{events:?}"
+    );
+}
+
+#[tokio::test(start_paused = true)]
+async fn an_action_still_running_is_reported_every_heartbeat() {
+    let fake = Arc::new(Fake::default());
+    // Not listed for 3 re-reads: 10 ms send + 100 + 200 + 400 ms of waiting.
+    fake.scripts
+        .lock()
+        .unwrap()
+        .insert("slow".into(), Script::ShowsLate(3));
+    let options = Options {
+        heartbeat: Duration::from_millis(300),
+        ..options(2)
+    };
+    let progress = Recorder::default();
+    let summary = execute(
+        &plan_of(vec![create(0, "slow", &[]), create(1, "quick", &[])]),
+        Arc::clone(&fake),
+        None,
+        &progress,
+        &options,
+    )
+    .await;
+    assert!(summary.success());
+    let events = progress.0.lock().unwrap().clone();
+    let beats: Vec<&String> = events.iter().filter(|e| e.starts_with("still")).collect();
+    assert_eq!(
+        beats,
+        ["still gateway.slow 300ms", "still gateway.slow 600ms"],
+        "{events:?}"
+    );
+    assert!(
+        events.contains(&"Done gateway.slow 710ms".to_string()),
+        "{events:?}"
+    );
 }

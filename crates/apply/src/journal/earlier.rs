@@ -17,7 +17,8 @@ use std::path::{Path, PathBuf};
 pub struct InFlight {
     /// Plan action address.
     pub action: String,
-    /// Its last journalled outcome: `sent`, `ok` or `unknown`.
+    /// Its last journalled outcome: `sent`, `ok`, `unknown` or
+    /// `interrupted`.
     pub outcome: String,
     pub operation: Operation,
 }
@@ -116,7 +117,9 @@ fn read_unfinished(path: PathBuf, text: &str, endpoint: &str, region: &str) -> O
     }
     let in_flight = last
         .into_iter()
-        .filter(|(_, (outcome, _))| matches!(outcome.as_str(), "sent" | "ok" | "unknown"))
+        .filter(|(_, (outcome, _))| {
+            matches!(outcome.as_str(), "sent" | "ok" | "unknown" | "interrupted")
+        })
         .filter_map(|(action, (outcome, operation))| {
             Some(InFlight {
                 action,
@@ -173,6 +176,7 @@ mod tests {
             ("gateway.sent", &[Outcome::Sent]),
             ("gateway.lost", &[Outcome::Sent, Outcome::Unknown]),
             ("gateway.refused", &[Outcome::Sent, Outcome::Failed]),
+            ("gateway.stopped", &[Outcome::Sent, Outcome::Interrupted]),
         ] {
             for &o in outcomes {
                 call(&journal, action, o);
@@ -191,7 +195,15 @@ mod tests {
             .iter()
             .map(|w| w.action.as_str())
             .collect();
-        assert_eq!(names, ["gateway.lost", "gateway.ok", "gateway.sent"]);
+        assert_eq!(
+            names,
+            [
+                "gateway.lost",
+                "gateway.ok",
+                "gateway.sent",
+                "gateway.stopped"
+            ]
+        );
         assert_eq!(found[0].in_flight[1].operation, op("gateway.ok"));
         assert!(unfinished(dir.path(), "http://127.0.0.1:1", "cn-sh1").is_empty());
         assert!(unfinished(dir.path(), "http://other:1", "cn-bj4").is_empty());
