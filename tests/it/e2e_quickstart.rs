@@ -153,7 +153,21 @@ fn quickstart_plan_apply_plan() {
     // Progress lines interleave with parallelism; the summary is in plan
     // order. Request ids are random: mask them.
     let summary = &applied[applied.find("Apply complete:").unwrap()..];
-    insta::assert_snapshot!("quickstart_apply_summary", mask_request_ids(summary));
+    insta::assert_snapshot!(
+        "quickstart_apply_summary",
+        mask_durations(&mask_request_ids(summary))
+    );
+    // Every completion line says how long its action took.
+    let progress = mask_durations(&applied[..applied.find("Apply complete:").unwrap()]);
+    let completions = progress
+        .lines()
+        .filter(|l| {
+            ["created", "updated", "deleted", "replaced"]
+                .iter()
+                .any(|verb| l.ends_with(&format!(": {verb} [<t>]")))
+        })
+        .count();
+    assert_eq!(completions, 9, "{progress}");
     let journals: Vec<_> = std::fs::read_dir(d.join(".cda/journal"))
         .unwrap()
         .map(|e| e.unwrap().path())

@@ -25,6 +25,7 @@ mod examples_plan;
 mod faults;
 mod give_up;
 mod inline_lists;
+mod interrupt;
 mod races;
 mod regions;
 mod rename_proxy;

@@ -106,3 +106,70 @@ pub fn writes(handle: &Handle) -> u64 {
 
 pub mod estate;
 pub mod postgres;
+
+/// `text` with every duration cda prints (`0.4s`, `12s`, `3m05s`) as `<t>`,
+/// so snapshots of progress and summaries stay deterministic.
+pub fn mask_durations(text: &str) -> String {
+    let bytes = text.as_bytes();
+    let mut out = String::with_capacity(text.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        let starts_token = bytes[i].is_ascii_digit()
+            && (i == 0 || !(bytes[i - 1].is_ascii_alphanumeric() || bytes[i - 1] == b'.'));
+        if starts_token {
+            if let Some(end) = duration_end(bytes, i) {
+                out.push_str("<t>");
+                i = end;
+                continue;
+            }
+        }
+        let c = text[i..].chars().next().unwrap_or('\0');
+        out.push(c);
+        i += c.len_utf8().max(1);
+    }
+    out
+}
+
+/// End of a duration starting at `i`: digits, then `.digits` then `s`, or
+/// `s`, or `m` + two digits + `s`; not followed by a letter or digit.
+fn duration_end(b: &[u8], i: usize) -> Option<usize> {
+    let digits = |mut j: usize| {
+        while j < b.len() && b[j].is_ascii_digit() {
+            j += 1;
+        }
+        j
+    };
+    let mut j = digits(i);
+    match b.get(j) {
+        Some(b'.') => {
+            let k = digits(j + 1);
+            if k == j + 1 || b.get(k) != Some(&b's') {
+                return None;
+            }
+            j = k + 1;
+        }
+        Some(b's') => j += 1,
+        Some(b'm') => {
+            let k = digits(j + 1);
+            if k != j + 3 || b.get(k) != Some(&b's') {
+                return None;
+            }
+            j = k + 1;
+        }
+        _ => return None,
+    }
+    match b.get(j) {
+        Some(c) if c.is_ascii_alphanumeric() => None,
+        _ => Some(j),
+    }
+}
+
+#[test]
+fn durations_are_masked_and_nothing_else() {
+    assert_eq!(
+        mask_durations("a: created [0.4s]\nApply complete: 9 done in 12s. 3m05s 10s elapsed"),
+        "a: created [<t>]\nApply complete: 9 done in <t>. <t> <t> elapsed"
+    );
+    let kept = "vpc-8f3k2 10.0.0.0/16 IPV4[1.2.3.4/32] 5 done 60s2 v1.5s";
+    assert_eq!(mask_durations(kept), kept);
+}
