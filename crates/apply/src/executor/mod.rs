@@ -312,11 +312,9 @@ pub async fn execute<B: Backend>(
         // A signal that came before the walk (or between two of its steps)
         // counts before anything more starts.
         let level = *signals.borrow_and_update();
-        if level != walk.level {
-            if walk.escalate(level, progress) {
-                abandon(&mut walk, &mut running, &mut tasks, journal.as_deref()).await;
-                break;
-            }
+        if level != walk.level && walk.escalate(level, progress) {
+            abandon(&mut walk, &mut running, &mut tasks, journal.as_deref()).await;
+            break;
         }
         walk.skip_blocked(progress);
 
