@@ -40,7 +40,7 @@ struct Quiet;
 
 impl Progress for Quiet {
     fn started(&self, _: &Action) {}
-    fn finished(&self, _: &Action, _: &ActionStatus) {}
+    fn finished(&self, _: &Action, _: &ActionStatus, _: Option<std::time::Duration>) {}
 }
 
 async fn execute(handle: &emulator::Handle, plan: &plan::Plan) -> executor::Summary {
