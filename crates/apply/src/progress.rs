@@ -62,16 +62,19 @@ impl Reporter {
         }
     }
 
-    /// The bar's message: the oldest action in flight, and how many more.
     fn show_in_flight(bar: &ProgressBar, in_flight: &[(String, &'static str)]) {
-        let message = match in_flight {
-            [] => String::new(),
-            [(address, verb)] => format!("{verb} {address}"),
-            [(address, verb), rest @ ..] => {
-                format!("{verb} {address} (+{} more in flight)", rest.len())
-            }
-        };
-        bar.set_message(message);
+        bar.set_message(in_flight_message(in_flight));
+    }
+}
+
+/// The bar's message: the oldest action in flight, and how many more.
+fn in_flight_message(in_flight: &[(String, &'static str)]) -> String {
+    match in_flight {
+        [] => String::new(),
+        [(address, verb)] => format!("{verb} {address}"),
+        [(address, verb), rest @ ..] => {
+            format!("{verb} {address} (+{} more in flight)", rest.len())
+        }
     }
 }
 
@@ -210,5 +213,21 @@ mod tests {
         assert_eq!(elapsed(ms(9_960)), "10.0s");
         assert_eq!(elapsed(ms(12_700)), "12s");
         assert_eq!(elapsed(ms(185_000)), "3m05s");
+    }
+
+    #[test]
+    fn the_bar_names_the_oldest_action_in_flight() {
+        assert_eq!(in_flight_message(&[]), "");
+        let one = [("vpc.gw.v1".to_owned(), "replacing")];
+        assert_eq!(in_flight_message(&one), "replacing vpc.gw.v1");
+        let three = [
+            ("vpc.gw.v1".to_owned(), "replacing"),
+            ("gateway.gw2".to_owned(), "creating"),
+            ("gateway.gw3".to_owned(), "creating"),
+        ];
+        assert_eq!(
+            in_flight_message(&three),
+            "replacing vpc.gw.v1 (+2 more in flight)"
+        );
     }
 }

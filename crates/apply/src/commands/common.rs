@@ -314,3 +314,26 @@ pub fn load_planfile(path: &Path) -> anyhow::Result<plan::planfile::PlanFile> {
     plan::planfile::PlanFile::from_json(&text)
         .with_context(|| format!("reading the plan file {}", path.display()))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_file_is_written_whole_and_nothing_else_is_left() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("saved.plan");
+        std::fs::write(&path, "old").unwrap();
+        write_whole(&path, b"new plan").unwrap();
+        assert_eq!(std::fs::read_to_string(&path).unwrap(), "new plan");
+        let names: Vec<_> = std::fs::read_dir(dir.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name())
+            .collect();
+        assert_eq!(names, ["saved.plan"]);
+        // A directory that does not exist: an error, and no file.
+        let missing = dir.path().join("no/such/dir/plan");
+        assert!(write_whole(&missing, b"x").is_err());
+        assert!(!missing.exists());
+    }
+}
