@@ -3,7 +3,11 @@
 //! applied. Only built for tests (`cfg(test)`) or with the `testing` feature
 //! (enabled by the crate's own dev-dependency), so it is no public API.
 
-use crate::inventory::{LiveHealthCheck, LiveLine, LiveVpc};
+use crate::action::{BgpRouteBody, NextHopBody, Operation, Plan, StaticRouteBody};
+use crate::inventory::{
+    Inventory, LiveBgpPeer, LiveBgpRoute, LiveGateway, LiveHealthCheck, LiveLine, LiveNextHop,
+    LiveStaticRoute, LiveVpc,
+};
 use crate::model::{
     HealthCheck, IpVersion, LineType, PhysicalLine, PortType, SwitchPort, VpcAttachment,
 };
@@ -86,5 +90,131 @@ pub fn live_health_check(check: &HealthCheck) -> LiveHealthCheck {
         interval: check.interval,
         packets: check.packets,
         auto_switch: check.auto_switch,
+    }
+}
+
+/// What the API would list after executing `plan`, a plan of creates only
+/// (planned from an empty estate): line ids are `id-<name>`, route ids
+/// count up, and every BGP key has the hash `key_hash`. Other calls are
+/// ignored.
+pub fn created(plan: &Plan, key_hash: &str) -> Inventory {
+    let mut inv = Inventory::default();
+    let line_id = |name: &str| format!("id-{name}");
+    for op in plan.actions.iter().flat_map(|a| &a.calls) {
+        let next_id = inv.gateways.iter().map(route_count).sum::<usize>() + 1;
+        match op {
+            Operation::CreateLine { line } => {
+                inv.lines.push(live_line(line, line_id(&line.name), None));
+            }
+            Operation::CreateGateway {
+                name,
+                hostname,
+                access_point,
+                description,
+            } => inv.gateways.push(LiveGateway {
+                name: name.clone(),
+                hostname: Some(hostname.clone()),
+                access_point: access_point.clone(),
+                description: description.clone(),
+                line_ids: Vec::new(),
+                vpcs: Vec::new(),
+                static_routes: Vec::new(),
+                bgp_routes: Vec::new(),
+            }),
+            Operation::BindLine { gateway, line } => {
+                if let Some(l) = inv.lines.iter_mut().find(|l| l.name == line.name) {
+                    l.gateway = Some(gateway.clone());
+                }
+                if let Some(g) = gateway_mut(&mut inv, gateway) {
+                    g.line_ids.push(line_id(&line.name));
+                }
+            }
+            Operation::AddVpc { gateway, vpc } => {
+                if let Some(g) = gateway_mut(&mut inv, gateway) {
+                    let mut live = live_vpc(vpc);
+                    live.health_check = None;
+                    g.vpcs.push(live);
+                }
+            }
+            Operation::AddHealthCheck {
+                gateway,
+                vpc_id,
+                check,
+                ..
+            } => {
+                let vpc = gateway_mut(&mut inv, gateway)
+                    .and_then(|g| g.vpcs.iter_mut().find(|v| &v.id == vpc_id));
+                if let Some(v) = vpc {
+                    v.health_check = Some(live_health_check(check));
+                }
+            }
+            Operation::AddStaticRoute { gateway, route } => {
+                if let Some(g) = gateway_mut(&mut inv, gateway) {
+                    g.static_routes
+                        .push(live_static_route(format!("sr-{next_id}"), route));
+                }
+            }
+            Operation::AddBgpRoute { gateway, route } => {
+                if let Some(g) = gateway_mut(&mut inv, gateway) {
+                    g.bgp_routes
+                        .push(live_bgp_route(format!("bgp-{next_id}"), route, key_hash));
+                }
+            }
+            _ => {}
+        }
+    }
+    inv.normalise();
+    inv
+}
+
+fn gateway_mut<'i>(inv: &'i mut Inventory, name: &str) -> Option<&'i mut LiveGateway> {
+    inv.gateways.iter_mut().find(|g| g.name == name)
+}
+
+fn route_count(g: &LiveGateway) -> usize {
+    g.static_routes.len() + g.bgp_routes.len()
+}
+
+fn live_static_route(id: String, route: &StaticRouteBody) -> LiveStaticRoute {
+    let hop = |h: &NextHopBody| LiveNextHop {
+        remote_ip: h.remote_ip,
+        priority: h.priority,
+        track: h.track,
+        bfd: Some(h.bfd),
+    };
+    LiveStaticRoute {
+        id,
+        ip_version: route.ip_version,
+        dst: route.dst_v4.iter().chain(&route.dst_v6).copied().collect(),
+        next_hops: route.next_hops_v4.iter().map(hop).collect(),
+        next_hops_v6: route.next_hops_v6.iter().map(hop).collect(),
+    }
+}
+
+fn live_bgp_route(id: String, route: &BgpRouteBody, key_hash: &str) -> LiveBgpRoute {
+    LiveBgpRoute {
+        id,
+        ip_version: route.ip_version,
+        networks: route
+            .networks_v4
+            .iter()
+            .chain(&route.networks_v6)
+            .copied()
+            .collect(),
+        peers: route
+            .peers_v4
+            .iter()
+            .chain(&route.peers_v6)
+            .map(|p| LiveBgpPeer {
+                neighbor: p.neighbor.clone(),
+                ip: p.ip,
+                line_id: Some(format!("id-{}", p.line.name)),
+                line_name: Some(p.line.name.clone()),
+                peer_as: p.peer_as,
+                key_hash: p.key.as_ref().map(|_| key_hash.to_owned()),
+                bfd: p.bfd,
+            })
+            .collect(),
+        multipath: route.multipath,
     }
 }

@@ -47,10 +47,9 @@ impl Planner<'_> {
             let addr = address::gateway(&name);
             match (g.fate, g.desired) {
                 (Fate::Create | Fate::Replace, Some(d)) => {
-                    let hostname = d
-                        .hostname
-                        .clone()
-                        .or_else(|| self.id.first_line_hostname(d))
+                    let hostname = self
+                        .id
+                        .hostname(d, g.live)
                         .or_else(|| g.live.and_then(|l| l.hostname.clone()))
                         .ok_or_else(|| PlanError::NoHostname {
                             address: addr.clone(),

@@ -96,7 +96,7 @@ pub(super) struct Identity<'a> {
     pub gw_ids: HashMap<String, u32>,
     pub prune: BTreeSet<Kind>,
     /// Switch hostname of each declared line, for gateways that take theirs
-    /// from their first line.
+    /// from their lines.
     line_hostname: HashMap<&'a str, &'a str>,
 }
 
@@ -153,7 +153,7 @@ impl<'a> Identity<'a> {
             };
             if let Some(l) = live {
                 // No gateway update call exists: any difference replaces it.
-                let hostname = gw.hostname.clone().or_else(|| self.first_line_hostname(gw));
+                let hostname = self.hostname(gw, Some(l));
                 entry.changes = compare_gateway(gw, l, &hostname);
                 entry.forced = entry.changes.first().map(|c| c.name.clone());
                 entry.fate = if entry.forced.is_some() {
@@ -193,8 +193,26 @@ impl<'a> Identity<'a> {
         Ok(())
     }
 
-    pub fn first_line_hostname(&self, gw: &Gateway) -> Option<String> {
-        let first = gw.lines.first()?;
+    /// The hostname the gateway has or would be created with: the declared
+    /// one, else a switch of its lines. The live one is kept while it is
+    /// the switch of any of its lines (a gateway created when another line
+    /// came first in the file), so the order of `lines` never replaces a
+    /// gateway; a new gateway takes the switch of its first line by name.
+    pub fn hostname(&self, gw: &Gateway, live: Option<&LiveGateway>) -> Option<String> {
+        if let Some(h) = &gw.hostname {
+            return Some(h.clone());
+        }
+        let switches = || {
+            gw.lines
+                .iter()
+                .filter_map(|l| self.line_hostname.get(l.as_str()).copied())
+        };
+        if let Some(live) = live.and_then(|l| l.hostname.as_deref()) {
+            if switches().any(|h| h == live) {
+                return Some(live.to_owned());
+            }
+        }
+        let first = gw.lines.iter().min()?;
         self.line_hostname
             .get(first.as_str())
             .map(|h| (*h).to_owned())

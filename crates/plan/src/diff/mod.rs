@@ -110,6 +110,9 @@ fn plan_canonical(
     live: &Inventory,
     options: &PlanOptions,
 ) -> Result<Plan, PlanError> {
+    // The file's order carries no meaning: plan from one canonical order.
+    let desired = desired.canonical();
+    let desired = desired.as_ref();
     // Before matching by name: a misread name would otherwise plan the
     // deletion of everything it could not match.
     let identities = crate::identity_check::check_identities(desired, live);

@@ -9,6 +9,7 @@
 //!
 //! How the API spells the enums, both ways, is in [`wire`].
 
+mod canonical;
 pub mod wire;
 
 use ipnet::IpNet;
@@ -203,7 +204,8 @@ pub struct Gateway {
     /// Gateway name (`gatewayName`): unique, 2–20 letters and digits. The key.
     #[schemars(regex(pattern = r"^[A-Za-z0-9]{2,20}$"))]
     pub name: String,
-    /// Switch hostname sent on create; defaults to the first bound line's.
+    /// Switch hostname sent on create; defaults to the switch of its first
+    /// line by name (a live gateway on the switch of any of its lines keeps it).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub hostname: Option<String>,
     /// `AP1`/`AP2` in multi-AZ pools.
