@@ -62,10 +62,7 @@ fn options(state: &DesiredState) -> PlanOptions {
             secret_hashes.insert(key.clone(), plan::secret_hash(KEY_HASH_INPUT));
         }
     }
-    PlanOptions {
-        secret_hashes,
-        ..PlanOptions::default()
-    }
+    PlanOptions { secret_hashes }
 }
 
 fn plan_of(state: &DesiredState, live: &Inventory) -> Plan {

@@ -34,8 +34,7 @@ impl DesiredState {
                 route.dst.sort();
                 route.next_hops.sort_by(|a, b| a.line.cmp(&b.line));
             }
-            gw.static_routes
-                .sort_by(|a, b| static_key(a).cmp(&static_key(b)));
+            gw.static_routes.sort_by_cached_key(static_key);
             for route in &mut gw.bgp {
                 route.networks.sort();
                 route.peers.sort_by(|a, b| a.line.cmp(&b.line));
