@@ -37,6 +37,39 @@ pub struct Plan {
     /// the guard: `apply` recomputes it from the actions either way.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub mass_destroy: Option<crate::guard::MassDestroy>,
+    /// What was asked for beyond the file: `--target` (a partial plan) and
+    /// `--replace`. Absent when nothing was.
+    #[serde(default, skip_serializing_if = "Requested::is_empty")]
+    pub requested: Requested,
+}
+
+/// Addresses given on the command line, as the plan prints them.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Requested {
+    /// `--target`: the plan is limited to these objects and what they
+    /// need, so it is partial.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub targets: Vec<String>,
+    /// `--replace`: these objects are replaced even where nothing in the
+    /// file forces it.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub replace: Vec<String>,
+}
+
+impl Requested {
+    pub fn is_empty(&self) -> bool {
+        self.targets.is_empty() && self.replace.is_empty()
+    }
+
+    /// The plan covers only some objects (`--target`).
+    pub fn is_partial(&self) -> bool {
+        !self.targets.is_empty()
+    }
+
+    /// Was a replace of `address` asked for?
+    pub fn replaces(&self, address: &str) -> bool {
+        self.replace.iter().any(|a| a == address)
+    }
 }
 
 /// Index of an action in [`Plan::actions`].
@@ -434,6 +467,7 @@ mod tests {
             notes: Vec::new(),
             fingerprints: BTreeMap::new(),
             mass_destroy: None,
+            requested: Default::default(),
         };
         assert_eq!(plan.destroy_count(), 0);
         for change in [

@@ -249,6 +249,7 @@ mod tests {
                 .collect(),
             fingerprints,
             mass_destroy: None,
+            requested: Default::default(),
             notes: Vec::new(),
         }
     }

@@ -4,6 +4,7 @@
 //! a re-read ([`verify`]). Data in, data out: no network I/O.
 
 pub mod action;
+pub mod attributes;
 pub mod desired;
 pub mod diff;
 pub mod export;

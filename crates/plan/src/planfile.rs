@@ -248,6 +248,7 @@ mod tests {
             notes: Vec::new(),
             fingerprints: BTreeMap::from([("gateway.gw1".to_string(), "sha256:00".to_string())]),
             mass_destroy: None,
+            requested: Default::default(),
         };
         let at = Utc.with_ymd_and_hms(2026, 11, 29, 12, 0, 0).unwrap();
         PlanFile::new(

@@ -467,6 +467,7 @@ fn options() -> PlanOptions {
             .into_iter()
             .map(|(k, v)| (k, plan::secret_hash(&v)))
             .collect(),
+        ..PlanOptions::default()
     }
 }
 

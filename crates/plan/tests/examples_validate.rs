@@ -57,7 +57,10 @@ fn stand_in_secrets(state: &DesiredState) -> PlanOptions {
             secret_hashes.insert(key.clone(), plan::secret_hash("stand-in"));
         }
     }
-    PlanOptions { secret_hashes }
+    PlanOptions {
+        secret_hashes,
+        ..PlanOptions::default()
+    }
 }
 
 #[test]

@@ -62,7 +62,10 @@ fn options(state: &DesiredState) -> PlanOptions {
             secret_hashes.insert(key.clone(), plan::secret_hash(KEY_HASH_INPUT));
         }
     }
-    PlanOptions { secret_hashes }
+    PlanOptions {
+        secret_hashes,
+        ..PlanOptions::default()
+    }
 }
 
 fn plan_of(state: &DesiredState, live: &Inventory) -> Plan {

@@ -2,7 +2,7 @@
 //! version); a route is updated in place, keys compared by hash.
 
 use super::compare::{attr, sorted};
-use super::identity::Identity;
+use super::identity::{Identity, REPLACE_REQUESTED};
 use super::routes::{remotes, RouteScope, RouteSteps};
 use super::{new_action, PlanError, Planner};
 use crate::action::{
@@ -359,6 +359,16 @@ impl Planner<'_> {
                 Ok(())
             }
             (Some(l), Some(r), Some(ds)) => {
+                if self.id.requested.replaces(&addr) {
+                    if r.protect {
+                        return Err(PlanError::Protected {
+                            address: addr,
+                            attribute: REPLACE_REQUESTED.into(),
+                        });
+                    }
+                    self.bgp_delete_then_create(s, &addr, &l, &ds, steps);
+                    return Ok(());
+                }
                 if s.uses_lost(&l.state.lines()) {
                     return self.move_bgp_off_lost_lines(s, &addr, &l, r, &ds, steps);
                 }
@@ -438,14 +448,7 @@ impl Planner<'_> {
                     },
                 });
             }
-            let d = self.bgp_delete(addr, gw, l, ls);
-            self.built.route_break(gw, d, ls.lines());
-            self.built.child_delete(gw, d);
-            let c = self.bgp_create(addr, gw, ds);
-            self.graph.edge(c, d);
-            self.edge_opt(c, s.gw_dep);
-            self.after_binds(c, gw, ds.lines());
-            steps.bgp_creates.push(c);
+            self.bgp_delete_then_create(s, addr, live, ds, steps);
             return Ok(());
         };
         let i = self.bgp_update(addr, gw, l, ls, &interim);
@@ -457,6 +460,26 @@ impl Planner<'_> {
             self.after_binds(f, gw, ds.lines());
         }
         Ok(())
+    }
+
+    /// Takes the route down and creates it again: every session resets.
+    fn bgp_delete_then_create(
+        &mut self,
+        s: &RouteScope,
+        addr: &str,
+        live: &LiveBgp,
+        ds: &BgpState,
+        steps: &mut RouteSteps,
+    ) {
+        let (gw, l, ls) = (s.gw, live.route, &live.state);
+        let d = self.bgp_delete(addr, gw, l, ls);
+        self.built.route_break(gw, d, ls.lines());
+        self.built.child_delete(gw, d);
+        let c = self.bgp_create(addr, gw, ds);
+        self.graph.edge(c, d);
+        self.edge_opt(c, s.gw_dep);
+        self.after_binds(c, gw, ds.lines());
+        steps.bgp_creates.push(c);
     }
 
     fn bgp_delete(&mut self, addr: &str, gw: &str, l: &LiveBgpRoute, ls: &BgpState) -> usize {
@@ -503,14 +526,19 @@ impl Planner<'_> {
     ) -> usize {
         let mut attributes = Vec::new();
         if before.networks != after.networks {
-            attributes.push(attr("networks", &before.networks, &after.networks, false));
+            attributes.push(attr(
+                ResourceKind::BgpRoute,
+                "networks",
+                &before.networks,
+                &after.networks,
+            ));
         }
         if before.multipath != after.multipath {
             attributes.push(attr(
+                ResourceKind::BgpRoute,
                 "multipath",
                 &before.multipath,
                 &after.multipath,
-                false,
             ));
         }
         let (peers, mut resets) = peer_changes(before, after);

@@ -47,10 +47,33 @@ pub enum PlanError {
     NoHostname { address: String },
     #[error("internal error: the action graph has a cycle")]
     Cycle,
+    /// A `--target` or `--replace` address that names no object of the
+    /// file or the live estate.
+    #[error(
+        "{flag} {address}: no such object in the file or the live estate{}",
+        did_you_mean(suggestions)
+    )]
+    UnknownAddress {
+        flag: &'static str,
+        address: String,
+        suggestions: Vec<String>,
+    },
+    #[error("--replace {address}: {reason}")]
+    NotReplaceable { address: String, reason: String },
     /// Live objects unmatched by name look like declared ones
     /// ([`crate::identity_check`]): planning would delete and re-create them.
     #[error("{0}")]
     IdentityMismatch(Box<IdentityReport>),
+}
+
+/// `; did you mean `a` or `b`?`, or nothing without suggestions.
+fn did_you_mean(suggestions: &[String]) -> String {
+    let quoted: Vec<String> = suggestions.iter().map(|s| format!("`{s}`")).collect();
+    match quoted.split_last() {
+        None => String::new(),
+        Some((last, [])) => format!("; did you mean {last}?"),
+        Some((last, rest)) => format!("; did you mean {} or {last}?", rest.join(", ")),
+    }
 }
 
 impl PlanError {
@@ -154,7 +177,9 @@ impl PlanError {
                 objects.path(address, 0).into_iter().collect()
             }
             PlanError::BlockedByUnmanaged { address, .. } => objects.blocked(address),
-            PlanError::Cycle => Vec::new(),
+            PlanError::Cycle
+            | PlanError::UnknownAddress { .. }
+            | PlanError::NotReplaceable { .. } => Vec::new(),
             PlanError::IdentityMismatch(report) => report
                 .declared_lookalikes()
                 .first()

@@ -5,7 +5,7 @@ use super::identity::Fate;
 use super::impact::{Effect, Simulator};
 use super::static_routes::{live_static_hops, static_paths, Hop};
 use super::{PlanError, Planner};
-use crate::action::{Plan, FORMAT_VERSION};
+use crate::action::{Action, Plan, FORMAT_VERSION};
 use crate::inventory::ABSENT;
 use ipnet::IpNet;
 use std::collections::BTreeSet;
@@ -170,6 +170,7 @@ impl Planner<'_> {
 
     pub(super) fn finish(mut self, order: Vec<usize>) -> Result<Plan, PlanError> {
         self.replay_impact(&order);
+        let requested = self.id.requested.clone();
         let Planner {
             id,
             graph,
@@ -178,23 +179,35 @@ impl Planner<'_> {
             notes,
             ..
         } = self;
-        let mut new_id = vec![0usize; actions.len()];
+        // `order` holds every action, or those a `--target` needs (which
+        // include everything they depend on).
+        const LEFT_OUT: usize = usize::MAX;
+        let mut new_id = vec![LEFT_OUT; actions.len()];
         for (pos, old) in order.iter().enumerate() {
             new_id[*old] = pos;
         }
         for (old, action) in actions.iter_mut().enumerate() {
             action.id = new_id[old];
-            let mut deps: Vec<usize> = graph.deps[old].iter().map(|d| new_id[*d]).collect();
+            let mut deps: Vec<usize> = graph.deps[old]
+                .iter()
+                .map(|d| new_id[*d])
+                .filter(|d| *d != LEFT_OUT)
+                .collect();
             deps.sort_unstable();
             action.depends_on = deps;
         }
         drop(graph);
-        // Permute into display order in place (no second copy of the plan).
-        for i in 0..actions.len() {
-            while new_id[i] != i {
-                let j = new_id[i];
-                actions.swap(i, j);
-                new_id.swap(i, j);
+        if order.len() < actions.len() {
+            let mut slots: Vec<Option<Action>> = actions.into_iter().map(Some).collect();
+            actions = order.iter().filter_map(|old| slots[*old].take()).collect();
+        } else {
+            // Permute into display order in place (no second copy of the plan).
+            for i in 0..actions.len() {
+                while new_id[i] != i {
+                    let j = new_id[i];
+                    actions.swap(i, j);
+                    new_id.swap(i, j);
+                }
             }
         }
         let mut fingerprints = id.live.fingerprints();
@@ -214,6 +227,7 @@ impl Planner<'_> {
             notes,
             fingerprints,
             mass_destroy: None,
+            requested,
         };
         plan.mass_destroy = crate::guard::assess(&plan);
         Ok(plan)

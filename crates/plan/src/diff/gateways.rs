@@ -1,7 +1,7 @@
 //! Pass 2 for gateways: creates and replaces (built before their children)
 //! and deletes (built after them, so they can wait for every child).
 
-use super::compare::json;
+use super::compare::{json, left_as_is_note};
 use super::identity::Fate;
 use super::impact::Effect;
 use super::{new_action, PlanError, Planner};
@@ -86,6 +86,10 @@ impl Planner<'_> {
                     };
                     let n = self.push(action, Effect::None);
                     self.built.gateway.insert(name, n);
+                }
+                (Fate::Keep, _) if !g.left_as_is.is_empty() => {
+                    let note = left_as_is_note(&addr, &g.left_as_is);
+                    self.notes.push(note);
                 }
                 (Fate::Unmanaged, _) => {
                     self.note_unmanaged(addr, ResourceKind::Gateway);

@@ -3,9 +3,9 @@
 //! before and after the plan. The result is read-only once built: the
 //! action passes only look things up in it.
 
-use super::compare::{compare_gateway, compare_line};
+use super::compare::{compare_gateway, compare_line, left_as_is};
 use super::PlanError;
-use crate::action::{address, AttributeChange, LineRef};
+use crate::action::{address, AttributeChange, LineRef, Requested, ResourceKind};
 use crate::inventory::{Inventory, LiveGateway, LiveLine};
 use crate::model::{DesiredState, Gateway, Kind, PhysicalLine};
 use std::collections::{BTreeMap, BTreeSet, HashMap};
@@ -82,7 +82,13 @@ pub(super) struct GwEntry<'a> {
     pub fate: Fate,
     pub changes: Vec<AttributeChange>,
     pub forced: Option<String>,
+    /// Changes the API cannot make and that carry no forwarding meaning,
+    /// left as is because nothing replaces the gateway.
+    pub left_as_is: Vec<AttributeChange>,
 }
+
+/// The attribute named as forcing a replace that `--replace` asked for.
+pub(super) const REPLACE_REQUESTED: &str = "--replace";
 
 /// Every line and gateway, desired and live, matched and given a fate.
 pub(super) struct Identity<'a> {
@@ -95,13 +101,18 @@ pub(super) struct Identity<'a> {
     /// Gateway name → index for the impact replay (sorted by name).
     pub gw_ids: HashMap<String, u32>,
     pub prune: BTreeSet<Kind>,
+    pub requested: &'a Requested,
     /// Switch hostname of each declared line, for gateways that take theirs
     /// from their lines.
     line_hostname: HashMap<&'a str, &'a str>,
 }
 
 impl<'a> Identity<'a> {
-    pub fn new(desired: &'a DesiredState, live: &'a Inventory) -> Result<Self, PlanError> {
+    pub fn new(
+        desired: &'a DesiredState,
+        live: &'a Inventory,
+        requested: &'a Requested,
+    ) -> Result<Self, PlanError> {
         let mut id = Identity {
             desired,
             live,
@@ -111,6 +122,7 @@ impl<'a> Identity<'a> {
             gws: BTreeMap::new(),
             gw_ids: HashMap::new(),
             prune: desired.prune.iter().copied().collect(),
+            requested,
             line_hostname: desired
                 .physical_lines
                 .iter()
@@ -150,12 +162,25 @@ impl<'a> Identity<'a> {
                 fate: Fate::Create,
                 changes: Vec::new(),
                 forced: None,
+                left_as_is: Vec::new(),
             };
             if let Some(l) = live {
-                // No gateway update call exists: any difference replaces it.
+                // No gateway update call exists: a difference replaces it,
+                // unless it carries no forwarding meaning.
                 let hostname = self.hostname(gw, Some(l));
-                entry.changes = compare_gateway(gw, l, &hostname);
-                entry.forced = entry.changes.first().map(|c| c.name.clone());
+                let mut changes = compare_gateway(gw, l, &hostname);
+                let left = left_as_is(ResourceKind::Gateway, &mut changes);
+                entry.forced = changes.first().map(|c| c.name.clone()).or_else(|| {
+                    self.requested
+                        .replaces(&address::gateway(&gw.name))
+                        .then(|| REPLACE_REQUESTED.to_string())
+                });
+                if entry.forced.is_some() {
+                    changes.extend(left);
+                } else {
+                    entry.left_as_is = left;
+                }
+                entry.changes = changes;
                 entry.fate = if entry.forced.is_some() {
                     Fate::Replace
                 } else {
@@ -187,6 +212,7 @@ impl<'a> Identity<'a> {
                     fate,
                     changes: Vec::new(),
                     forced: None,
+                    left_as_is: Vec::new(),
                 },
             );
         }
@@ -251,6 +277,11 @@ impl<'a> Identity<'a> {
             };
             if let Some(l) = live {
                 compare_line(d, l, &mut entry);
+                if entry.forced.is_none()
+                    && self.requested.replaces(&address::physical_line(&d.name))
+                {
+                    entry.forced = Some(REPLACE_REQUESTED.to_string());
+                }
                 entry.fate = if entry.forced.is_some() {
                     Fate::Replace
                 } else {

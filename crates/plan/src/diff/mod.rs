@@ -56,12 +56,13 @@ mod impact;
 mod lines;
 mod routes;
 mod static_routes;
+mod target;
 mod vpcs;
 
 pub use error::PlanError;
 
 use crate::action::{
-    Action, AttributeChange, ChangeKind, Operation, Plan, ResourceKind, Unmanaged,
+    Action, AttributeChange, ChangeKind, Operation, Plan, Requested, ResourceKind, Unmanaged,
 };
 use crate::inventory::{Inventory, NormalisedInventory};
 use crate::model::{DesiredState, SecretRef};
@@ -76,6 +77,8 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 pub struct PlanOptions {
     /// [`crate::secret_hash`] of every BGP key reference the file uses.
     pub secret_hashes: BTreeMap<SecretRef, String>,
+    /// `--target` and `--replace` addresses, as the plan prints them.
+    pub requested: Requested,
 }
 
 /// Plans the changes that take `live` to `desired`. `live` may be in any
@@ -119,7 +122,7 @@ fn plan_canonical(
     if identities.blocks_plan() {
         return Err(PlanError::IdentityMismatch(Box::new(identities)));
     }
-    Planner::new(Identity::new(desired, live)?, options).run()
+    Planner::new(Identity::new(desired, live, &options.requested)?, options).run()
 }
 
 /// Builds the action graph (pass 2) from what identity decided.
@@ -224,6 +227,7 @@ impl<'a> Planner<'a> {
             self.graph.edge_if_acyclic(delete, create);
         }
         let order = self.graph.topological_order()?;
+        let order = self.requested_scope(order)?;
         self.finish(order)
     }
 

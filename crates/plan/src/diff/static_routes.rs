@@ -2,7 +2,7 @@
 //! version, destination set); next hops change in place as a full list.
 
 use super::compare::{attr, sorted};
-use super::identity::Identity;
+use super::identity::{Identity, REPLACE_REQUESTED};
 use super::routes::{remotes, RouteScope, RouteSteps};
 use super::{new_action, PlanError, Planner};
 use crate::action::{address, ChangeKind, NextHopBody, Operation, ResourceKind, StaticRouteBody};
@@ -371,6 +371,16 @@ impl Planner<'_> {
             }
             (Some(mut l), Some(w)) => {
                 adopt_unshown_bfd(&mut l.hops, &w.hops);
+                if self.id.requested.replaces(&w.addr) {
+                    if w.protect {
+                        return Err(PlanError::Protected {
+                            address: w.addr.clone(),
+                            attribute: REPLACE_REQUESTED.into(),
+                        });
+                    }
+                    self.static_delete_then_create(s, l, &w, steps);
+                    return Ok(());
+                }
                 if s.uses_lost(&l.lines) {
                     return self.move_static_off_lost_lines(s, l, &w, steps);
                 }
@@ -456,14 +466,7 @@ impl Planner<'_> {
                     attribute: why,
                 });
             }
-            let d = self.static_delete(&w.addr, gw, l.route, &l.hops);
-            self.built.route_break(gw, d, l.lines);
-            self.built.child_delete(gw, d);
-            let c = self.static_create(&w.addr, gw, k, &w.hops);
-            self.graph.edge(c, d);
-            self.edge_opt(c, s.gw_dep);
-            self.after_binds(c, gw, hop_lines(&w.hops));
-            steps.pending_static_creates.push(c);
+            self.static_delete_then_create(s, l, w, steps);
         } else {
             let i = self.static_update(&w.addr, gw, l.route, &l.hops, k, &interim);
             self.after_binds(i, gw, hop_lines(&interim));
@@ -475,6 +478,26 @@ impl Planner<'_> {
             }
         }
         Ok(())
+    }
+
+    /// Takes the route down and creates it again (its prefixes are
+    /// withdrawn in between: a prefix is held by one route at a time).
+    fn static_delete_then_create(
+        &mut self,
+        s: &RouteScope,
+        l: LiveRoute,
+        w: &WantedRoute,
+        steps: &mut RouteSteps,
+    ) {
+        let gw = s.gw;
+        let d = self.static_delete(&w.addr, gw, l.route, &l.hops);
+        self.built.route_break(gw, d, l.lines);
+        self.built.child_delete(gw, d);
+        let c = self.static_create(&w.addr, gw, w.key, &w.hops);
+        self.graph.edge(c, d);
+        self.edge_opt(c, s.gw_dep);
+        self.after_binds(c, gw, hop_lines(&w.hops));
+        steps.pending_static_creates.push(c);
     }
 
     /// The API holds a prefix in one static route per gateway at a time, so
@@ -582,10 +605,10 @@ impl Planner<'_> {
         after: &[Hop],
     ) -> usize {
         let body = static_body(k.0, &k.1, after);
-        let mut attributes = vec![attr("dst", &l.dst, &k.1, false)];
+        let mut attributes = vec![attr(ResourceKind::StaticRoute, "dst", &l.dst, &k.1)];
         let (was, now) = (hop_labels(before), hop_labels(after));
         if was != now {
-            attributes.push(attr("next_hops", &was, &now, false));
+            attributes.push(attr(ResourceKind::StaticRoute, "next_hops", &was, &now));
         }
         let a = new_action(
             addr.to_string(),
@@ -617,7 +640,7 @@ impl Planner<'_> {
         let (was, now) = (hop_labels(before), hop_labels(after));
         let mut attributes = Vec::new();
         if was != now {
-            attributes.push(attr("next_hops", &was, &now, false));
+            attributes.push(attr(ResourceKind::StaticRoute, "next_hops", &was, &now));
         }
         let a = new_action(
             addr.to_string(),

@@ -2,8 +2,10 @@
 //! time. A health check belongs to its attachment: it is deleted before a
 //! VPC that goes and added after a VPC that comes.
 
-use super::compare::{compare_health_check, compare_vpc, json, sorted};
-use super::identity::Fate;
+use super::compare::{
+    compare_health_check, compare_vpc, json, left_as_is, left_as_is_note, sorted,
+};
+use super::identity::{Fate, REPLACE_REQUESTED};
 use super::impact::Effect;
 use super::{new_action, PlanError, Planner};
 use crate::action::{address, AttributeChange, ChangeKind, Impact, Operation, ResourceKind};
@@ -121,11 +123,24 @@ impl Planner<'_> {
         Ok(())
     }
 
-    /// The fate of one attachment: `None` when there is nothing on either side.
-    fn vpc_fate(&self, s: &VpcScope, v: &VpcPair) -> Result<Option<VpcFate>, PlanError> {
+    /// The fate of one attachment: `None` when there is nothing on either
+    /// side. Notes the changes it leaves as is.
+    fn vpc_fate(&mut self, s: &VpcScope, v: &VpcPair) -> Result<Option<VpcFate>, PlanError> {
         let (fate, changes, forced) = match (v.live, v.desired) {
             (Some(l), Some(d)) => {
-                let (changes, forced) = compare_vpc(d, l);
+                let (mut changes, forced) = compare_vpc(d, l);
+                let forced = forced.or_else(|| {
+                    self.id
+                        .requested
+                        .replaces(&v.vaddr)
+                        .then(|| REPLACE_REQUESTED.to_string())
+                });
+                let left = left_as_is(ResourceKind::Vpc, &mut changes);
+                if s.gw_gone || forced.is_some() {
+                    changes.extend(left);
+                } else if !left.is_empty() {
+                    self.notes.push(left_as_is_note(&v.vaddr, &left));
+                }
                 if s.gw_gone {
                     (
                         Fate::Replace,
@@ -240,9 +255,10 @@ impl Planner<'_> {
         let lh = v.live.and_then(|l| l.health_check.as_ref());
         let dh = v.desired.and_then(|d| d.health_check.as_ref());
         let vpc_goes = matches!(vfate, Fate::Replace | Fate::Delete);
+        let requested = self.id.requested.replaces(&v.haddr);
         let mut plan = CheckPlan::default();
         match (lh, dh) {
-            (Some(l), Some(_)) if l.unreadable && !vpc_goes => {
+            (Some(l), Some(_)) if l.unreadable && !vpc_goes && !requested => {
                 // Unreadable values are not evidence of a difference: no
                 // endless update, no re-create; say so instead.
                 self.notes.push(format!(
@@ -252,11 +268,14 @@ impl Planner<'_> {
             }
             (Some(l), Some(d)) => {
                 let (changes, identity_changed) = compare_health_check(l, d);
+                let identity_changed = identity_changed || requested;
                 if vpc_goes || identity_changed {
                     if v.desired.is_some_and(|d| d.protect) {
                         return Err(PlanError::Protected {
                             address: v.haddr.clone(),
-                            attribute: if identity_changed {
+                            attribute: if requested {
+                                REPLACE_REQUESTED.into()
+                            } else if identity_changed {
                                 "src_ip/dst_ip".into()
                             } else {
                                 forced.clone().unwrap_or_default()

@@ -5,7 +5,8 @@
 use super::lines::{to_text, Line, Mark, Style};
 use super::value::{action_attrs, attribute_lines};
 use super::{
-    change_phrase, impact_severity, impact_text, Addresses, HumanOptions, Severity, Summary,
+    change_phrase, impact_severity, impact_text, partial_warning, requested_phrase, Addresses,
+    HumanOptions, Severity, Summary,
 };
 use crate::action::{Action, ChangeKind, Operation, Plan};
 
@@ -17,6 +18,7 @@ pub fn human(plan: &Plan, opts: &HumanOptions) -> String {
 pub(crate) fn plan_lines(plan: &Plan) -> Vec<Line> {
     let summary = Summary::of(plan);
     let mut out = vec![Line::raw(scope(plan), Style::Bold)];
+    partial_lines(&mut out, plan);
     mass_destroy_lines(&mut out, plan);
     if plan.actions.is_empty() {
         out.push(Line::blank());
@@ -43,6 +45,14 @@ pub(crate) fn plan_lines(plan: &Plan) -> Vec<Line> {
     out.push(Line::raw(summary.counts_line(), Style::Bold));
     summary_impact_lines(&mut out, &summary);
     out
+}
+
+/// The partial-plan warning (`--target`), first thing after the scope.
+pub(crate) fn partial_lines(out: &mut Vec<Line>, plan: &Plan) {
+    if let Some(warning) = partial_warning(plan) {
+        out.push(Line::blank());
+        out.push(Line::raw(warning, Style::Yellow));
+    }
 }
 
 /// The blast-radius warning, first thing after the scope, only when the
@@ -130,7 +140,11 @@ pub(crate) fn unmanaged_lines(out: &mut Vec<Line>, plan: &Plan) {
 /// comments, then the attribute block.
 pub(crate) fn action_lines(addresses: &Addresses<'_>, action: &Action) -> Vec<Line> {
     let mut out = Vec::new();
-    let mut phrase = change_phrase(action.change, action.kind).to_string();
+    let mut phrase = if addresses.replace_requested(action) {
+        requested_phrase(action.change).to_string()
+    } else {
+        change_phrase(action.change, action.kind).to_string()
+    };
     if action.change == ChangeKind::Replace {
         if let Some(order) = replace_order(&action.calls) {
             phrase = format!("{phrase} ({order})");

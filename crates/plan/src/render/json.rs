@@ -18,6 +18,12 @@ struct JsonPlan<'a> {
     /// Present only when the plan trips the blast-radius guard.
     #[serde(skip_serializing_if = "Option::is_none")]
     mass_destroy: Option<&'a MassDestroy>,
+    /// `--target` addresses: the plan is partial (absent when not).
+    #[serde(skip_serializing_if = "<[String]>::is_empty")]
+    targets: &'a [String],
+    /// `--replace` addresses (absent when none).
+    #[serde(skip_serializing_if = "<[String]>::is_empty")]
+    replace: &'a [String],
     actions: Vec<JsonAction<'a>>,
     unmanaged: Vec<JsonUnmanaged<'a>>,
     /// What the plan could not compare (absent when nothing).
@@ -58,6 +64,9 @@ struct JsonAction<'a> {
     impact: &'a [Impact],
     depends_on: Vec<String>,
     calls: Vec<String>,
+    /// The replace (or this half of it) was asked for with `--replace`.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    replace_requested: bool,
 }
 
 #[derive(Serialize)]
@@ -98,6 +107,8 @@ pub fn json(plan: &Plan) -> String {
             },
         },
         mass_destroy: plan.mass_destroy.as_ref(),
+        targets: &plan.requested.targets,
+        replace: &plan.requested.replace,
         actions: {
             let addresses = Addresses::of(plan);
             plan.actions.iter().map(|a| action(&addresses, a)).collect()
@@ -146,6 +157,7 @@ fn action<'a>(addresses: &Addresses<'_>, action: &'a Action) -> JsonAction<'a> {
                     .and_then(|v| v.get("op").and_then(Value::as_str).map(str::to_string))
             })
             .collect(),
+        replace_requested: addresses.replace_requested(action),
     }
 }
 

@@ -5,7 +5,9 @@
 
 use super::human::{action_lines, scope};
 use super::lines::to_diff;
-use super::{change_marker, change_name, impact_text, Addresses, Severity, Summary};
+use super::{
+    change_marker, change_name, impact_text, partial_warning, Addresses, Severity, Summary,
+};
 use crate::action::Plan;
 use crate::guard::MassDestroy;
 
@@ -23,6 +25,9 @@ const CELL_WIDTH: usize = 200;
 pub fn markdown(plan: &Plan) -> String {
     let summary = Summary::of(plan);
     let mut head = format!("### cda plan\n\n{}\n\n", scope(plan));
+    if let Some(warning) = partial_warning(plan) {
+        head.push_str(&format!("> **{}**\n\n", escape(&warning)));
+    }
     if let Some(m) = &plan.mass_destroy {
         head.push_str(&mass_destroy_banner(m));
     }
@@ -30,6 +35,7 @@ pub fn markdown(plan: &Plan) -> String {
     if plan.actions.is_empty() {
         head.push_str("**No changes.** Live estate matches the file.\n");
         let mut budget = Budget::new(head);
+        notes(&mut budget, plan);
         unmanaged(&mut budget, plan);
         return budget.finish(None);
     }
@@ -63,10 +69,16 @@ pub fn markdown(plan: &Plan) -> String {
     // The table: one row per action, as many as fit.
     budget.push("| | Address | Change | Traffic impact |\n|---|---|---|---|\n");
     let mut rows = 0;
+    let addresses = Addresses::of(plan);
     for action in &plan.actions {
         let impact = shorten(&impact_text(&action.impact), CELL_WIDTH);
+        let requested = if addresses.replace_requested(action) {
+            " (as requested)"
+        } else {
+            ""
+        };
         let row = format!(
-            "| `{}` | `{}` | {} | {} |\n",
+            "| `{}` | `{}` | {}{requested} | {} |\n",
             change_marker(action.change),
             escape_code(&action.address),
             change_name(action.change),
@@ -78,12 +90,12 @@ pub fn markdown(plan: &Plan) -> String {
         rows += 1;
     }
 
+    notes(&mut budget, plan);
     unmanaged(&mut budget, plan);
 
     // The details: the human rendering of each action as a diff block.
     // Render only what can fit (plus one), so a 100,000-action plan does
     // not render 100,000 blocks to throw them away.
-    let addresses = Addresses::of(plan);
     let mut chunks: Vec<String> = Vec::new();
     let mut rendered = 0;
     for action in &plan.actions {
@@ -131,6 +143,22 @@ fn mass_destroy_banner(m: &MassDestroy) -> String {
     }
     out.push('\n');
     out
+}
+
+/// What the plan could not compare or leaves as is, as far as they fit.
+fn notes(budget: &mut Budget, plan: &Plan) {
+    let mut first = true;
+    for note in &plan.notes {
+        let item = format!(
+            "{}- Note: {}.\n",
+            if first { "\n" } else { "" },
+            escape(&shorten(note, CELL_WIDTH * 2))
+        );
+        if !budget.try_push(&item) {
+            return;
+        }
+        first = false;
+    }
 }
 
 fn unmanaged(budget: &mut Budget, plan: &Plan) {
@@ -267,6 +295,7 @@ mod tests {
             notes: Vec::new(),
             fingerprints: BTreeMap::new(),
             mass_destroy: None,
+            requested: Default::default(),
         }
     }
 

@@ -239,16 +239,27 @@ fn join<T: std::fmt::Display>(items: &[T]) -> String {
 
 /// Action id → address, built once per rendering so that listing
 /// dependencies stays linear in the size of the plan.
-pub(crate) struct Addresses<'a>(std::collections::HashMap<crate::action::ActionId, &'a str>);
+/// Also knows which replaces were asked for (`--replace`).
+pub(crate) struct Addresses<'a> {
+    ids: std::collections::HashMap<crate::action::ActionId, &'a str>,
+    requested: &'a crate::action::Requested,
+}
 
 impl<'a> Addresses<'a> {
     pub fn of(plan: &'a Plan) -> Addresses<'a> {
-        Addresses(
-            plan.actions
+        Addresses {
+            ids: plan
+                .actions
                 .iter()
                 .map(|a| (a.id, a.address.as_str()))
                 .collect(),
-        )
+            requested: &plan.requested,
+        }
+    }
+
+    /// The action is (half of) a replace that `--replace` asked for.
+    pub fn replace_requested(&self, action: &crate::action::Action) -> bool {
+        action.change != ChangeKind::Update && self.requested.replaces(&action.address)
     }
 
     /// Addresses of the actions `action` waits for; `#<id>` for an id the
@@ -257,7 +268,7 @@ impl<'a> Addresses<'a> {
         action
             .depends_on
             .iter()
-            .map(|id| match self.0.get(id) {
+            .map(|id| match self.ids.get(id) {
                 Some(address) => (*address).to_string(),
                 None => format!("#{id}"),
             })
@@ -276,6 +287,27 @@ pub(crate) fn change_phrase(change: ChangeKind, kind: crate::action::ResourceKin
         (ChangeKind::Replace, _) => "must be replaced",
         (ChangeKind::Delete, _) => "will be destroyed",
     }
+}
+
+/// The header phrase of a replace `--replace` asked for: the replace
+/// itself, or each half of one made of a delete and a create (routes).
+pub(crate) fn requested_phrase(change: ChangeKind) -> &'static str {
+    match change {
+        ChangeKind::Delete => "will be destroyed and created again, as requested",
+        ChangeKind::Create => "will be created again, as requested",
+        _ => "will be replaced, as requested",
+    }
+}
+
+/// The warning a partial plan (`--target`) leads with.
+pub(crate) fn partial_warning(plan: &Plan) -> Option<String> {
+    let targets = &plan.requested.targets;
+    (!targets.is_empty()).then(|| {
+        format!(
+            "Warning: partial plan (--target {}): it covers only these objects and what they need. Other differences between the file and the live estate are not shown and are left as they are; run a plan without --target to see them.",
+            targets.join(", --target ")
+        )
+    })
 }
 
 /// The change's name in JSON and tables: `create`, `update`, ….
@@ -329,6 +361,7 @@ mod tests {
             notes: Vec::new(),
             fingerprints: BTreeMap::new(),
             mass_destroy: None,
+            requested: Default::default(),
         }
     }
 

@@ -62,6 +62,7 @@ pub fn empty_plan() -> Plan {
         notes: Vec::new(),
         fingerprints: BTreeMap::new(),
         mass_destroy: None,
+        requested: Default::default(),
     }
 }
 

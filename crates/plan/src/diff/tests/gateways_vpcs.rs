@@ -6,9 +6,9 @@ use super::*;
 fn gateway_attribute_change_replaces_it_with_its_children() {
     let d = estate();
     let mut live = live_of(&d);
-    live.gateways[0].description = Some("old".into());
+    live.gateways[0].access_point = Some("AP1".into());
     let mut d2 = d.clone();
-    d2.gateways[0].description = Some("new".into());
+    d2.gateways[0].access_point = Some("AP2".into());
     let p = plan(&d2, &live, &opts()).unwrap();
     let gw = find(&p, "gateway.gw1", ChangeKind::Replace);
     assert!(matches!(gw.calls[0], Operation::DeleteGateway { .. }));

@@ -4,6 +4,7 @@
 mod gateways_vpcs;
 mod inventory;
 mod lines;
+mod requested;
 mod routes;
 
 use super::{plan, plan_normalised, PlanError, PlanOptions};

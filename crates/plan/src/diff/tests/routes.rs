@@ -8,18 +8,18 @@ fn protected_route_under_a_replaced_gateway_fails() {
     let d = estate();
     let live = {
         let mut l = live_of(&d);
-        l.gateways[0].description = Some("old".into());
+        l.gateways[0].access_point = Some("AP1".into());
         l
     };
     let mut d2 = d.clone();
-    d2.gateways[0].description = Some("new".into());
+    d2.gateways[0].access_point = Some("AP2".into());
     d2.gateways[0].static_routes[0].protect = true;
     let err = plan(&d2, &live, &opts()).unwrap_err();
     assert_eq!(
         err,
         PlanError::Protected {
             address: "static_route.gw1.IPV4[10.10.0.0/16]".into(),
-            attribute: "gateway.description".into()
+            attribute: "gateway.access_point".into()
         }
     );
 }
