@@ -30,3 +30,4 @@ mod races;
 mod regions;
 mod rename_proxy;
 mod security;
+mod targeting;

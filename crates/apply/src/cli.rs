@@ -185,13 +185,15 @@ pub struct PlanArgs {
     #[arg(long)]
     pub detailed_exitcode: bool,
     /// Report drift (live changes made outside the file) without proposing changes.
-    #[arg(long, conflicts_with = "out")]
+    #[arg(long, conflicts_with_all = ["out", "target", "replace"])]
     pub refresh_only: bool,
     /// Also read the VPCs and routes of gateways the file neither declares
     /// nor prunes (the plan changes nothing on them, so by default they are
     /// not read).
     #[arg(long)]
     pub refresh_all: bool,
+    #[command(flatten)]
+    pub requested: RequestedArgs,
     /// With --out: the saved plan expires after this long (e.g. 30m, 4h, 2d).
     #[arg(long, value_name = "DURATION", requires = "out", value_parser = parse_duration)]
     pub ttl: Option<std::time::Duration>,
@@ -237,6 +239,8 @@ pub struct ApplyArgs {
     /// live objects it read (and more than 3), which is refused otherwise.
     #[arg(long)]
     pub allow_mass_destroy: bool,
+    #[command(flatten)]
+    pub requested: RequestedArgs,
     /// Journal file (JSON lines); default .cda/journal/<UTC time ms>-<pid>.jsonl.
     #[arg(long, value_name = "PATH")]
     pub journal: Option<PathBuf>,
@@ -269,6 +273,38 @@ pub struct ApplyArgs {
         value_name = "SECS"
     )]
     pub visibility_timeout: u64,
+}
+
+/// `--target` and `--replace`, with addresses as the plan prints them.
+#[derive(Debug, Args)]
+pub struct RequestedArgs {
+    /// Plan only this object and what it needs (repeatable): a partial
+    /// plan, for emergencies. A saved plan records its targets.
+    #[arg(long = "target", value_name = "ADDRESS", requires = "file")]
+    pub target: Vec<String>,
+    /// Replace this object even where nothing forces it (repeatable), e.g.
+    /// to re-attach a VPC or reset a BGP route's sessions.
+    #[arg(long = "replace", value_name = "ADDRESS", requires = "file")]
+    pub replace: Vec<String>,
+}
+
+impl RequestedArgs {
+    /// The addresses in the form planning takes, each once.
+    pub fn requested(&self) -> plan::action::Requested {
+        let unique = |list: &[String]| {
+            let mut out: Vec<String> = Vec::with_capacity(list.len());
+            for a in list {
+                if !out.contains(a) {
+                    out.push(a.clone());
+                }
+            }
+            out
+        };
+        plan::action::Requested {
+            targets: unique(&self.target),
+            replace: unique(&self.replace),
+        }
+    }
 }
 
 #[derive(Debug, Args)]

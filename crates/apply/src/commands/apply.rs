@@ -329,7 +329,13 @@ async fn from_file(
     let (region, account) = (&file.state.region, file.state.account.as_deref());
     let shared = take_shared_lock(args, printer, &session, region, account).await?;
     earlier::await_earlier_runs(&session, global, region, account, reader, printer).await?;
-    let (plan, _) = common::make_plan(&session, &file, args.refresh_all).await?;
+    let (plan, _) = common::make_plan(
+        &session,
+        &file,
+        args.refresh_all,
+        args.requested.requested(),
+    )
+    .await?;
     let human = render::human(&plan, &printer.human_options());
     write!(printer.stdout(), "{human}")?;
     Ok(Ok(Ready {
@@ -399,6 +405,9 @@ async fn from_saved(
         }
         writeln!(err, "Run `cda plan` again.")?;
         return Ok(Err(Status::StalePlan));
+    }
+    if let Some(warning) = render::partial_warning(&saved.plan) {
+        writeln!(printer.stderr(), "{warning}")?;
     }
     Ok(Ok(Ready {
         plan: saved.plan,

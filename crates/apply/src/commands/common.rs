@@ -218,10 +218,12 @@ pub async fn make_plan(
     session: &Session,
     file: &DesiredFile,
     refresh_all: bool,
+    requested: plan::action::Requested,
 ) -> anyhow::Result<(Plan, NormalisedInventory)> {
     let state = &file.state;
     let options = PlanOptions {
         secret_hashes: secret_hashes(state)?,
+        requested,
     };
     let inventory = read_estate(
         session,
@@ -261,13 +263,15 @@ pub async fn make_plans(
     session: &Arc<Session>,
     regions: Vec<DesiredFile>,
     refresh_all: bool,
+    requested: &plan::action::Requested,
 ) -> anyhow::Result<(Vec<Plan>, Vec<DesiredFile>)> {
     let several = regions.len() > 1;
     let mut tasks = tokio::task::JoinSet::new();
     for (order, file) in regions.into_iter().enumerate() {
         let session = Arc::clone(session);
+        let requested = requested.clone();
         tasks.spawn(async move {
-            let planned = make_plan(&session, &file, refresh_all).await;
+            let planned = make_plan(&session, &file, refresh_all, requested).await;
             // Of several regions, the error says which.
             let planned = match planned {
                 Err(e) if several => Err(e.context(format!("region {}", file.state.region))),

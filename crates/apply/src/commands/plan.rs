@@ -58,6 +58,15 @@ async fn plan(
         )?;
         return Ok((Status::Failure, None));
     }
+    let requested = args.requested.requested();
+    if regions.len() > 1 && !requested.is_empty() {
+        writeln!(
+            printer.stderr(),
+            "error: the files name {} regions; --target and --replace take the files of one region at a time",
+            regions.len()
+        )?;
+        return Ok(Status::Failure);
+    }
     let session = Session::connect(global).await?;
     let run = journal::new_run_id();
     let reader = earlier::Reader {
@@ -77,7 +86,8 @@ async fn plan(
         .await?;
     }
     let session = Arc::new(session);
-    let (plans, regions) = common::make_plans(&session, regions, args.refresh_all).await?;
+    let (plans, regions) =
+        common::make_plans(&session, regions, args.refresh_all, &requested).await?;
     let session = Arc::into_inner(session);
     let no_changes = plans.iter().all(Plan::is_empty);
     let human = printer.human_options();

@@ -168,6 +168,7 @@ fn plan_of(actions: Vec<Action>) -> Plan {
         notes: Vec::new(),
         fingerprints: Default::default(),
         mass_destroy: None,
+        requested: Default::default(),
     }
 }
 

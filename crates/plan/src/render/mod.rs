@@ -300,7 +300,7 @@ pub(crate) fn requested_phrase(change: ChangeKind) -> &'static str {
 }
 
 /// The warning a partial plan (`--target`) leads with.
-pub(crate) fn partial_warning(plan: &Plan) -> Option<String> {
+pub fn partial_warning(plan: &Plan) -> Option<String> {
     let targets = &plan.requested.targets;
     (!targets.is_empty()).then(|| {
         format!(
