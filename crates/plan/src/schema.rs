@@ -15,6 +15,7 @@ use schemars::schema::{RootSchema, Schema};
 pub fn json_schema() -> String {
     let mut schema = schemars::schema_for!(DesiredState);
     let_both_ip_families_match(&mut schema);
+    mark_replacements(&mut schema);
     // Serialising a schema (plain maps, strings and numbers) cannot fail.
     let mut text = serde_json::to_string_pretty(&schema).unwrap_or_default();
     text.push('\n');
@@ -54,4 +55,58 @@ fn let_both_ip_families_match(schema: &mut RootSchema) {
         }
     }
     subschemas.any_of = Some(branches);
+}
+
+/// Appends to the description of every attribute that forces a
+/// replacement, or that is left as is, what a change of it does: from
+/// [`crate::attributes::RULES`], the table the diff uses.
+fn mark_replacements(schema: &mut RootSchema) {
+    for rule in crate::attributes::RULES {
+        let Some(note) = crate::attributes::schema_note(rule) else {
+            continue;
+        };
+        let (definition, property) = crate::attributes::schema_property(rule);
+        if let Some(Schema::Object(field)) = property_schema(schema, definition, property) {
+            let metadata = field.metadata();
+            metadata.description = Some(match metadata.description.take() {
+                Some(text) => format!("{text} {note}"),
+                None => note,
+            });
+        }
+    }
+}
+
+fn property_schema<'s>(
+    schema: &'s mut RootSchema,
+    definition: &str,
+    property: &str,
+) -> Option<&'s mut Schema> {
+    let Some(Schema::Object(object)) = schema.definitions.get_mut(definition) else {
+        return None;
+    };
+    object.object.as_mut()?.properties.get_mut(property)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::attributes::{schema_note, schema_property, RULES};
+
+    #[test]
+    fn every_attribute_that_is_not_changed_in_place_is_marked_in_the_schema() {
+        let schema: serde_json::Value = serde_json::from_str(&json_schema()).unwrap_or_default();
+        for rule in RULES {
+            let (definition, property) = schema_property(rule);
+            let field = &schema["definitions"][definition]["properties"][property];
+            assert!(
+                field.is_object(),
+                "{definition}.{property} is not in the schema"
+            );
+            let description = field["description"].as_str().unwrap_or_default();
+            match schema_note(rule) {
+                Some(note) => assert!(description.ends_with(&note), "{definition}.{property}"),
+                None => assert!(!description.contains("replace"), "{definition}.{property}"),
+            }
+        }
+    }
 }
