@@ -16,10 +16,16 @@
 //!   bound line is unbound, updated and rebound (shown as `line_down`).
 //!   Switch, port, VLAN, type, IP version and interconnect addresses have no
 //!   update field: replace = unbind, delete, create, bind.
-//! - Gateways have no update call: any difference replaces the gateway and
+//! - Gateways have no update call: a difference replaces the gateway and
 //!   everything under it. Attributes the list call may not report
 //!   (hostname, description, access point) only count when both sides have
 //!   a value; the same holds for VPC name and `dc_type` (`EMAZ` = `MAZ`).
+//!   Which attribute changes in place, forces a replace or, carrying no
+//!   forwarding meaning (gateway description, VPC name), is left as is with
+//!   a note is one table, [`crate::attributes::RULES`].
+//! - The file's order means nothing: the desired state is planned in its
+//!   canonical order ([`DesiredState::canonical`]); a gateway without a
+//!   `hostname` keeps a live one that is the switch of any of its lines.
 //! - VPCs: subnets in place (`vpc/update` resends ip version and bandwidth
 //!   unchanged); anything else replaces. Health checks: interval, packets,
 //!   auto switching in place; source/destination replace.
@@ -40,10 +46,14 @@
 //!   using a line that must be unbound, children of a gateway that must be
 //!   replaced) fail the plan with [`PlanError::BlockedByUnmanaged`].
 //!
+//! - `--replace` forces the replace of an object the plan would keep or
+//!   update; `--target` keeps the actions the targets need (`target`).
+//!
 //! Where the passes live: `identity` (pass 1, with `compare`), one module
 //! per resource kind for pass 2 (`lines`, `gateways`, `vpcs`, `routes`
-//! with `static_routes` and `bgp`), `finish` for passes 3 and 4, and
-//! `error` for [`PlanError`] and where it points in the file.
+//! with `static_routes` and `bgp`), `target` for the requested addresses,
+//! `finish` for passes 3 and 4, and `error` for [`PlanError`] and where it
+//! points in the file.
 
 mod bgp;
 mod compare;
