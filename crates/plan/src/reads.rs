@@ -141,6 +141,7 @@ mod tests {
             notes: Vec::new(),
             fingerprints: Default::default(),
             mass_destroy: None,
+            requested: Default::default(),
         };
         for (name, kind) in [
             ("quiet", ResourceKind::Gateway),
