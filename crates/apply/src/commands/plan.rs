@@ -65,7 +65,7 @@ async fn plan(
             "error: the files name {} regions; --target and --replace take the files of one region at a time",
             regions.len()
         )?;
-        return Ok(Status::Failure);
+        return Ok((Status::Failure, None));
     }
     let session = Session::connect(global).await?;
     let run = journal::new_run_id();

@@ -142,6 +142,7 @@ mod tests {
             notes: Vec::new(),
             fingerprints: Default::default(),
             mass_destroy: None,
+            requested: Default::default(),
         }
     }
 
