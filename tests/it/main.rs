@@ -12,6 +12,7 @@ mod support;
 
 mod bad_inputs;
 mod blast_guard;
+mod broken_pipe;
 mod cli_offline;
 mod client_vs_emulator;
 mod crashes;

@@ -69,6 +69,7 @@ pub fn run() -> ExitCode {
     runtime.shutdown_background();
     match status {
         Ok(status) => status.into(),
+        Err(e) if printer::is_stdout_closed(&e) => exit::Status::Failure.into(),
         Err(e) => {
             let _ = writeln!(printer.stderr(), "error: {e:#}");
             exit::Status::Failure.into()

@@ -165,7 +165,37 @@ impl Write for Stderr {
 }
 
 fn failed(stream: &str, e: io::Error) -> io::Error {
+    if e.kind() == io::ErrorKind::BrokenPipe && stream == "stdout" {
+        return io::Error::new(e.kind(), StdoutClosed);
+    }
     io::Error::new(e.kind(), format!("writing to {stream}: {e}"))
+}
+
+/// The reader of stdout went away (`cda plan --json | head -1`). Not a
+/// failure to report: whoever closed the pipe has what they wanted. A type of
+/// its own so [`is_stdout_closed`] cannot mistake a broken connection to the
+/// API for it.
+#[derive(Debug)]
+struct StdoutClosed;
+
+impl fmt::Display for StdoutClosed {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("writing to stdout: the reader closed the pipe")
+    }
+}
+
+impl std::error::Error for StdoutClosed {}
+
+/// Whether a command failed only because stdout's reader went away: the run
+/// then ends without a message, with status 1 all the same (the output was
+/// cut short), as a tool killed by `SIGPIPE` would end without one.
+pub fn is_stdout_closed(error: &anyhow::Error) -> bool {
+    error.chain().any(|cause| {
+        cause
+            .downcast_ref::<io::Error>()
+            .and_then(|io| io.get_ref())
+            .is_some_and(|inner| inner.is::<StdoutClosed>())
+    })
 }
 
 #[cfg(test)]
@@ -186,5 +216,20 @@ mod tests {
         let e = failed("stdout", io::Error::from(io::ErrorKind::BrokenPipe));
         assert_eq!(e.kind(), io::ErrorKind::BrokenPipe);
         assert!(e.to_string().starts_with("writing to stdout: "), "{e}");
+        let e = failed("stdout", io::Error::from(io::ErrorKind::StorageFull));
+        assert_eq!(e.kind(), io::ErrorKind::StorageFull);
+        assert!(e.to_string().starts_with("writing to stdout: "), "{e}");
+    }
+
+    #[test]
+    fn only_a_closed_stdout_is_quiet() {
+        let closed = failed("stdout", io::Error::from(io::ErrorKind::BrokenPipe));
+        let closed = anyhow::Error::new(closed).context("rendering the plan");
+        assert!(is_stdout_closed(&closed));
+        // A connection to the API that broke is a failure to report.
+        let socket = anyhow::Error::new(io::Error::from(io::ErrorKind::BrokenPipe));
+        assert!(!is_stdout_closed(&socket));
+        let full = failed("stdout", io::Error::from(io::ErrorKind::StorageFull));
+        assert!(!is_stdout_closed(&anyhow::Error::new(full)));
     }
 }
