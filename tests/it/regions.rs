@@ -242,3 +242,43 @@ per_dialect! {
     py4: Dialect::Py4;
     doc: Dialect::Doc;
 }
+
+/// Issue #15's two symptoms on the default embedded emulator (one region,
+/// nm8): a file for nm9 with `prune` plans nothing against nm8's objects,
+/// `export --region nm9` refuses rather than relabel nm8's lines, and what an
+/// nm9 file applies lands in nm9 only.
+#[test]
+fn a_file_for_another_region_leaves_the_default_estate_alone() {
+    let dir = crate::support::scratch();
+    let cda = |args: &[&str]| {
+        let mut cmd = crate::support::cda();
+        cmd.current_dir(dir.path())
+            .args(args)
+            .args(["--emulator", "--rate-limit", "0"]);
+        cmd.output().unwrap()
+    };
+    let empty = dir.path().join("empty-nm9.yaml");
+    std::fs::write(&empty, format!("region: nm9\n{PRUNE_ALL}\n")).unwrap();
+    let out = cda(&["plan", "-f", "empty-nm9.yaml", "--detailed-exitcode"]);
+    assert_code(&out, 0);
+
+    let out = cda(&["export", "--region", "nm9"]);
+    assert_code(&out, 1);
+    assert!(
+        stderr(&out).contains("regions with objects in this account: nm8"),
+        "{}",
+        stderr(&out)
+    );
+
+    let out = cda(&["apply", "-f", &fixture("nm9"), "--auto-approve"]);
+    assert_code(&out, 0);
+    for (region, own, other) in [("nm8", NM8_NAMES, NM9_NAMES), ("nm9", NM9_NAMES, NM8_NAMES)] {
+        let out = cda(&["export", "--region", region]);
+        assert_code(&out, 0);
+        let text = stdout(&out);
+        assert!(own.iter().all(|n| text.contains(n)), "{region}:\n{text}");
+        assert!(!other.iter().any(|n| text.contains(n)), "{region}:\n{text}");
+    }
+    let out = cda(&["plan", "-f", &fixture("nm9"), "--detailed-exitcode"]);
+    assert_code(&out, 0);
+}
