@@ -1,8 +1,8 @@
 //! cda's performance bench: synthetic estates ([`estate`]), refresh + diff
 //! against the emulator with latency ([`plan_bench`]), the per-object
 //! pattern a Terraform provider follows ([`sequential`]), the executor at
-//! several parallelisms and QPS limits ([`apply_bench`]) and CPU / memory of
-//! the pure steps ([`cpu`]).
+//! several parallelisms and QPS limits ([`apply_bench`]), CPU / memory of
+//! the pure steps ([`cpu`]) and how they grow with the estate ([`scale`]).
 //!
 //! Every figure comes from the emulator's own counters (the same numbers as
 //! `GET /_emulator/stats`) or from clocks in this process; nothing here
@@ -13,6 +13,7 @@ pub mod cpu;
 pub mod estate;
 pub mod plan_bench;
 pub mod rate_bench;
+pub mod scale;
 pub mod sequential;
 
 use cda_api::{Client, ClientConfig, Credentials};

@@ -6,6 +6,7 @@
 //! cda-bench apply [--creates 1000] [--parallelism 1,10,32] [--qps 50]
 //! cda-bench rate  [--gateways 1000] [--qps 30] [--latency-ms 20]
 //! cda-bench cpu   [--scale 1]               # each scenario in its own process
+//! cda-bench scale [--sizes 1000,…,16000]    # how cost grows (issue #16)
 //! cda-bench all
 //! ```
 
@@ -15,6 +16,7 @@ use bench::cpu::{self, CpuFigures};
 use bench::estate::Estate;
 use bench::ms;
 use bench::plan_bench::{self, PlanFigures};
+use bench::scale::{self, Scenario};
 use bench::sequential;
 use clap::{Parser, Subcommand};
 use std::path::PathBuf;
@@ -61,7 +63,30 @@ enum Command {
         #[arg(long, default_value_t = 1)]
         scale: usize,
     },
-    /// plan, apply and cpu with the issue's sizes.
+    /// How cost grows: `cda plan --out`'s steps on the issue-16 estate at
+    /// each size and scenario, each in a fresh process; every target next
+    /// to its bound. Exits non-zero when a target fails.
+    Scale {
+        #[arg(long, value_delimiter = ',', default_values_t = bench::scale::report::default_sizes())]
+        sizes: Vec<usize>,
+        #[arg(long, value_delimiter = ',', value_enum,
+              default_values_t = vec![Scenario::Initial, Scenario::Unchanged, Scenario::Edited, Scenario::Validate])]
+        scenarios: Vec<Scenario>,
+        /// Where the generated inputs and plan files go (kept between runs).
+        #[arg(long, default_value = "target/cda-bench-scale")]
+        dir: PathBuf,
+    },
+    /// One scale run in this process; prints one JSON line.
+    #[command(hide = true)]
+    ScaleOne {
+        #[arg(long)]
+        dir: PathBuf,
+        #[arg(long)]
+        gateways: usize,
+        #[arg(long, value_enum)]
+        scenario: Scenario,
+    },
+    /// plan, apply, cpu and scale with the issue's sizes.
     All,
 }
 
@@ -179,6 +204,28 @@ fn run(command: Command) -> anyhow::Result<ExitCode> {
             println!("{}", serde_json::to_string(&figures)?);
             Ok(ExitCode::SUCCESS)
         }
+        Command::Scale {
+            sizes,
+            scenarios,
+            dir,
+        } => {
+            machine();
+            let ok = scale::report::run(&dir, &sizes, &scenarios)?;
+            Ok(if ok {
+                ExitCode::SUCCESS
+            } else {
+                ExitCode::FAILURE
+            })
+        }
+        Command::ScaleOne {
+            dir,
+            gateways,
+            scenario,
+        } => {
+            let figures = scale::run_one(&dir, gateways, scenario)?;
+            println!("{}", serde_json::to_string(&figures)?);
+            Ok(ExitCode::SUCCESS)
+        }
         Command::All => {
             machine();
             let rt = runtime()?;
@@ -205,7 +252,21 @@ fn run(command: Command) -> anyhow::Result<ExitCode> {
             }))?;
             drop(rt);
             cpu_all(1)?;
-            Ok(ExitCode::SUCCESS)
+            let ok = scale::report::run(
+                std::path::Path::new("target/cda-bench-scale"),
+                scale::SIZES,
+                &[
+                    Scenario::Initial,
+                    Scenario::Unchanged,
+                    Scenario::Edited,
+                    Scenario::Validate,
+                ],
+            )?;
+            Ok(if ok {
+                ExitCode::SUCCESS
+            } else {
+                ExitCode::FAILURE
+            })
         }
     }
 }

@@ -8,7 +8,8 @@ use super::{unreadable, RefreshError};
 use cda_api::types as api;
 use ipnet::IpNet;
 use plan::inventory::{
-    LiveBgpPeer, LiveBgpRoute, LiveHealthCheck, LiveLine, LiveNextHop, LiveStaticRoute, LiveVpc,
+    Inventory, LiveBgpPeer, LiveBgpRoute, LiveGateway, LiveHealthCheck, LiveLine, LiveNextHop,
+    LiveStaticRoute, LiveVpc, NormalisedInventory,
 };
 use plan::model::{IpVersion, LineType, PortType};
 use secrecy::ExposeSecret;
@@ -251,6 +252,83 @@ pub(crate) fn map_bgp_route(
         peers,
         multipath,
     })
+}
+
+/// One gateway's rows as refresh reads them: its listing row, its child
+/// lists and one health-check answer per VPC row (`None`: not read).
+#[derive(Debug, Default, serde::Deserialize)]
+pub struct GatewayRows {
+    pub row: api::Gateway,
+    #[serde(default)]
+    pub vpcs: Vec<api::Vpc>,
+    #[serde(default)]
+    pub health_checks: Vec<Option<api::HealthCheck>>,
+    #[serde(default)]
+    pub static_routes: Vec<api::StaticRoute>,
+    #[serde(default)]
+    pub bgp_routes: Vec<api::BgpRoute>,
+}
+
+/// Every row of an estate, already read: what the bench maps without a
+/// server, with the same row mappers a refresh uses.
+#[derive(Debug, Default, serde::Deserialize)]
+pub struct EstateRows {
+    #[serde(default)]
+    pub lines: Vec<api::PhysicalLine>,
+    #[serde(default)]
+    pub gateways: Vec<GatewayRows>,
+}
+
+/// The inventory `rows` describe, as a refresh that read them builds it
+/// (gateway rows naming themselves by `vrfName`).
+pub fn map_rows(rows: &EstateRows) -> Result<NormalisedInventory, RefreshError> {
+    let lines: Vec<LiveLine> = rows
+        .lines
+        .iter()
+        .filter_map(|l| map_line(l, &str::to_owned).transpose())
+        .collect::<Result<_, _>>()?;
+    let line_ids: HashMap<String, String> = lines
+        .iter()
+        .map(|l| (l.name.clone(), l.id.clone()))
+        .collect();
+    let mut gateways = Vec::with_capacity(rows.gateways.len());
+    for g in &rows.gateways {
+        let Some(name) = g.row.name() else {
+            continue;
+        };
+        let mut vpcs = Vec::with_capacity(g.vpcs.len());
+        for (i, vpc) in g.vpcs.iter().enumerate() {
+            let Some(mut live) = map_vpc(name, vpc)? else {
+                continue;
+            };
+            if let Some(Some(check)) = g.health_checks.get(i) {
+                live.health_check =
+                    map_health_check(&format!("health_check.{name}.{}", live.id), check)?;
+            }
+            vpcs.push(live);
+        }
+        let mut line_list = g.row.line_list.clone();
+        line_list.sort();
+        gateways.push(LiveGateway {
+            name: name.to_owned(),
+            hostname: g.row.hostname.clone().filter(|s| !s.is_empty()),
+            access_point: g.row.access_point.clone().filter(|s| !s.is_empty()),
+            description: g.row.description.clone().filter(|s| !s.is_empty()),
+            line_ids: line_list,
+            vpcs,
+            static_routes: g
+                .static_routes
+                .iter()
+                .map(|r| map_static_route(name, r))
+                .collect::<Result<_, _>>()?,
+            bgp_routes: g
+                .bgp_routes
+                .iter()
+                .map(|r| map_bgp_route(name, r, &line_ids))
+                .collect::<Result<_, _>>()?,
+        });
+    }
+    Ok(Inventory { lines, gateways }.into_normalised())
 }
 
 #[cfg(test)]

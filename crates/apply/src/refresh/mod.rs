@@ -27,6 +27,7 @@ mod map;
 pub(crate) use map::{map_bgp_route, map_health_check, map_line, map_static_route, map_vpc};
 
 pub(crate) use map::{gateway_region, line_region};
+pub use map::{map_rows, EstateRows, GatewayRows};
 
 use cda_api::types as api;
 use cda_api::Client;
