@@ -175,7 +175,8 @@ async fn a_saved_plan_carries_the_verdict_and_is_refused_the_same_way() {
     let mut cmd = cda_at(&handle, dir.path());
     cmd.args(["plan", "-f", file, "--out", "mass.plan"]);
     assert_code(&run(cmd).await, 0);
-    let saved = std::fs::read_to_string(dir.path().join("mass.plan")).unwrap();
+    let saved = std::fs::read(dir.path().join("mass.plan")).unwrap();
+    let saved = plan::planfile::PlanFile::from_bytes(&saved).unwrap().to_json();
     assert!(saved.contains("\"mass_destroy\""), "{saved}");
 
     let mut cmd = cda_at(&handle, dir.path());
@@ -210,8 +211,8 @@ async fn a_plan_file_from_before_the_guard_is_still_guarded() {
     cmd.args(["plan", "-f", file, "--out", "mass.plan"]);
     assert_code(&run(cmd).await, 0);
     // Written as an older cda would: no verdict, sealed without it.
-    let text = std::fs::read_to_string(dir.path().join("mass.plan")).unwrap();
-    let mut old = plan::planfile::PlanFile::from_json(&text).unwrap();
+    let bytes = std::fs::read(dir.path().join("mass.plan")).unwrap();
+    let mut old = plan::planfile::PlanFile::from_bytes(&bytes).unwrap();
     old.plan.mass_destroy = None;
     old.content_hash = old.compute_hash();
     let old_text = old.to_json();

@@ -50,7 +50,12 @@ fn files(dir: &Path) -> Vec<(String, Vec<u8>)> {
         if path.is_dir() {
             out.extend(files(&path));
         } else {
-            out.push((path.display().to_string(), std::fs::read(&path).unwrap()));
+            let mut bytes = std::fs::read(&path).unwrap();
+            // A saved plan is compressed: scan what it holds.
+            if let Ok(saved) = plan::planfile::PlanFile::from_bytes(&bytes) {
+                bytes = saved.to_json().into_bytes();
+            }
+            out.push((path.display().to_string(), bytes));
         }
     }
     out

@@ -313,9 +313,9 @@ pub fn write_whole(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
 
 /// Read and verify a saved plan file.
 pub fn load_planfile(path: &Path) -> anyhow::Result<plan::planfile::PlanFile> {
-    let text = std::fs::read_to_string(path)
+    let bytes = std::fs::read(path)
         .with_context(|| format!("reading the plan file {}", path.display()))?;
-    plan::planfile::PlanFile::from_json(&text)
+    plan::planfile::PlanFile::from_bytes(&bytes)
         .with_context(|| format!("reading the plan file {}", path.display()))
 }
 

@@ -136,7 +136,7 @@ async fn plan(
             ttl,
         )
         .with_origin(common::origin(session, global, &plan.region));
-        common::write_whole(path, saved.to_json().as_bytes())
+        common::write_whole(path, &saved.to_bytes())
             .with_context(|| format!("saving the plan to {}", path.display()))?;
         if !args.json {
             writeln!(

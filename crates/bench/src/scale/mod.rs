@@ -167,17 +167,21 @@ fn desired_paths(dir: &Path) -> anyhow::Result<Vec<PathBuf>> {
 
 /// Read and validate every desired file as `cda` loads one (the 10 MiB
 /// limit applies to each), merged into one desired state.
-fn load(paths: &[PathBuf]) -> anyhow::Result<(plan::DesiredState, u64, Vec<String>)> {
+/// The source maps are kept, as `cda plan` keeps them to locate a plan
+/// error in the file.
+fn load(paths: &[PathBuf]) -> anyhow::Result<Loaded> {
     let mut merged: Option<plan::DesiredState> = None;
     let mut bytes = 0;
     let mut hashes = Vec::new();
+    let mut sources = Vec::new();
     for path in paths {
         let text = plan::desired::read_file(path).map_err(|d| anyhow::anyhow!("{d}"))?;
         bytes += text.len() as u64;
         hashes.push(plan::planfile::desired_hash(text.as_bytes()));
-        let (state, _sources) =
+        let (state, source) =
             plan::desired::parse_with_source_map(&path.display().to_string(), &text)
                 .map_err(|d| anyhow::anyhow!("{d}"))?;
+        sources.push(source);
         match &mut merged {
             None => merged = Some(state),
             Some(all) => {
@@ -187,13 +191,20 @@ fn load(paths: &[PathBuf]) -> anyhow::Result<(plan::DesiredState, u64, Vec<Strin
         }
     }
     let state = merged.ok_or_else(|| anyhow::anyhow!("no desired file"))?;
-    Ok((state, bytes, hashes))
+    Ok((state, bytes, hashes, sources))
 }
+
+type Loaded = (
+    plan::DesiredState,
+    u64,
+    Vec<String>,
+    Vec<plan::desired::SourceMap>,
+);
 
 /// One size and scenario, in this process, on the inputs in `dir`.
 pub fn run_one(dir: &Path, gateways: usize, scenario: Scenario) -> anyhow::Result<ScaleFigures> {
     let paths = desired_paths(dir)?;
-    let ((state, desired_bytes, hashes), load_step) = step(|| load(&paths))?;
+    let ((state, desired_bytes, hashes, sources), load_step) = step(|| load(&paths))?;
     let mut figures = ScaleFigures {
         gateways,
         scenario,
@@ -238,13 +249,14 @@ pub fn run_one(dir: &Path, gateways: usize, scenario: Scenario) -> anyhow::Resul
                 chrono::Utc::now(),
                 None,
             );
-            let text = saved.to_json();
+            let text = saved.to_bytes();
             std::fs::write(&out, &text)?;
             Ok(text.len() as u64)
         })?;
         figures.save = save;
         figures.plan_file_bytes = bytes;
     }
+    drop(sources);
     // VmHWM was reset before each step, and nothing between steps grows:
     // the largest step peak is the process's.
     let peak = [

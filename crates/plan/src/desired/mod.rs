@@ -31,7 +31,7 @@ use serde_saphyr::{Budget, DuplicateKeyPolicy, Options};
 use sha2::{Digest, Sha256};
 use std::io::Read;
 use std::path::Path;
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 /// Largest desired-state file accepted (10 MiB). Real estates are well
 /// under 1 MiB; the cap keeps a hostile file from exhausting memory.
@@ -70,10 +70,11 @@ pub fn parse_with_source_map(
     if cv.c.has_errors() {
         return Err(cv.c.finish());
     }
+    drop(cv);
+    drop(root);
     let map = SourceMap::single(
         file_name,
         text,
-        root,
         state.physical_lines.len(),
         state.gateways.len(),
     );
@@ -287,6 +288,11 @@ fn budget_message(b: &BudgetBreach) -> String {
 /// The state of an estate split across files is the files' lists one after
 /// the other; the map keeps each file's part and turns an index of the
 /// merged lists back into the file and index it came from.
+///
+/// Each part holds its text, not its node tree: the tree of a large file
+/// is ~20× its size and is needed only when something must be located,
+/// which is rare, so it is read again then (once) instead of being kept
+/// through the whole run.
 #[derive(Debug, Clone)]
 pub struct SourceMap {
     /// Never empty.
@@ -298,7 +304,8 @@ struct SourcePart {
     file: String,
     text: Arc<str>,
     index: LineIndex,
-    root: Node,
+    /// The node tree, read again on first use.
+    root: OnceLock<Option<Node>>,
     /// Where this file's lines and gateways start in the merged lists.
     lines_from: usize,
     gateways_from: usize,
@@ -318,13 +325,13 @@ pub struct SourceLocation {
 }
 
 impl SourceMap {
-    fn single(file: &str, text: &str, root: Node, lines: usize, gateways: usize) -> Self {
+    fn single(file: &str, text: &str, lines: usize, gateways: usize) -> Self {
         SourceMap {
             parts: vec![SourcePart {
                 file: file.to_owned(),
                 text: Arc::from(text),
                 index: LineIndex::new(text),
-                root,
+                root: OnceLock::new(),
                 lines_from: 0,
                 gateways_from: 0,
                 lines,
@@ -398,7 +405,7 @@ impl SourceMap {
     /// Where `path` is, if it was written in the file.
     pub fn location(&self, path: &str) -> Option<SourceLocation> {
         let (part, path) = self.route(path);
-        match part.root.lookup(&path) {
+        match part.root()?.lookup(&path) {
             (n, true) => Some(part.to_location(n.loc)),
             _ => None,
         }
@@ -416,12 +423,13 @@ impl SourceMap {
             .peek()
             .map_or(&self.parts[0], |(p, _)| self.route(p).0);
         let mut c = Collector::new(&part.file, &part.text);
+        let root = part.root();
         for (path, message) in problems {
             let (here, local) = self.route(path);
             if !std::ptr::eq(here, part) {
                 continue;
             }
-            let loc = part.root.lookup(&local).0.loc;
+            let loc = root.map_or_else(Loc::default, |r| r.lookup(&local).0.loc);
             c.error(loc, path, "here", message, None);
         }
         c.finish()
@@ -429,6 +437,14 @@ impl SourceMap {
 }
 
 impl SourcePart {
+    /// The file's node tree. It parsed when the map was made, so reading
+    /// the same text again gives it back.
+    fn root(&self) -> Option<&Node> {
+        self.root
+            .get_or_init(|| read_tree(&self.file, &self.text).ok())
+            .as_ref()
+    }
+
     fn to_location(&self, l: Loc) -> SourceLocation {
         let r = self.index.byte_range(&self.text, l);
         let (line, column) = self.index.line_col(&self.text, r.start);

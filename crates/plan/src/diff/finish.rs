@@ -40,10 +40,8 @@ impl Planner<'_> {
                 _ => None,
             };
             let Some(&node) = node else { continue };
-            for ((ugw, _), u) in &self.built.unbind {
-                if ugw == gw {
-                    self.graph.edge(node, *u);
-                }
+            for (_, u) in self.built.unbinds_by_gateway.get(gw).into_iter().flatten() {
+                self.graph.edge(node, *u);
             }
             for c in self.built.child_delete.get(gw).into_iter().flatten() {
                 self.graph.edge(node, *c);

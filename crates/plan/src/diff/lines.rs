@@ -144,6 +144,11 @@ impl Planner<'_> {
                 });
             }
             let n = self.push(action, self.binding_effect(&x, &key, false));
+            self.built
+                .unbinds_by_gateway
+                .entry(x.clone())
+                .or_default()
+                .push((key.clone(), n));
             self.built.unbind.insert((x, key), n);
         }
         Ok(())
@@ -206,6 +211,11 @@ impl Planner<'_> {
                 .entry(y.clone())
                 .or_default()
                 .push(n);
+            self.built
+                .bound_lines_by_gateway
+                .entry(y.clone())
+                .or_default()
+                .push(key.clone());
             self.built.bind.insert((y, key), n);
         }
     }

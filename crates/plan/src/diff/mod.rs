@@ -163,6 +163,11 @@ struct Built {
     /// The same bind actions by gateway: a VPC waits for its gateway's
     /// binds, and scanning `bind` per VPC is quadratic in a big import.
     binds_by_gateway: HashMap<String, Vec<usize>>,
+    /// The lines those binds bind, by gateway.
+    bound_lines_by_gateway: HashMap<String, Vec<String>>,
+    /// The `unbind` actions by gateway, with their lines: looked up per
+    /// gateway, where scanning `unbind` is quadratic in a big estate.
+    unbinds_by_gateway: HashMap<String, Vec<(String, usize)>>,
     /// Per gateway: actions that stop a route using lines (deletes, interim
     /// updates), with the lines the route used before.
     route_break: HashMap<String, Vec<(usize, BTreeSet<String>)>>,
@@ -173,10 +178,11 @@ struct Built {
 impl Built {
     /// Lines unbound from `gw` at some point of the plan.
     fn lost_lines(&self, gw: &str) -> BTreeSet<String> {
-        self.unbind
-            .keys()
-            .filter(|(g, _)| g == gw)
-            .map(|(_, l)| l.clone())
+        self.unbinds_by_gateway
+            .get(gw)
+            .into_iter()
+            .flatten()
+            .map(|(l, _)| l.clone())
             .collect()
     }
 

@@ -130,12 +130,12 @@ impl<'a> Planner<'a> {
         let table = g.live.map(|l| self.id.live_ip_table(l)).unwrap_or_default();
         let early: BTreeSet<String> = self
             .built
-            .bind
-            .keys()
-            .filter(|(g, l)| {
-                g == gw_name && self.id.line_entry(l).is_some_and(|e| e.live_gw.is_none())
-            })
-            .map(|(_, l)| l.clone())
+            .bound_lines_by_gateway
+            .get(gw_name)
+            .into_iter()
+            .flatten()
+            .filter(|l| self.id.line_entry(l).is_some_and(|e| e.live_gw.is_none()))
+            .cloned()
             .collect();
         Some(RouteScope {
             gw: gw_name,

@@ -2,7 +2,7 @@
 //! with its traffic impact, then unmanaged objects, the counts line and the
 //! impact summary.
 
-use super::lines::{to_text, Line, Mark, Style};
+use super::lines::{push_text, Line, Mark, Style};
 use super::value::{action_attrs, attribute_lines};
 use super::{
     change_phrase, impact_severity, impact_text, partial_warning, requested_phrase, Addresses,
@@ -12,10 +12,15 @@ use crate::action::{Action, ChangeKind, Operation, Plan};
 
 /// Render `plan` for a terminal. Colour only when `opts.color`.
 pub fn human(plan: &Plan, opts: &HumanOptions) -> String {
-    to_text(&plan_lines(plan), opts.color)
+    let mut text = String::new();
+    plan_lines(plan, &mut |lines| push_text(&mut text, &lines, opts.color));
+    text
 }
 
-pub(crate) fn plan_lines(plan: &Plan) -> Vec<Line> {
+/// The plan's lines, handed to `emit` a piece at a time (one per action):
+/// a plan of 50,000 actions held as lines at once cost more memory than
+/// the plan itself.
+pub(crate) fn plan_lines(plan: &Plan, emit: &mut dyn FnMut(Vec<Line>)) {
     let summary = Summary::of(plan);
     let mut out = vec![Line::raw(scope(plan), Style::Bold)];
     partial_lines(&mut out, plan);
@@ -27,7 +32,8 @@ pub(crate) fn plan_lines(plan: &Plan) -> Vec<Line> {
             Style::Green,
         ));
         unmanaged_lines(&mut out, plan);
-        return out;
+        emit(out);
+        return;
     }
     out.push(impact_headline(&summary));
     out.push(Line::blank());
@@ -35,16 +41,18 @@ pub(crate) fn plan_lines(plan: &Plan) -> Vec<Line> {
         "cda will perform the following actions, in this order:",
         Style::Plain,
     ));
+    emit(std::mem::take(&mut out));
     let addresses = Addresses::of(plan);
     for action in &plan.actions {
-        out.push(Line::blank());
-        out.extend(action_lines(&addresses, action));
+        let mut lines = vec![Line::blank()];
+        lines.extend(action_lines(&addresses, action));
+        emit(lines);
     }
     unmanaged_lines(&mut out, plan);
     out.push(Line::blank());
     out.push(Line::raw(summary.counts_line(), Style::Bold));
     summary_impact_lines(&mut out, &summary);
-    out
+    emit(out);
 }
 
 /// The partial-plan warning (`--target`), first thing after the scope.

@@ -143,11 +143,16 @@ impl Line {
 
 pub(crate) fn to_text(lines: &[Line], color: bool) -> String {
     let mut out = String::new();
+    push_text(&mut out, lines, color);
+    out
+}
+
+/// [`to_text`] appended to `out`.
+pub(crate) fn push_text(out: &mut String, lines: &[Line], color: bool) {
     for line in lines {
         out.push_str(&line.human(color));
         out.push('\n');
     }
-    out
 }
 
 pub(crate) fn to_diff(lines: &[Line]) -> String {
