@@ -131,6 +131,19 @@ impl Origin {
     }
 }
 
+/// Feeds serialised JSON straight into a hash.
+struct HashWriter(Sha256);
+
+impl std::io::Write for HashWriter {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.0.update(buf);
+        Ok(buf.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
 /// Hash of the desired-state file's bytes, as stored in a plan file.
 pub fn desired_hash(bytes: &[u8]) -> String {
     format!("sha256:{}", hex::encode(Sha256::digest(bytes)))
@@ -174,9 +187,11 @@ impl PlanFile {
             plan: &self.plan,
             origin: self.origin.as_ref(),
         };
-        // Plain data always serialises; an empty hash would never verify.
-        let bytes = serde_json::to_vec(&sealed).unwrap_or_default();
-        format!("sha256:{}", hex::encode(Sha256::digest(&bytes)))
+        // Streamed into the hash: a large plan's JSON is tens of MB. Plain
+        // data always serialises; were it not to, the hash would not verify.
+        let mut hasher = HashWriter(Sha256::new());
+        let _ = serde_json::to_writer(&mut hasher, &sealed);
+        format!("sha256:{}", hex::encode(hasher.0.finalize()))
     }
 
     /// The plan as compact JSON (the content of a version 2 file, before
@@ -187,12 +202,12 @@ impl PlanFile {
 
     /// The bytes of a saved plan: [`MAGIC`], then the zlib-compressed JSON.
     pub fn to_bytes(&self) -> Vec<u8> {
-        let json = self.to_json();
-        let mut out = MAGIC.to_vec();
-        out.extend(miniz_oxide::deflate::compress_to_vec_zlib(
-            json.as_bytes(),
-            COMPRESSION_LEVEL,
-        ));
+        let json = serde_json::to_vec(self).unwrap_or_default();
+        let compressed = miniz_oxide::deflate::compress_to_vec_zlib(&json, COMPRESSION_LEVEL);
+        drop(json);
+        let mut out = Vec::with_capacity(MAGIC.len() + compressed.len());
+        out.extend_from_slice(MAGIC);
+        out.extend_from_slice(&compressed);
         out
     }
 

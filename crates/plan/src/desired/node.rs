@@ -123,7 +123,10 @@ impl<'de> Visitor<'de> for ValueVisitor {
     fn visit_str<E: de::Error>(self, v: &str) -> Result<Value, E> {
         Ok(Value::Str(v.to_owned()))
     }
-    fn visit_string<E: de::Error>(self, v: String) -> Result<Value, E> {
+    fn visit_string<E: de::Error>(self, mut v: String) -> Result<Value, E> {
+        // The scanner's buffer grew by doubling; the tree of a large file
+        // holds ~100,000s of these.
+        v.shrink_to_fit();
         Ok(Value::Str(v))
     }
     fn visit_bytes<E: de::Error>(self, v: &[u8]) -> Result<Value, E> {
@@ -146,6 +149,8 @@ impl<'de> Visitor<'de> for ValueVisitor {
         while let Some(n) = seq.next_element::<Node>()? {
             items.push(n);
         }
+        // Growth by doubling leaves up to half unused, in every list.
+        items.shrink_to_fit();
         Ok(Value::Seq(items))
     }
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Value, A::Error> {
@@ -154,6 +159,7 @@ impl<'de> Visitor<'de> for ValueVisitor {
             let v = map.next_value::<Node>()?;
             pairs.push((k, v));
         }
+        pairs.shrink_to_fit();
         Ok(Value::Map(pairs))
     }
 }
