@@ -145,3 +145,35 @@ async fn refresh_reads_every_page_once_when_the_server_clamps_page_size() {
     assert_eq!(stats.errors, 0);
     handle.shutdown().await.unwrap();
 }
+
+/// The scale runner at a tiny size: every scenario runs, the unchanged
+/// files plan to nothing, the edited ones to the edits, and the saved plan
+/// reads back.
+#[test]
+fn scale_scenarios_run_at_a_tiny_size() {
+    use bench::scale::{self, Scenario};
+    let dir = tempfile::tempdir().unwrap();
+    let mut actions = Vec::new();
+    for scenario in [
+        Scenario::Initial,
+        Scenario::Unchanged,
+        Scenario::Edited,
+        Scenario::Validate,
+    ] {
+        let inputs = scale::write_inputs(dir.path(), 12, scenario).unwrap();
+        let f = scale::run_one(&inputs, 12, scenario).unwrap();
+        assert!(f.process.peak_bytes > 0 && f.desired_bytes > 0, "{f:?}");
+        if scenario != Scenario::Validate {
+            let saved =
+                std::fs::read(inputs.join(format!("{}.plan.json", scenario.name()))).unwrap();
+            assert_eq!(saved.len() as u64, f.plan_file_bytes);
+            let back = plan::planfile::PlanFile::from_bytes(&saved).unwrap();
+            assert_eq!(back.plan.actions.len(), f.actions);
+        }
+        actions.push(f.actions);
+    }
+    // 12 gateways × (3 lines, 3 bindings, gateway, VPC, health check) plus
+    // 5 routes on 9 of them and a BGP route on 3; then none; then the 9
+    // actions of the edits (`ScaleEstate`'s own test lists them).
+    assert_eq!(actions, [12 * 9 + 9 * 5 + 3, 0, 9, 0]);
+}

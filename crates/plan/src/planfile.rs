@@ -215,8 +215,8 @@ impl PlanFile {
     /// uncompressed JSON one (version 1, or [`PlanFile::to_json`]).
     pub fn from_bytes(bytes: &[u8]) -> Result<PlanFile, PlanFileError> {
         let Some(compressed) = bytes.strip_prefix(MAGIC) else {
-            let text = std::str::from_utf8(bytes)
-                .map_err(|e| PlanFileError::Malformed(e.to_string()))?;
+            let text =
+                std::str::from_utf8(bytes).map_err(|e| PlanFileError::Malformed(e.to_string()))?;
             return PlanFile::from_json(text);
         };
         let json =
@@ -432,9 +432,7 @@ mod tests {
 
     #[test]
     fn other_versions_and_garbage_are_refused() {
-        let text = sample()
-            .to_json()
-            .replace("\"version\":2", "\"version\":3");
+        let text = sample().to_json().replace("\"version\":2", "\"version\":3");
         assert_eq!(
             PlanFile::from_json(&text),
             Err(PlanFileError::UnsupportedVersion { found: "3".into() })

@@ -313,8 +313,8 @@ pub fn write_whole(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
 
 /// Read and verify a saved plan file.
 pub fn load_planfile(path: &Path) -> anyhow::Result<plan::planfile::PlanFile> {
-    let bytes = std::fs::read(path)
-        .with_context(|| format!("reading the plan file {}", path.display()))?;
+    let bytes =
+        std::fs::read(path).with_context(|| format!("reading the plan file {}", path.display()))?;
     plan::planfile::PlanFile::from_bytes(&bytes)
         .with_context(|| format!("reading the plan file {}", path.display()))
 }

@@ -303,7 +303,11 @@ impl ScaleEstate {
             let edit = edits == Edits::Some && edited(g);
             let names: Vec<String> = (0..LINES).map(|k| line_name(g, k)).collect();
             let (segment, subnet, probe) = vpc_nets(g);
-            let bandwidth = if edit { 2 * VPC_BANDWIDTH } else { VPC_BANDWIDTH };
+            let bandwidth = if edit {
+                2 * VPC_BANDWIDTH
+            } else {
+                VPC_BANDWIDTH
+            };
             let _ = write!(
                 out,
                 "  - name: {}\n    hostname: {}\n    lines: [{}]\n    vpcs:\n      \
@@ -405,8 +409,10 @@ impl ScaleEstate {
                     .collect();
                 let networks: Vec<String> =
                     bgp_networks(g).iter().map(ToString::to_string).collect();
-                vec![json!({"BGPID": bgp_id(g), "gatewayName": gateway, "ipVersion": "IPV4",
-                            "networkCidr": networks, "multiPath": false, "BGPList": peers})]
+                vec![
+                    json!({"BGPID": bgp_id(g), "gatewayName": gateway, "ipVersion": "IPV4",
+                            "networkCidr": networks, "multiPath": false, "BGPList": peers}),
+                ]
             } else {
                 Vec::new()
             };
@@ -568,9 +574,10 @@ mod tests {
         let text = estate.desired_yaml(0..12, Edits::Some);
         let state = plan::desired::parse("scale.yaml", &text).unwrap_or_else(|d| panic!("{d}"));
         let edited = plan::plan_normalised(&state, &live, &plan::PlanOptions::default()).unwrap();
-        // Gateways 1 and 11: a route and a VPC updated, a route created;
-        // gateway 3 (BGP): a network dropped.
+        // Gateways 1 and 11: the VPC updated (its health check removed
+        // and added again around it); gateway 1 also a route updated and
+        // one created (11 is on BGP); gateway 3 (BGP): a network dropped.
         let addresses: Vec<&str> = edited.actions.iter().map(|a| a.address.as_str()).collect();
-        assert_eq!(edited.actions.len(), 7, "{addresses:?}");
+        assert_eq!(edited.actions.len(), 9, "{addresses:?}");
     }
 }

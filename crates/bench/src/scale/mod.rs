@@ -165,46 +165,31 @@ fn desired_paths(dir: &Path) -> anyhow::Result<Vec<PathBuf>> {
     Ok(paths)
 }
 
-/// Read and validate every desired file as `cda` loads one (the 10 MiB
-/// limit applies to each), merged into one desired state.
-/// The source maps are kept, as `cda plan` keeps them to locate a plan
-/// error in the file.
+/// Read and validate the desired files as `cda -f FILE…` does (the
+/// 10 MiB limit applies to each). The source map is kept, as `cda plan`
+/// keeps it to locate a plan error in the files.
 fn load(paths: &[PathBuf]) -> anyhow::Result<Loaded> {
-    let mut merged: Option<plan::DesiredState> = None;
-    let mut bytes = 0;
-    let mut hashes = Vec::new();
-    let mut sources = Vec::new();
-    for path in paths {
-        let text = plan::desired::read_file(path).map_err(|d| anyhow::anyhow!("{d}"))?;
-        bytes += text.len() as u64;
-        hashes.push(plan::planfile::desired_hash(text.as_bytes()));
-        let (state, source) =
-            plan::desired::parse_with_source_map(&path.display().to_string(), &text)
-                .map_err(|d| anyhow::anyhow!("{d}"))?;
-        sources.push(source);
-        match &mut merged {
-            None => merged = Some(state),
-            Some(all) => {
-                all.physical_lines.extend(state.physical_lines);
-                all.gateways.extend(state.gateways);
-            }
-        }
-    }
-    let state = merged.ok_or_else(|| anyhow::anyhow!("no desired file"))?;
-    Ok((state, bytes, hashes, sources))
+    let bytes = paths
+        .iter()
+        .map(|p| std::fs::metadata(p).map_or(0, |m| m.len()))
+        .sum();
+    let estate = plan::desired::load_estate(paths).map_err(|problems| {
+        let text: Vec<String> = problems.iter().map(ToString::to_string).collect();
+        anyhow::anyhow!("the generated files do not load: {}", text.join("; "))
+    })?;
+    let mut regions = estate.regions.into_iter();
+    let (Some(one), None) = (regions.next(), regions.next()) else {
+        anyhow::bail!("the generated files name one region");
+    };
+    Ok((one.state, bytes, estate.content_hash, one.sources))
 }
 
-type Loaded = (
-    plan::DesiredState,
-    u64,
-    Vec<String>,
-    Vec<plan::desired::SourceMap>,
-);
+type Loaded = (plan::DesiredState, u64, String, plan::desired::SourceMap);
 
 /// One size and scenario, in this process, on the inputs in `dir`.
 pub fn run_one(dir: &Path, gateways: usize, scenario: Scenario) -> anyhow::Result<ScaleFigures> {
     let paths = desired_paths(dir)?;
-    let ((state, desired_bytes, hashes, sources), load_step) = step(|| load(&paths))?;
+    let ((state, desired_bytes, content_hash, sources), load_step) = step(|| load(&paths))?;
     let mut figures = ScaleFigures {
         gateways,
         scenario,
@@ -235,20 +220,15 @@ pub fn run_one(dir: &Path, gateways: usize, scenario: Scenario) -> anyhow::Resul
         figures.diff = diff;
         drop(live);
         let (_, render) = step(|| {
-            let text =
-                plan::render::human(&planned, &plan::render::HumanOptions { color: false });
+            let text = plan::render::human(&planned, &plan::render::HumanOptions { color: false });
             Ok(text.len())
         })?;
         figures.render = render;
         figures.actions = planned.actions.len();
         let out = dir.join(format!("{}.plan.json", scenario.name()));
         let (bytes, save) = step(|| {
-            let saved = plan::planfile::PlanFile::new(
-                planned,
-                hashes.join(","),
-                chrono::Utc::now(),
-                None,
-            );
+            let saved =
+                plan::planfile::PlanFile::new(planned, content_hash, chrono::Utc::now(), None);
             let text = saved.to_bytes();
             std::fs::write(&out, &text)?;
             Ok(text.len() as u64)

@@ -166,13 +166,9 @@ pub fn parse_estate(files: &[(String, String)]) -> Result<Estate, Vec<Diagnostic
     let content_hash = estate_hash(files);
     let mut regions: BTreeMap<String, (DesiredState, Vec<SourceMap>)> = BTreeMap::new();
     for ((name, text, root), state) in trees.into_iter().zip(states) {
-        let map = SourceMap::single(
-            name,
-            text,
-            root,
-            state.physical_lines.len(),
-            state.gateways.len(),
-        );
+        // Read again if something must be located (see `SourceMap`).
+        drop(root);
+        let map = SourceMap::single(name, text, state.physical_lines.len(), state.gateways.len());
         match regions.get_mut(&state.region) {
             Some((merged, maps)) => {
                 merge(merged, state);
