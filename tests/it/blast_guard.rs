@@ -176,7 +176,9 @@ async fn a_saved_plan_carries_the_verdict_and_is_refused_the_same_way() {
     cmd.args(["plan", "-f", file, "--out", "mass.plan"]);
     assert_code(&run(cmd).await, 0);
     let saved = std::fs::read(dir.path().join("mass.plan")).unwrap();
-    let saved = plan::planfile::PlanFile::from_bytes(&saved).unwrap().to_json();
+    let saved = plan::planfile::PlanFile::from_bytes(&saved)
+        .unwrap()
+        .to_json();
     assert!(saved.contains("\"mass_destroy\""), "{saved}");
 
     let mut cmd = cda_at(&handle, dir.path());
