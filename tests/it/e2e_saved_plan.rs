@@ -259,7 +259,10 @@ async fn a_saved_plan_is_refused_against_another_endpoint_or_key() {
     let mut cmd = cda_at(&made_on, dir.path());
     cmd.args(["plan", "-f", QUICKSTART, "--out", "change.plan"]);
     assert_code(&run(cmd).await, 0);
-    let text = std::fs::read_to_string(dir.path().join("change.plan")).unwrap();
+    let bytes = std::fs::read(dir.path().join("change.plan")).unwrap();
+    let text = plan::planfile::PlanFile::from_bytes(&bytes)
+        .unwrap()
+        .to_json();
     assert!(!text.contains(DEMO_ACCESS_KEY) && !text.contains(DEMO_SECRET_KEY));
     let fingerprint = plan::planfile::access_key_fingerprint(DEMO_ACCESS_KEY);
     assert!(text.contains(&fingerprint), "{text}");

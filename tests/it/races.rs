@@ -63,8 +63,8 @@ async fn a_line_created_since_the_plan_is_not_created_twice() {
     let mut cmd = cda_at(&handle, dir.path());
     cmd.args(["plan", "-f", QUICKSTART, "--out", "change.plan"]);
     assert_code(&run(cmd).await, 0);
-    let text = std::fs::read_to_string(dir.path().join("change.plan")).unwrap();
-    let plan = plan::planfile::PlanFile::from_json(&text).unwrap().plan;
+    let bytes = std::fs::read(dir.path().join("change.plan")).unwrap();
+    let plan = plan::planfile::PlanFile::from_bytes(&bytes).unwrap().plan;
 
     // The first runner: the same create, made first.
     let address = format!("physical_line.{NEW_LINE}");
