@@ -106,6 +106,18 @@ pub struct GlobalArgs {
     #[arg(long, global = true)]
     pub emulator: bool,
 
+    /// With --emulator: what a new embedded emulator starts with, `none`
+    /// (an empty account) or a seed FILE. Default: examples/emulator-seed.yaml
+    /// if present, else the same estate built in. Read only when
+    /// .cda/emulator-state.json is created.
+    #[arg(
+        long,
+        global = true,
+        env = "CDA_EMULATOR_SEED",
+        value_name = "none|FILE"
+    )]
+    pub emulator_seed: Option<String>,
+
     /// More logging on stderr (-v info, -vv debug, -vvv trace).
     #[arg(short, long, global = true, action = clap::ArgAction::Count)]
     pub verbose: u8,

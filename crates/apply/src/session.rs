@@ -50,6 +50,34 @@ pub fn embedded_dialect(
     }
 }
 
+/// The `--emulator-seed` value that starts the embedded emulator empty.
+pub const NO_SEED: &str = "none";
+
+/// What a new embedded emulator starts from: nothing but the demo account
+/// in region nm8 for `none`, the given seed file, or by default
+/// [`EMULATOR_SEED`] under `dir` when present, else [`BUILT_IN_SEED`].
+pub fn embedded_seed(dir: &Path, choice: Option<&str>) -> anyhow::Result<emulator::Seed> {
+    match choice.map(str::trim).filter(|c| !c.is_empty()) {
+        Some(NO_SEED) => Ok(emulator::Seed {
+            accounts: vec![emulator::SeedAccount {
+                account: emulator::DEMO_ACCOUNT.to_owned(),
+                region: "nm8".to_owned(),
+                ..emulator::SeedAccount::default()
+            }],
+        }),
+        Some(file) => emulator::Seed::load(&dir.join(file))
+            .with_context(|| format!("--emulator-seed {file} (CDA_EMULATOR_SEED)")),
+        None => {
+            let seed_path = dir.join(EMULATOR_SEED);
+            if seed_path.exists() {
+                Ok(emulator::Seed::load(&seed_path)?)
+            } else {
+                Ok(emulator::Seed::parse(BUILT_IN_SEED, "built-in seed")?)
+            }
+        }
+    }
+}
+
 pub struct Session {
     pub client: Arc<Client>,
     /// Account e-mail from the credentials (or the emulator's demo account),
@@ -93,12 +121,15 @@ impl Session {
             std::fs::create_dir_all(parent)
                 .with_context(|| format!("creating {}", parent.display()))?;
         }
-        let seed_path = dir.join(EMULATOR_SEED);
-        let seed = if seed_path.exists() {
-            emulator::Seed::load(&seed_path)?
-        } else {
-            emulator::Seed::parse(BUILT_IN_SEED, "built-in seed")?
-        };
+        let first_use = !state.exists();
+        if !first_use && global.emulator_seed.is_some() {
+            tracing::warn!(
+                "--emulator-seed (CDA_EMULATOR_SEED) is read only when {} is created; \
+                 it exists, so its estate is used (delete it to start over)",
+                state.display()
+            );
+        }
+        let seed = embedded_seed(dir, global.emulator_seed.as_deref())?;
         let default_region = seed
             .accounts
             .iter()
@@ -109,7 +140,6 @@ impl Session {
             std::env::var(DIALECT_ENV).ok().as_deref(),
             std::env::var(DIALECT_SEED_ENV).ok().as_deref(),
         )?;
-        let first_use = !state.exists();
         let mut config = emulator::Config::demo()
             .with_state_file(state)
             .with_seed(emulator::SeedSource::Inline(seed));
@@ -157,6 +187,24 @@ impl Session {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn embedded_seed_none_is_an_empty_demo_account() {
+        let dir = tempfile::tempdir().unwrap();
+        let seed = embedded_seed(dir.path(), Some("none")).unwrap();
+        assert_eq!(seed.accounts.len(), 1);
+        assert_eq!(seed.accounts[0].account, emulator::DEMO_ACCOUNT);
+        assert!(seed.accounts[0].lines.is_empty() && seed.accounts[0].gateways.is_empty());
+        // Default, without examples/ in the directory: the built-in estate.
+        let built_in = embedded_seed(dir.path(), None).unwrap();
+        assert!(!built_in.accounts[0].lines.is_empty());
+        assert_eq!(embedded_seed(dir.path(), Some("")).unwrap(), built_in);
+        let e = embedded_seed(dir.path(), Some("missing.yaml")).unwrap_err();
+        assert!(
+            format!("{e:#}").contains("--emulator-seed missing.yaml"),
+            "{e:#}"
+        );
+    }
 
     #[test]
     fn embedded_dialect_reads_both_variables() {

@@ -33,6 +33,6 @@ pub use dialect::{parse_dialect, Dialect, DialectSetting, Identity, Style};
 pub use error::Error;
 pub use faults::{FaultConfig, FaultKind, ScriptedFault};
 pub use run::{banner, run, ServeOptions, DEFAULT_LISTEN};
-pub use seed::Seed;
+pub use seed::{Seed, SeedAccount};
 pub use server::{router, router_for, serve, serve_app, spawn, spawn_on, App, Handle, Stats};
 pub use store::{HistoryEntry, Store};

@@ -7,7 +7,7 @@ use crate::error::Error;
 use crate::faults::FaultConfig;
 use crate::server::{serve_app, App};
 use std::net::SocketAddr;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 /// Default `--listen`.
 pub const DEFAULT_LISTEN: &str = "127.0.0.1:8787";
@@ -122,6 +122,25 @@ pub fn banner(options: &ServeOptions, addr: SocketAddr) -> String {
     out
 }
 
+/// Refuses a `--state` path whose directory is missing (or not a
+/// directory) before anything is printed: the state is written after every
+/// change, so a bad path would otherwise fail on the first write, after the
+/// banner said the server was listening.
+pub fn check_state_path(path: &Path) -> Result<(), Error> {
+    let dir = match path.parent() {
+        Some(dir) if !dir.as_os_str().is_empty() => dir,
+        _ => Path::new("."),
+    };
+    if dir.is_dir() {
+        return Ok(());
+    }
+    Err(Error::Config(format!(
+        "--state {}: the directory {} does not exist; create it first or choose another path",
+        path.display(),
+        dir.display()
+    )))
+}
+
 /// Runs the emulator until `shutdown` completes (the binary passes its
 /// SIGINT/SIGTERM handling), then stops cleanly: in-flight requests
 /// finish and the state is saved.
@@ -129,8 +148,14 @@ pub async fn run(
     options: ServeOptions,
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> Result<(), Error> {
+    if let Some(path) = &options.state_file {
+        check_state_path(path)?;
+    }
     let config = options.config()?;
     let app = App::new(config)?;
+    // Written once now, so a file that cannot be written (permissions, a
+    // directory in its place) fails here rather than on the first change.
+    app.persist().await?;
     let listener = tokio::net::TcpListener::bind(options.listen)
         .await
         .map_err(|source| Error::Bind {
@@ -159,6 +184,17 @@ mod tests {
         };
         let text = banner(&custom, addr);
         assert!(text.contains("AKX") && !text.contains("SUPERSECRET"));
+    }
+
+    #[test]
+    fn a_state_file_in_a_missing_directory_is_refused_by_name() {
+        let dir = tempfile::tempdir().unwrap();
+        assert!(check_state_path(&dir.path().join("state.json")).is_ok());
+        assert!(check_state_path(Path::new("state.json")).is_ok());
+        let missing = dir.path().join("missing").join("x.json");
+        let e = check_state_path(&missing).unwrap_err().to_string();
+        assert!(e.contains(&missing.display().to_string()), "{e}");
+        assert!(e.contains("does not exist"), "{e}");
     }
 
     #[test]

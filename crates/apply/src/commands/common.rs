@@ -157,22 +157,40 @@ pub fn render_diagnostics(diagnostics: &Diagnostics, color: bool) -> String {
     out
 }
 
-/// Hash every BGP key the file references, reading each once, in the
-/// order of first use: the first unreadable one is the one reported.
+/// Hash every BGP key the file references ([`DesiredState::secret_uses`]
+/// lists each once). Keys that
+/// cannot be read are reported all at once (a file exported from a live
+/// estate references one variable per peer, and finding them one plan at a
+/// time is slow).
 pub fn secret_hashes(state: &DesiredState) -> anyhow::Result<BTreeMap<SecretRef, String>> {
-    state
-        .secret_uses()
-        .map(|used| {
-            let key = resolve_secret(used.reference).map_err(|e| {
-                anyhow::anyhow!(
-                    "gateway {} BGP peer on line {}: key {e}",
-                    used.gateway,
-                    used.line
-                )
-            })?;
-            Ok((used.reference.clone(), plan::secret_hash(&key)))
-        })
-        .collect()
+    let mut hashes = BTreeMap::new();
+    let mut unreadable = Vec::new();
+    for used in state.secret_uses() {
+        match resolve_secret(used.reference) {
+            Ok(key) => {
+                hashes.insert(used.reference.clone(), plan::secret_hash(&key));
+            }
+            Err(e) => unreadable.push(format!(
+                "  - gateway {} BGP peer on line {}: key {e}",
+                used.gateway, used.line
+            )),
+        }
+    }
+    if unreadable.is_empty() {
+        return Ok(hashes);
+    }
+    anyhow::bail!(
+        "{} BGP key{} cannot be read, so the live keys cannot be compared with the file's:\n{}\n\
+         Set {} (in CI, from the pipeline's secret store) and plan again.",
+        unreadable.len(),
+        if unreadable.len() == 1 { "" } else { "s" },
+        unreadable.join("\n"),
+        if unreadable.len() == 1 {
+            "it"
+        } else {
+            "every one of them"
+        }
+    )
 }
 
 /// Where refresh reads: `region`, `account` (else the credentials'), the
@@ -315,8 +333,24 @@ pub fn write_whole(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
 pub fn load_planfile(path: &Path) -> anyhow::Result<plan::planfile::PlanFile> {
     let bytes =
         std::fs::read(path).with_context(|| format!("reading the plan file {}", path.display()))?;
+    if is_json_rendering(&bytes) {
+        anyhow::bail!(
+            "{} is the JSON rendering of a plan (`cda plan --json`), for policy checks and \
+             scripts; it is not a saved plan and cannot be applied. Save a plan with \
+             `cda plan -f FILE --out plan.cdaplan`, then `cda apply plan.cdaplan`",
+            path.display()
+        );
+    }
     plan::planfile::PlanFile::from_bytes(&bytes)
         .with_context(|| format!("reading the plan file {}", path.display()))
+}
+
+/// Whether `text` is what `cda plan --json` prints (it has a
+/// `format_version`; a saved plan has a `version` and a content hash).
+fn is_json_rendering(bytes: &[u8]) -> bool {
+    serde_json::from_slice::<serde_json::Value>(bytes)
+        .map(|v| v.get("format_version").is_some() && v.get("version").is_none())
+        .unwrap_or(false)
 }
 
 #[cfg(test)]

@@ -8,10 +8,11 @@ use crate::exit::Status;
 use crate::interrupt::Interrupts;
 use crate::journal;
 use crate::printer::Printer;
-use crate::session::Session;
+use crate::session::{self, Session};
 use anyhow::Context as _;
 use plan::{render, Plan};
 use std::io::Write as _;
+use std::path::Path;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -95,7 +96,11 @@ async fn plan(
     if args.refresh_only {
         // Drift: what the live estate has that the file does not say.
         if args.json {
-            writeln!(printer.stdout(), "{}", by_region(&plans, render::json)?)?;
+            writeln!(
+                printer.stdout(),
+                "{}",
+                by_region(&plans, render::drift_json)?
+            )?;
         } else {
             write!(
                 printer.stdout(),
@@ -104,7 +109,7 @@ async fn plan(
             )?;
         }
         if let Some(path) = &args.markdown {
-            common::write_whole(path, grouped(&plans, render::markdown).as_bytes())
+            common::write_whole(path, grouped(&plans, render::drift_markdown).as_bytes())
                 .with_context(|| format!("writing {}", path.display()))?;
         }
         return Ok((changes_status(args.detailed_exitcode, no_changes), session));
@@ -141,9 +146,9 @@ async fn plan(
         if !args.json {
             writeln!(
                 printer.stdout(),
-                "\nSaved the plan to {}. Apply it with: cda apply {}",
+                "\nSaved the plan to {}. Apply it with: {}",
                 path.display(),
-                path.display()
+                apply_command(global, path, &embedded_dialect_env())
             )?;
         }
     }
@@ -184,9 +189,128 @@ fn by_region(plans: &[Plan], render: impl Fn(&Plan) -> String) -> anyhow::Result
     }
 }
 
+/// The command that applies a saved plan against the same server, reached
+/// the same way: `cda apply PLANFILE` with the global options that choose
+/// the server and how to talk to it. Tuning (timeouts, colour, logging) is
+/// left out; the plan file itself carries the region and account.
+fn apply_command(global: &GlobalArgs, path: &Path, dialect_env: &[(&str, String)]) -> String {
+    let mut words: Vec<String> = Vec::new();
+    if global.emulator {
+        // The embedded emulator's dialect comes from the environment.
+        words.extend(
+            dialect_env
+                .iter()
+                .map(|(k, v)| format!("{k}={}", shell_word(v))),
+        );
+    }
+    words.push("cda".to_owned());
+    if global.emulator {
+        words.push("--emulator".to_owned());
+    } else {
+        if global.endpoint != cda_api::DEFAULT_ENDPOINT {
+            words.push(format!("--endpoint {}", shell_word(&global.endpoint)));
+        }
+        if let Some(file) = &global.credentials {
+            words.push(format!(
+                "--credentials {}",
+                shell_word(&file.display().to_string())
+            ));
+        }
+    }
+    if let Some(p) = global.get_params {
+        words.push(format!("--get-params {p}"));
+    }
+    if let Some(k) = global.gateway_key {
+        words.push(format!("--gateway-key {k}"));
+    }
+    words.push("apply".to_owned());
+    words.push(shell_word(&path.display().to_string()));
+    words.join(" ")
+}
+
+/// The embedded emulator's dialect variables, when set.
+fn embedded_dialect_env() -> Vec<(&'static str, String)> {
+    [session::DIALECT_ENV, session::DIALECT_SEED_ENV]
+        .into_iter()
+        .filter_map(|k| {
+            let v = std::env::var(k).ok()?;
+            (!v.trim().is_empty()).then_some((k, v))
+        })
+        .collect()
+}
+
+/// `word` as one shell word: as is when it holds only characters no shell
+/// treats specially, else single-quoted.
+fn shell_word(word: &str) -> String {
+    let plain = !word.is_empty()
+        && word
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || "-_./:=@%+,".contains(c));
+    if plain {
+        word.to_owned()
+    } else {
+        format!("'{}'", word.replace('\'', "'\\''"))
+    }
+}
+
 fn changes_status(detailed: bool, empty: bool) -> Status {
     match (detailed, empty) {
         (true, false) => Status::Changes,
         _ => Status::Success,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::cli::Cli;
+    use clap::Parser;
+
+    fn hint(args: &[&str], dialect_env: &[(&str, String)]) -> String {
+        let mut argv = vec!["cda"];
+        argv.extend_from_slice(args);
+        argv.extend(["plan", "-f", "x.yaml", "--out", "q.cdaplan"]);
+        let cli = Cli::try_parse_from(argv).unwrap();
+        apply_command(&cli.global, Path::new("q.cdaplan"), dialect_env)
+    }
+
+    #[test]
+    fn the_apply_hint_repeats_the_options_that_choose_the_server() {
+        assert_eq!(hint(&["--emulator"], &[]), "cda --emulator apply q.cdaplan");
+        assert_eq!(
+            hint(
+                &["--emulator", "--timeout", "3"],
+                &[("CDA_EMULATOR_DIALECT", "doc".to_owned())]
+            ),
+            "CDA_EMULATOR_DIALECT=doc cda --emulator apply q.cdaplan"
+        );
+        assert_eq!(
+            hint(
+                &[
+                    "--endpoint",
+                    "http://127.0.0.1:8787",
+                    "--credentials",
+                    "my creds",
+                    "--get-params",
+                    "query",
+                    "--gateway-key",
+                    "vrfName",
+                    "--color",
+                    "never",
+                ],
+                &[]
+            ),
+            "cda --endpoint http://127.0.0.1:8787 --credentials 'my creds' \
+             --get-params query --gateway-key vrfName apply q.cdaplan"
+        );
+        assert_eq!(hint(&[], &[]), "cda apply q.cdaplan");
+    }
+
+    #[test]
+    fn shell_words_are_quoted_only_when_needed() {
+        assert_eq!(shell_word("plan.cdaplan"), "plan.cdaplan");
+        assert_eq!(shell_word("a b"), "'a b'");
+        assert_eq!(shell_word("it's"), "'it'\\''s'");
+        assert_eq!(shell_word(""), "''");
     }
 }

@@ -162,6 +162,19 @@ fn action<'a>(addresses: &Addresses<'_>, action: &'a Action) -> JsonAction<'a> {
 }
 
 fn attribute(change: &AttributeChange) -> JsonAttribute<'_> {
+    let (before, after) = shown_values(change);
+    JsonAttribute {
+        name: &change.name,
+        before,
+        after,
+        sensitive: change.sensitive,
+        forces_replace: change.forces_replace,
+    }
+}
+
+/// An attribute's before and after values as the JSON renderings show them:
+/// a secret as `"(sensitive)"` when present and `null` when absent.
+pub(super) fn shown_values(change: &AttributeChange) -> (Value, Value) {
     // A sensitive change listed with neither value (withheld by the
     // producer) still changed: say so on both sides.
     let withheld = change.sensitive
@@ -173,11 +186,5 @@ fn attribute(change: &AttributeChange) -> JsonAttribute<'_> {
         Some(_) if change.sensitive => Value::String(SENSITIVE.to_string()),
         Some(v) => redact(v),
     };
-    JsonAttribute {
-        name: &change.name,
-        before: shown(&change.before),
-        after: shown(&change.after),
-        sensitive: change.sensitive,
-        forces_replace: change.forces_replace,
-    }
+    (shown(&change.before), shown(&change.after))
 }

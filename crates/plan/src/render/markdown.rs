@@ -234,19 +234,19 @@ impl Budget {
 }
 
 /// Table cells and list items: no table breaks, no accidental HTML.
-fn escape(text: &str) -> String {
+pub(super) fn escape(text: &str) -> String {
     text.replace('|', "\\|")
         .replace('<', "&lt;")
         .replace('>', "&gt;")
 }
 
 /// Inside a code span only the pipe needs escaping (GFM tables).
-fn escape_code(text: &str) -> String {
+pub(super) fn escape_code(text: &str) -> String {
     text.replace('|', "\\|")
 }
 
 /// At most `max` bytes, cut at a character boundary, `…` when cut.
-fn shorten(text: &str, max: usize) -> String {
+pub(super) fn shorten(text: &str, max: usize) -> String {
     if text.len() <= max {
         return text.to_string();
     }
@@ -257,7 +257,7 @@ fn shorten(text: &str, max: usize) -> String {
     format!("{}…", &text[..cut])
 }
 
-fn longest_backtick_run(chunks: &[String]) -> usize {
+pub(super) fn longest_backtick_run(chunks: &[String]) -> usize {
     chunks
         .iter()
         .flat_map(|c| c.split(|ch| ch != '`'))

@@ -14,7 +14,7 @@ mod lines;
 mod markdown;
 mod value;
 
-pub use drift::drift;
+pub use drift::{drift, drift_json, drift_markdown};
 pub use human::human;
 pub use json::json;
 pub use markdown::{markdown, MARKDOWN_LIMIT};
