@@ -24,6 +24,7 @@ mod e2e_saved_plan;
 mod estate;
 mod examples_plan;
 mod faults;
+mod first_hour;
 mod give_up;
 mod inline_lists;
 mod interrupt;

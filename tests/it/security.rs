@@ -93,13 +93,13 @@ async fn no_secret_in_any_output_file_or_log() {
             "--markdown",
             "plan.md",
             "--out",
-            "keyed.plan",
+            "keyed.cdaplan",
             "-vv",
         ],
         &["plan", "-f", "keyed.yaml", "-v"],
-        &["show", "keyed.plan", "-vv"],
-        &["show", "keyed.plan", "--json"],
-        &["apply", "keyed.plan", "--journal", "saved.jsonl", "-vv"],
+        &["show", "keyed.cdaplan", "-vv"],
+        &["show", "keyed.cdaplan", "--json"],
+        &["apply", "keyed.cdaplan", "--journal", "saved.jsonl", "-vv"],
         &["plan", "-f", "keyed.yaml", "--detailed-exitcode", "-vvv"],
         &["export", "--region", "nm8", "-o", "export.yaml", "-vv"],
         &["export", "--region", "nm8", "-v"],
@@ -154,7 +154,7 @@ async fn no_secret_in_any_output_file_or_log() {
         scanned.push((format!("{what} (stderr)"), out.stderr.clone()));
     }
     let written = files(dir.path());
-    for name in ["keyed.plan", "plan.md", "saved.jsonl", "export.yaml"] {
+    for name in ["keyed.cdaplan", "plan.md", "saved.jsonl", "export.yaml"] {
         assert!(
             written.iter().any(|(p, _)| p.ends_with(name)),
             "{name} was not written"

@@ -184,7 +184,7 @@ pub struct PlanArgs {
     /// all together are one desired state.
     #[arg(short = 'f', long = "file", value_name = "FILE", required = true)]
     pub file: Vec<PathBuf>,
-    /// Save the plan for `cda apply PLANFILE`.
+    /// Save the plan for `cda apply PLANFILE` (name it *.cdaplan).
     #[arg(long, value_name = "PLANFILE")]
     pub out: Option<PathBuf>,
     /// Print the plan as JSON on stdout instead of the human rendering.
