@@ -95,20 +95,20 @@ fn sample_plan() -> Plan {
     let mut after = before.clone();
     // A third circuit, on a third switch, becomes the secondary path.
     let mut line: PhysicalLine = after.physical_lines[1].clone();
-    line.name = "bj-idc-c".into();
+    line.name = "bj-idc2-c".into();
     line.description = Some("Beijing IDC third circuit, carrier ticket CT-2026-0522".into());
     line.switch.hostname = "nm8-cda-sw03".into();
     line.vlan = Some(1003);
-    line.local_ip = Some("10.255.0.9/30".parse().unwrap());
-    line.remote_ip = Some("10.255.0.10/30".parse().unwrap());
+    line.local_ip = Some("10.255.10.9/30".parse().unwrap());
+    line.remote_ip = Some("10.255.10.10/30".parse().unwrap());
     after.physical_lines.push(line);
     // More bandwidth on the primary line (in place) and on the VPC.
     after.physical_lines[0].bandwidth = 2000;
     let gw = &mut after.gateways[0];
-    gw.lines.push("bj-idc-c".into());
+    gw.lines.push("bj-idc2-c".into());
     gw.vpcs[0].bandwidth = 2000;
     gw.static_routes[0].next_hops[1] = NextHop {
-        line: "bj-idc-c".into(),
+        line: "bj-idc2-c".into(),
         priority: 20,
         track: true,
         bfd: true,
