@@ -47,7 +47,7 @@ fn replace_plan() -> Plan {
     plan::plan(&edited, &live, &requested(&[], &[VPC, ROUTE])).unwrap()
 }
 
-/// Line bj-idc-b's bandwidth raised and a second VPC added, planned for
+/// Line bj-idc2-b's bandwidth raised and a second VPC added, planned for
 /// the line only.
 fn partial_plan() -> Plan {
     let state = example();
@@ -60,7 +60,7 @@ fn partial_plan() -> Plan {
     edited.gateways[0].vpcs.push(vpc);
     let whole = plan::plan(&edited, &live, &PlanOptions::default()).unwrap();
     assert_eq!(whole.actions.len(), 2);
-    plan::plan(&edited, &live, &requested(&["physical_line.bj-idc-b"], &[])).unwrap()
+    plan::plan(&edited, &live, &requested(&["physical_line.bj-idc2-b"], &[])).unwrap()
 }
 
 #[test]
@@ -97,6 +97,6 @@ fn partial_plan_human_and_markdown() {
     let doc: serde_json::Value = serde_json::from_str(&json(&plan)).unwrap();
     assert_eq!(
         doc["targets"],
-        serde_json::json!(["physical_line.bj-idc-b"])
+        serde_json::json!(["physical_line.bj-idc2-b"])
     );
 }
