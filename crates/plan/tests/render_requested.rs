@@ -60,7 +60,12 @@ fn partial_plan() -> Plan {
     edited.gateways[0].vpcs.push(vpc);
     let whole = plan::plan(&edited, &live, &PlanOptions::default()).unwrap();
     assert_eq!(whole.actions.len(), 2);
-    plan::plan(&edited, &live, &requested(&["physical_line.bj-idc2-b"], &[])).unwrap()
+    plan::plan(
+        &edited,
+        &live,
+        &requested(&["physical_line.bj-idc2-b"], &[]),
+    )
+    .unwrap()
 }
 
 #[test]
