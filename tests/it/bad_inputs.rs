@@ -42,6 +42,11 @@ const CORPUS: &[(&str, &str, &str)] = &[
         "gateways[0].lines[1]: no physical line named",
     ),
     (
+        "bound-line-undeclared.yaml",
+        "20:23",
+        "gateways[0].lines[1]: no physical line named `sh-dr-a`",
+    ),
+    (
         "cidr-garbage.yaml",
         "28:15",
         "gateways[0].static_routes[0].dst[0]:",
@@ -54,7 +59,12 @@ const CORPUS: &[(&str, &str, &str)] = &[
     (
         "cidr-prefix-too-long.yaml",
         "28:15",
-        "gateways[0].static_routes[0].dst[0]:",
+        "gateways[0].static_routes[0].dst[0]: prefix length 33 is longer than 32",
+    ),
+    (
+        "dedented-key.yaml",
+        "23:5",
+        "invalid YAML: `bandwidth` starts at column 5, left of the lines around it (column 9)",
     ),
     (
         "description-chinese-punctuation.yaml",
@@ -187,6 +197,11 @@ const CORPUS: &[(&str, &str, &str)] = &[
         "physical_lines[0].switch: missing required",
     ),
     (
+        "misspelt-name-key.yaml",
+        "11:5",
+        "physical_lines[1].nmae: unknown field `nmae` in a physical line (did you mean `name`?)",
+    ),
+    (
         "multipath-out-of-range.yaml",
         "36:20",
         "gateways[1].bgp[0].multipath: `multipath`",
@@ -250,6 +265,11 @@ const CORPUS: &[(&str, &str, &str)] = &[
         "static-route-v6-over-ipv4-line.yaml",
         "30:21",
         "gateways[0].static_routes[0].next_hops[0].lin",
+    ),
+    (
+        "static-routes-under-vpc.yaml",
+        "27:9",
+        "gateways[0].vpcs[0].static_routes: unknown field `static_routes` in a VPC attachment (`static_routes` belongs to the gateway",
     ),
     (
         "subnet-outside-network-segment.yaml",
@@ -624,5 +644,56 @@ fn plan_against_a_hostile_api_fails_cleanly() {
         assert!(!all.contains("panicked"), "{all}");
         assert!(all.contains(expected), "expected `{expected}` in\n{all}");
         assert!(!all.contains("Plan:"), "a plan was shown\n{all}");
+    }
+}
+
+/// Messages that say how to fix: the help each carries, and exactly one
+/// problem (one boxed snippet, one grep line) for the one mistake, so a typo
+/// does not cascade into problems about what it broke.
+#[test]
+fn messages_say_how_to_fix_once() {
+    let dir = corpus_dir();
+    for (file, help) in [
+        ("misspelt-name-key.yaml", "did you mean `name`?"),
+        (
+            "bound-line-undeclared.yaml",
+            "declare `sh-dr-a` under `physical_lines`; if it exists already, give its live `id:` there to adopt it",
+        ),
+        ("dedented-key.yaml", "indent `bandwidth` to column 9"),
+        (
+            "static-routes-under-vpc.yaml",
+            "indent it at the level of the gateway's other fields",
+        ),
+        ("cidr-prefix-too-long.yaml", "prefix length 33 is longer than 32"),
+    ] {
+        let out = cda(&dir).args(["validate", "-f", file]).output().unwrap();
+        let all = text(&out);
+        assert!(all.contains(help), "{file}: no `{help}` in\n{all}");
+        assert_eq!(diagnostics(&all, file).len(), 1, "{file}:\n{all}");
+        assert_eq!(all.matches('╭').count(), 1, "{file}: snippets\n{all}");
+        assert!(!all.contains("no physical line named `bj-idc-b`"), "{all}");
+    }
+}
+
+/// Without a terminal (CI logs) each problem's snippet is printed once, by
+/// validate and by plan alike.
+#[test]
+fn each_snippet_is_printed_once_without_a_terminal() {
+    let dir = corpus_dir();
+    let file = "bound-line-dangling.yaml";
+    for args in [
+        &["validate", "-f", file][..],
+        &["plan", "-f", file, "--emulator"],
+    ] {
+        let tmp = tempfile::tempdir().unwrap();
+        std::fs::copy(dir.join(file), tmp.path().join(file)).unwrap();
+        let out = cda(tmp.path()).args(args).output().unwrap();
+        let all = text(&out);
+        assert_eq!(all.matches('╭').count(), 1, "{args:?}:\n{all}");
+        assert_eq!(
+            all.matches("no physical line named `bj-idc-x`").count(),
+            2,
+            "{args:?}:\n{all}"
+        );
     }
 }

@@ -308,7 +308,9 @@ fn protected_line_replace_error_names_file_line_col() {
         assert_eq!(
             stderr(&out),
             "error: planning: protected.yaml:22:11: physical_line.bj-idc-a is protected, \
-             but changing `vlan` would delete or replace it\n",
+             but `vlan` differs (live: `101`, file: `109`) and cannot change in place, so it \
+             would be replaced; set `vlan` back to `101`, or remove `protect: true` to let it \
+             be replaced\n",
             "{command}"
         );
         assert_eq!(stdout(&out), "", "{command}");

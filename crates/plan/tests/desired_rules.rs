@@ -550,7 +550,7 @@ fn malformed_cidr_and_bare_address() {
     only(
         &edit("dst: [10.10.0.0/16]", "dst: [10.10.0.0/33]"),
         "gateways[0].static_routes[0].dst[0]",
-        "is not an address with prefix length",
+        "prefix length 33 is longer than 32",
     );
     let p = only(
         &edit("dst: [10.10.0.0/16]", "dst: [10.10.0.1]"),

@@ -96,6 +96,47 @@ pub(crate) fn item(path: &str, i: usize) -> String {
     format!("{path}[{i}]")
 }
 
+/// The objects enclosing the object at `path`, nearest first, from the list
+/// or field name of each step (`gateways[0].vpcs[1]`, a VPC attachment, is
+/// inside a gateway), then the file's top level.
+fn enclosing(path: &str) -> impl Iterator<Item = (&'static str, &'static [&'static str])> + '_ {
+    let steps: Vec<&str> = path
+        .split('.')
+        .filter(|s| !s.is_empty())
+        .map(|s| s.split('[').next().unwrap_or(s))
+        .collect();
+    // The last step is the object itself.
+    steps
+        .into_iter()
+        .rev()
+        .skip(1)
+        .filter_map(|step| {
+            Some(match step {
+                "physical_lines" => ("the physical line", LINE_FIELDS),
+                "switch" => ("the switch port", SWITCH_FIELDS),
+                "gateways" => ("the gateway", GATEWAY_FIELDS),
+                "vpcs" => ("the VPC attachment", VPC_FIELDS),
+                "health_check" => ("the health check", HEALTH_CHECK_FIELDS),
+                "static_routes" => ("the static route", STATIC_ROUTE_FIELDS),
+                "next_hops" => ("the next hop", NEXT_HOP_FIELDS),
+                "bgp" => ("the BGP route", BGP_FIELDS),
+                "peers" => ("the BGP peer", PEER_FIELDS),
+                _ => return None,
+            })
+        })
+        .chain(std::iter::once(("the top level of the file", TOP_FIELDS)))
+}
+
+/// For a key unknown in the object at `path` (`what`) that an enclosing
+/// object accepts: say where it belongs, since a block indented one level
+/// too deep (`static_routes` under a VPC) is the likely mistake.
+pub(crate) fn belongs_elsewhere(key: &str, path: &str, what: &str) -> Option<String> {
+    let (owner, _) = enclosing(path).find(|(_, fields)| fields.contains(&key))?;
+    Some(format!(
+        "`{key}` belongs to {owner}, not to {what}: indent it at the level of {owner}'s other fields"
+    ))
+}
+
 /// The closest of `candidates` to `word`, if close enough to be a typo.
 pub(crate) fn did_you_mean<'c>(
     word: &str,
@@ -179,6 +220,23 @@ mod tests {
         for (name, v) in PORT_TYPES {
             assert_eq!(serde_json::to_value(v).unwrap(), *name);
         }
+    }
+
+    #[test]
+    fn a_key_of_an_enclosing_object_is_said_to_belong_there() {
+        let help = belongs_elsewhere("static_routes", "gateways[0].vpcs[1]", "a VPC attachment");
+        assert_eq!(
+            help.as_deref(),
+            Some("`static_routes` belongs to the gateway, not to a VPC attachment: indent it at the level of the gateway's other fields")
+        );
+        let help = belongs_elsewhere("gateways", "physical_lines[2]", "a physical line");
+        assert!(help.unwrap().contains("the top level of the file"));
+        // Nowhere above: no claim.
+        assert_eq!(
+            belongs_elsewhere("next_hops", "gateways[0].vpcs[1]", "a VPC attachment"),
+            None
+        );
+        assert_eq!(belongs_elsewhere("bogus", "gateways[0]", "a gateway"), None);
     }
 
     #[test]

@@ -15,6 +15,7 @@ mod convert;
 mod diagnostics;
 mod estate;
 mod fields;
+mod indent;
 mod node;
 mod validate;
 
@@ -225,6 +226,9 @@ fn read_tree(file: &str, text: &str) -> Result<Node, Diagnostics> {
         let loc = e
             .location()
             .map_or(null_root().loc, |l| Loc::from_error(&l));
+        if let Some(d) = indent::dedented_before(text, loc.line as usize) {
+            return dedented(file, text, &d);
+        }
         one(loc, syntax_message(&e))
     })?;
     let mut docs = docs.into_iter();
@@ -233,6 +237,31 @@ fn read_tree(file: &str, text: &str) -> Result<Node, Diagnostics> {
         return Err(one(second.loc, DOCUMENTS.to_owned()));
     }
     Ok(first.unwrap_or_else(null_root))
+}
+
+/// The problem for a key indented less than its neighbours, at that key.
+fn dedented(file: &str, text: &str, d: &indent::Dedented<'_>) -> Diagnostics {
+    let loc = Loc {
+        line: u32::try_from(d.line).unwrap_or(u32::MAX),
+        col: u32::try_from(d.col).unwrap_or(u32::MAX),
+        offset: u32::try_from(d.offset).unwrap_or(u32::MAX),
+        len: u32::try_from(d.key.len()).unwrap_or(u32::MAX),
+    };
+    let mut c = Collector::new(file, text);
+    c.error(
+        loc,
+        "",
+        "indented less than the lines around it",
+        format!(
+            "invalid YAML: `{}` starts at column {}, left of the lines around it (column {}), which ends its object early",
+            d.key, d.col, d.expected_col
+        ),
+        Some(format!(
+            "indent `{}` to column {} if it belongs with the lines around it",
+            d.key, d.expected_col
+        )),
+    );
+    c.finish()
 }
 
 const DOCUMENTS: &str = "the file holds more than one YAML document (`---`); cda reads one";

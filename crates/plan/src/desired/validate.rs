@@ -24,6 +24,14 @@ fn is_chinese(c: char) -> bool {
         | '\u{20000}'..='\u{2FA1F}') // extensions B and later
 }
 
+/// A gateway may bind only lines the file declares, even one that exists
+/// already: that one is adopted by declaring it with its live `id`.
+fn declare_line(line: &str) -> String {
+    format!(
+        "declare `{line}` under `physical_lines`; if it exists already, give its live `id:` there to adopt it (`cda export` writes it)"
+    )
+}
+
 fn family(net: &IpNet) -> &'static str {
     match net {
         IpNet::V4(_) => "IPv4",
@@ -293,11 +301,12 @@ impl Conv<'_> {
     }
 
     fn unknown_line(&mut self, path: &str, line: &str, s: &DesiredState) {
-        let help = self
-            .help_wanted()
-            .then(|| did_you_mean(line, s.physical_lines.iter().map(|l| l.name.as_str())))
-            .flatten()
-            .map(|m| format!("did you mean `{m}`?"));
+        let help = self.help_wanted().then(|| {
+            match did_you_mean(line, s.physical_lines.iter().map(|l| l.name.as_str())) {
+                Some(m) => format!("did you mean `{m}`?"),
+                None => declare_line(line),
+            }
+        });
         self.err(
             path,
             "unknown line",

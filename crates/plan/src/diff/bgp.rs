@@ -361,10 +361,7 @@ impl Planner<'_> {
             (Some(l), Some(r), Some(ds)) => {
                 if self.id.requested.replaces(&addr) {
                     if r.protect {
-                        return Err(PlanError::Protected {
-                            address: addr,
-                            attribute: REPLACE_REQUESTED.into(),
-                        });
+                        return Err(PlanError::protected(addr, REPLACE_REQUESTED.into(), &[]));
                     }
                     self.bgp_delete_then_create(s, &addr, &l, &ds, steps);
                     return Ok(());
@@ -439,14 +436,12 @@ impl Planner<'_> {
         };
         let Some(interim) = interim else {
             if r.protect {
-                return Err(PlanError::Protected {
-                    address: addr.to_string(),
-                    attribute: if s.gw_gone {
-                        format!("gateway.{}", s.forced_by.clone().unwrap_or_default())
-                    } else {
-                        "peers (their lines are unbound)".into()
-                    },
-                });
+                let attribute = if s.gw_gone {
+                    format!("gateway.{}", s.forced_by.clone().unwrap_or_default())
+                } else {
+                    "peers (their lines are unbound)".into()
+                };
+                return Err(PlanError::protected(addr.to_string(), attribute, &[]));
             }
             self.bgp_delete_then_create(s, addr, live, ds, steps);
             return Ok(());

@@ -7,7 +7,7 @@
 //! into `file:line:col`. The plain `Display` stays the message alone.
 
 use super::bgp::secret_label;
-use crate::action::address;
+use crate::action::{address, AttributeChange};
 use crate::desired::{Diagnostics, SourceLocation, SourceMap};
 use crate::identity_check::IdentityReport;
 use crate::model::DesiredState;
@@ -17,8 +17,16 @@ use crate::model::DesiredState;
 pub enum PlanError {
     #[error("{address}: BGP key reference {reference} was not resolved")]
     UnresolvedSecret { address: String, reference: String },
-    #[error("{address} is protected, but changing `{attribute}` would delete or replace it")]
-    Protected { address: String, attribute: String },
+    #[error("{}", protected_message(.address, .attribute, .live.as_deref(), .file.as_deref()))]
+    Protected {
+        address: String,
+        /// The attribute that forces the replacement (or why the object goes).
+        attribute: String,
+        /// Its live value and the file's, when it is one attribute that
+        /// differs (`None` when the object goes for another reason).
+        live: Option<String>,
+        file: Option<String>,
+    },
     #[error("{address}: line `{line}` is not declared in physical_lines")]
     UnknownLine { address: String, line: String },
     #[error("{address}: line `{line}` is not bound to gateway `{gateway}`")]
@@ -76,7 +84,49 @@ fn did_you_mean(suggestions: &[String]) -> String {
     }
 }
 
+/// What to do is the reader's choice, so the message offers both ways out:
+/// keep the live value, or let the object be replaced.
+fn protected_message(
+    address: &str,
+    attribute: &str,
+    live: Option<&str>,
+    file: Option<&str>,
+) -> String {
+    match (live, file) {
+        (Some(live), Some(file)) => format!(
+            "{address} is protected, but `{attribute}` differs (live: {live}, file: {file}) and cannot change in place, so it would be replaced; set `{attribute}` back to {live}, or remove `protect: true` to let it be replaced"
+        ),
+        _ => format!("{address} is protected, but changing `{attribute}` would delete or replace it"),
+    }
+}
+
+/// An attribute value as the messages quote it: strings without JSON quotes.
+fn quoted(value: Option<&serde_json::Value>) -> String {
+    match value {
+        None | Some(serde_json::Value::Null) => "(none)".to_owned(),
+        Some(serde_json::Value::String(s)) => format!("`{s}`"),
+        Some(other) => format!("`{other}`"),
+    }
+}
+
 impl PlanError {
+    /// A protected object that would be deleted or replaced because of
+    /// `attribute`; its live and desired values come from `changes` when
+    /// one of them is that attribute.
+    pub(crate) fn protected(
+        address: String,
+        attribute: String,
+        changes: &[AttributeChange],
+    ) -> Self {
+        let change = changes.iter().find(|c| c.name == attribute && !c.sensitive);
+        PlanError::Protected {
+            address,
+            attribute,
+            live: change.map(|c| quoted(c.before.as_ref())),
+            file: change.map(|c| quoted(c.after.as_ref())),
+        }
+    }
+
     /// The field path in the desired-state file (as [`SourceMap::location`]
     /// takes it, e.g. `gateways[0].static_routes[1].next_hops[0].line`) of
     /// what this error is about, as precisely as the error says: the
@@ -148,7 +198,9 @@ impl PlanError {
                 out.push(object);
                 out
             }
-            PlanError::Protected { address, attribute } => {
+            PlanError::Protected {
+                address, attribute, ..
+            } => {
                 let Some(object) = objects.path(address, 0) else {
                     return Vec::new();
                 };
@@ -390,6 +442,8 @@ gateways:
         let e = PlanError::Protected {
             address: "physical_line.a1".into(),
             attribute: "vlan".into(),
+            live: None,
+            file: None,
         };
         assert_eq!(at(&e), Some((7, 11)));
         let (d, map) = parsed();
@@ -403,11 +457,15 @@ gateways:
         let e = PlanError::Protected {
             address: "physical_line.a1".into(),
             attribute: "switch.ip".into(),
+            live: None,
+            file: None,
         };
         assert_eq!(at(&e), Some((3, 5)));
         let e = PlanError::Protected {
             address: "health_check.gw1.vpc-1".into(),
             attribute: "src_ip/dst_ip".into(),
+            live: None,
+            file: None,
         };
         assert_eq!(at(&e), Some((26, 23)));
     }
@@ -514,6 +572,8 @@ gateways:
             PlanError::Protected {
                 address: "vpc.gw1.vpc-9".into(),
                 attribute: "name".into(),
+                live: None,
+                file: None,
             },
         ] {
             assert_eq!(e.locate(&d, &map), None, "{e}");
@@ -528,6 +588,8 @@ gateways:
         let e = PlanError::Protected {
             address: "physical_line.a1".into(),
             attribute: "vlan".into(),
+            live: None,
+            file: None,
         };
         let diagnostics = e.diagnostics(&d, &map).unwrap();
         assert_eq!(

@@ -187,10 +187,11 @@ impl<'a> Identity<'a> {
                     Fate::Keep
                 };
                 if entry.fate == Fate::Replace && gw.protect {
-                    return Err(PlanError::Protected {
-                        address: address::gateway(&gw.name),
-                        attribute: entry.forced.clone().unwrap_or_default(),
-                    });
+                    return Err(PlanError::protected(
+                        address::gateway(&gw.name),
+                        entry.forced.clone().unwrap_or_default(),
+                        &entry.changes,
+                    ));
                 }
             }
             self.gws.insert(gw.name.clone(), entry);
@@ -288,10 +289,11 @@ impl<'a> Identity<'a> {
                     Fate::Keep
                 };
                 if entry.fate == Fate::Replace && d.protect {
-                    return Err(PlanError::Protected {
-                        address: address::physical_line(&d.name),
-                        attribute: entry.forced.clone().unwrap_or_default(),
-                    });
+                    return Err(PlanError::protected(
+                        address::physical_line(&d.name),
+                        entry.forced.clone().unwrap_or_default(),
+                        &entry.changes,
+                    ));
                 }
             }
             self.push_line(entry);

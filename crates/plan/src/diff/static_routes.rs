@@ -373,10 +373,7 @@ impl Planner<'_> {
                 adopt_unshown_bfd(&mut l.hops, &w.hops);
                 if self.id.requested.replaces(&w.addr) {
                     if w.protect {
-                        return Err(PlanError::Protected {
-                            address: w.addr.clone(),
-                            attribute: REPLACE_REQUESTED.into(),
-                        });
+                        return Err(PlanError::protected(w.addr.clone(), REPLACE_REQUESTED.into(), &[]));
                     }
                     self.static_delete_then_create(s, l, &w, steps);
                     return Ok(());
@@ -461,10 +458,7 @@ impl Planner<'_> {
                         l.lines.intersection(&s.lost).collect::<Vec<_>>()
                     )
                 };
-                return Err(PlanError::Protected {
-                    address: w.addr.clone(),
-                    attribute: why,
-                });
+                return Err(PlanError::protected(w.addr.clone(), why, &[]));
             }
             self.static_delete_then_create(s, l, w, steps);
         } else {

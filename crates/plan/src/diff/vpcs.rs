@@ -185,10 +185,11 @@ impl Planner<'_> {
             return Ok(());
         };
         if vfate == Fate::Replace && v.desired.is_some_and(|d| d.protect) {
-            return Err(PlanError::Protected {
-                address: v.vaddr,
-                attribute: forced.unwrap_or_default(),
-            });
+            return Err(PlanError::protected(
+                v.vaddr,
+                forced.unwrap_or_default(),
+                &changes,
+            ));
         }
         let check = self.check_plan(s, &v, vfate, &forced)?;
         // Under a replaced gateway the old attachment must go before the
@@ -271,16 +272,14 @@ impl Planner<'_> {
                 let identity_changed = identity_changed || requested;
                 if vpc_goes || identity_changed {
                     if v.desired.is_some_and(|d| d.protect) {
-                        return Err(PlanError::Protected {
-                            address: v.haddr.clone(),
-                            attribute: if requested {
-                                REPLACE_REQUESTED.into()
-                            } else if identity_changed {
-                                "src_ip/dst_ip".into()
-                            } else {
-                                forced.clone().unwrap_or_default()
-                            },
-                        });
+                        let attribute = if requested {
+                            REPLACE_REQUESTED.into()
+                        } else if identity_changed {
+                            "src_ip/dst_ip".into()
+                        } else {
+                            forced.clone().unwrap_or_default()
+                        };
+                        return Err(PlanError::protected(v.haddr.clone(), attribute, &[]));
                     }
                     if vpc_goes {
                         plan.delete = Some(self.push_hc_delete(s.gw, v.id, l));

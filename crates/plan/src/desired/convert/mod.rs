@@ -17,8 +17,7 @@ mod scalars;
 mod secrets;
 
 use super::diagnostics::Collector;
-use super::fields::did_you_mean;
-use super::fields::{item, join};
+use super::fields::{belongs_elsewhere, did_you_mean, item, join};
 use super::node::{Loc, Node, Value};
 use crate::model::{PortType, SwitchPort};
 use std::collections::{HashMap, HashSet};
@@ -177,6 +176,8 @@ impl<'t> Conv<'t> {
             return None;
         };
         let mut fields: Vec<(&'static str, &'n Node)> = Vec::new();
+        // Misspelt keys (`nmae:`) and the field each most likely means.
+        let mut misspelt: Vec<(&'static str, &'n Node)> = Vec::new();
         let mut first_seen: HashMap<String, Loc> = HashMap::new();
         for (k, v) in pairs {
             let Some(key) = self.key_text(k) else {
@@ -204,9 +205,14 @@ impl<'t> Conv<'t> {
                     fields.push((a, v));
                 }
                 None => {
-                    let help = match did_you_mean(&key, allowed.iter().copied()) {
-                        Some(s) => format!("did you mean `{s}`?"),
-                        None => format!("expected one of: {}", allowed.join(", ")),
+                    let meant = did_you_mean(&key, allowed.iter().copied());
+                    let help = match meant {
+                        Some(s) => {
+                            misspelt.push((s, v));
+                            format!("did you mean `{s}`?")
+                        }
+                        None => belongs_elsewhere(&key, path, what)
+                            .unwrap_or_else(|| format!("expected one of: {}", allowed.join(", "))),
                     };
                     self.fail(
                         k.loc,
@@ -216,6 +222,16 @@ impl<'t> Conv<'t> {
                         Some(help),
                     );
                 }
+            }
+        }
+        // The value under a misspelt key stands in for the field it means
+        // when that field is not written: the typo is the one problem
+        // reported, not also a missing `name` and every reference to the
+        // object that name would have declared. The file is refused all
+        // the same (the typo is an error).
+        for (field, value) in misspelt {
+            if !fields.iter().any(|(f, _)| *f == field) {
+                fields.push((field, value));
             }
         }
         Some(Obj {

@@ -156,6 +156,16 @@ impl Conv<'_> {
         match s.trim().parse::<IpNet>() {
             Ok(net) => Some(net),
             Err(_) => {
+                if let Some((len, max)) = prefix_too_long(s.trim()) {
+                    self.fail(
+                        n.loc,
+                        path,
+                        "prefix too long",
+                        format!("prefix length {len} is longer than {max} (`{s}`)"),
+                        None,
+                    );
+                    return None;
+                }
                 let help = if s.trim().parse::<IpAddr>().is_ok() {
                     Some("add the prefix length, e.g. `/32` for one IPv4 host or `/128` for one IPv6 host".to_owned())
                 } else {
@@ -219,5 +229,33 @@ impl Conv<'_> {
             );
         }
         Some(net)
+    }
+}
+
+/// An address whose prefix length is a number beyond its family's width
+/// (`10.0.0.0/33`): the length and the width, so the message can say so
+/// rather than call the whole value malformed.
+fn prefix_too_long(s: &str) -> Option<(u32, u32)> {
+    let (addr, len) = s.split_once('/')?;
+    let len: u32 = len.parse().ok()?;
+    let max = match addr.parse::<IpAddr>().ok()? {
+        IpAddr::V4(_) => 32,
+        IpAddr::V6(_) => 128,
+    };
+    (len > max).then_some((len, max))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::prefix_too_long;
+
+    #[test]
+    fn a_prefix_beyond_the_family_width_is_named() {
+        assert_eq!(prefix_too_long("10.0.0.0/33"), Some((33, 32)));
+        assert_eq!(prefix_too_long("2001:db8::/129"), Some((129, 128)));
+        assert_eq!(prefix_too_long("10.0.0.0/32"), None);
+        assert_eq!(prefix_too_long("10.0.0/33"), None);
+        assert_eq!(prefix_too_long("10.0.0.0/x"), None);
+        assert_eq!(prefix_too_long("10.0.0.0"), None);
     }
 }

@@ -165,8 +165,17 @@ fn protected_line_that_needs_replacing_fails_naming_the_attribute() {
         err,
         PlanError::Protected {
             address: "physical_line.a".into(),
-            attribute: "remote_ip".into()
+            attribute: "remote_ip".into(),
+            live: Some("`10.255.1.2/30`".into()),
+            file: Some("`10.255.1.3/30`".into()),
         }
+    );
+    // Which attribute forces it, both values, and both ways out.
+    assert_eq!(
+        err.to_string(),
+        "physical_line.a is protected, but `remote_ip` differs (live: `10.255.1.2/30`, file: \
+         `10.255.1.3/30`) and cannot change in place, so it would be replaced; set `remote_ip` \
+         back to `10.255.1.2/30`, or remove `protect: true` to let it be replaced"
     );
 }
 

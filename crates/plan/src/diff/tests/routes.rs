@@ -19,7 +19,9 @@ fn protected_route_under_a_replaced_gateway_fails() {
         err,
         PlanError::Protected {
             address: "static_route.gw1.IPV4[10.10.0.0/16]".into(),
-            attribute: "gateway.access_point".into()
+            attribute: "gateway.access_point".into(),
+            live: None,
+            file: None,
         }
     );
 }
