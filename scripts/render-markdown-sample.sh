@@ -8,10 +8,14 @@
 # Writes OUT_DIR/markdown-sample.html (default: target/markdown-sample) and,
 # when Chromium is installed, docs/markdown-sample.png. Needs python3 with
 # the `markdown` package (pip install markdown); Chromium, ImageMagick and
-# pngquant from apt (`apt-get install chromium imagemagick pngquant`). Regenerate the Markdown first if the renderer
-# changed:
+# pngquant from apt (`apt-get install chromium imagemagick pngquant`), and
+# for the topology diagram Mermaid from npm, installed outside the
+# repository (`cd /tmp/mm && npm install mermaid`; pass
+# MERMAID_JS=/tmp/mm/node_modules/mermaid/dist/mermaid.min.js); without it
+# the diagram shows as its source text. Regenerate the Markdown first if the
+# renderer changed:
 #
-#   CDA_UPDATE_DOCS=1 cargo test -p cda-plan --test markdown_sample
+#   CDA_UPDATE_DOCS=1 cargo test -p plan --test markdown_sample
 set -euo pipefail
 
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -19,14 +23,14 @@ out=${1:-$root/target/markdown-sample}
 mkdir -p "$out"
 html=$out/markdown-sample.html
 
-python3 - "$root/docs/markdown-sample.md" "$html" <<'PY'
+python3 - "$root/docs/markdown-sample.md" "$html" "${MERMAID_JS:-}" <<'PY'
 import html
 import re
 import sys
 
 import markdown
 
-src, dst = sys.argv[1], sys.argv[2]
+src, dst, mermaid_js = sys.argv[1], sys.argv[2], sys.argv[3]
 text = open(src, encoding="utf-8").read()
 
 # Forges colour ```diff blocks by the first column; python-markdown does
@@ -48,6 +52,19 @@ body = markdown.markdown(
 body = re.sub(
     r'<pre><code class="language-diff">(.*?)</code></pre>', colour_diff, body, flags=re.S
 )
+# Forges draw ```mermaid blocks; mermaid.js does here, from <pre class="mermaid">.
+body = re.sub(
+    r'<pre><code class="language-mermaid">(.*?)</code></pre>',
+    lambda m: '<pre class="mermaid">' + m.group(1) + "</pre>",
+    body,
+    flags=re.S,
+)
+scripts = ""
+if mermaid_js:
+    scripts = (
+        f'<script src="file://{html.escape(mermaid_js)}"></script>'
+        "<script>mermaid.initialize({startOnLoad: true, theme: 'default'});</script>"
+    )
 # Show collapsed sections open, as a reviewer clicking them would see them.
 body = body.replace("<details>", "<details open>")
 
@@ -69,10 +86,11 @@ pre code {{ background: none; padding: 0; }}
 .chg {{ color: #953800; background: #fff1e5; }}
 .com {{ color: #6e7781; }}
 summary {{ cursor: pointer; font-weight: 600; }}
+pre.mermaid {{ background: none; text-align: center; }}
 </style></head>
 <body><div class="comment">
 {body}
-</div></body></html>
+</div>{scripts}</body></html>
 """
 open(dst, "w", encoding="utf-8").write(page)
 PY
@@ -86,6 +104,7 @@ fi
 png=$root/docs/markdown-sample.png
 "$chrome" --headless --no-sandbox --disable-gpu --disable-background-networking \
   --hide-scrollbars --window-size=960,"${SAMPLE_HEIGHT:-4000}" \
+  --allow-file-access-from-files --virtual-time-budget=15000 \
   --screenshot="$out/full.png" "file://$html" 2> "$out/chromium.log"
 # Trim the empty page below the comment, then keep the committed picture
 # small: a 64-colour palette is plenty for text on a white page.

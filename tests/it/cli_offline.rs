@@ -173,3 +173,100 @@ fn the_lock_url_from_the_environment_is_not_shown_by_help() {
     assert!(help.contains("--lock-url"), "{help}");
     assert!(!help.contains("hunter2pw"), "{help}");
 }
+
+/// `validate --format json`: every problem with file, line, column, code and
+/// message, on stdout; a valid file is a document too. Same exit codes.
+#[test]
+fn validate_json_lists_every_problem_for_editors() {
+    let out = cda()
+        .current_dir(fixtures())
+        .args(["validate", "-f", "invalid.yaml", "--json"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(report["valid"], false);
+    let problems = report["diagnostics"].as_array().unwrap();
+    // The same problems, in the same places, as the human rendering's list.
+    let human = cda()
+        .current_dir(fixtures())
+        .args(["validate", "-f", "invalid.yaml"])
+        .output()
+        .unwrap();
+    let grep_lines = String::from_utf8(human.stderr).unwrap();
+    let grep_lines: Vec<&str> = grep_lines
+        .lines()
+        .filter(|l| l.starts_with("invalid.yaml:"))
+        .collect();
+    assert_eq!(problems.len(), grep_lines.len());
+    for (p, line) in problems.iter().zip(&grep_lines) {
+        let place = format!("invalid.yaml:{}:{}: error: ", p["line"], p["column"]);
+        assert!(line.starts_with(&place), "{line} vs {p}");
+        assert!(
+            line.contains(p["message"].as_str().unwrap()),
+            "{line} vs {p}"
+        );
+        assert_eq!(p["file"], "invalid.yaml");
+        assert_eq!(p["severity"], "error");
+        assert!(!p["code"].as_str().unwrap().is_empty(), "{p}");
+    }
+    let typo = problems
+        .iter()
+        .find(|p| p["path"] == "physical_lines[0].bandwith")
+        .unwrap();
+    assert_eq!(typo["code"], "unknown-field");
+    assert_eq!(typo["line"], 8);
+    assert_eq!(typo["column"], 5);
+    assert_eq!(typo["help"], "did you mean `bandwidth`?");
+
+    let out = cda()
+        .current_dir(repo_root())
+        .args([
+            "validate",
+            "-f",
+            "examples/quickstart.yaml",
+            "--format",
+            "json",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(
+        report,
+        serde_json::json!({"files": ["examples/quickstart.yaml"], "valid": true, "diagnostics": [], "omitted": 0})
+    );
+}
+
+/// `validate --format github`: one workflow command per problem, the form
+/// the GitHub Actions example uses to annotate the pull request.
+#[test]
+fn validate_github_prints_one_annotation_per_problem() {
+    let out = cda()
+        .current_dir(fixtures())
+        .args(["validate", "-f", "invalid.yaml", "--format", "github"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let text = String::from_utf8(out.stdout).unwrap();
+    let lines: Vec<&str> = text.lines().collect();
+    assert!(lines.len() >= 4, "{text}");
+    assert!(
+        lines
+            .iter()
+            .all(|l| l.starts_with("::error file=invalid.yaml,line=")),
+        "{text}"
+    );
+    assert!(
+        lines.contains(
+            &"::error file=invalid.yaml,line=8,col=5,title=cda unknown-field::physical_lines[0].bandwith: unknown field `bandwith` in a physical line%0Adid you mean `bandwidth`?"
+        ),
+        "{text}"
+    );
+    let workflow =
+        std::fs::read_to_string(repo_root().join("examples/pipelines/github-actions.yml")).unwrap();
+    assert!(
+        workflow.contains("cda validate -f \"$ESTATE\" --format github"),
+        "the example workflow does not annotate"
+    );
+}

@@ -28,6 +28,7 @@ mod faults;
 mod first_hour;
 mod getting_started;
 mod give_up;
+mod graph;
 mod inline_lists;
 mod interrupt;
 mod races;

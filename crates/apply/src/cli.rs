@@ -162,6 +162,8 @@ pub enum Command {
     Show(ShowArgs),
     /// Write the live estate as a desired-state file that plans to zero changes.
     Export(ExportArgs),
+    /// Print the plan's actions and their order as a graph (DOT or Mermaid).
+    Graph(GraphArgs),
     /// Check that cda can work with this server (read-only): exit 0 if so, 1 otherwise.
     Doctor(DoctorArgs),
     /// Run the local CDA API emulator.
@@ -176,6 +178,37 @@ pub struct ValidateArgs {
     /// Desired-state file, or a directory of them (`*.yaml`); repeatable.
     #[arg(short = 'f', long = "file", value_name = "FILE", required = true)]
     pub file: Vec<PathBuf>,
+    /// `human` (snippets on stderr), `json` (one document on stdout, for
+    /// editors and CI) or `github` (`::error file=…,line=…::` annotations).
+    #[arg(long, value_enum, default_value_t = ValidateFormat::Human)]
+    pub format: ValidateFormat,
+    /// Same as `--format json`.
+    #[arg(long, conflicts_with = "format")]
+    pub json: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ValidateFormat {
+    Human,
+    Json,
+    Github,
+}
+
+#[derive(Debug, Args)]
+pub struct GraphArgs {
+    /// Desired-state file, or a directory of them (`*.yaml`); repeatable:
+    /// all together are one desired state, of one region.
+    #[arg(short = 'f', long = "file", value_name = "FILE", required = true)]
+    pub file: Vec<PathBuf>,
+    /// `dot` (Graphviz) or `mermaid`.
+    #[arg(long, value_enum, default_value_t = GraphFormatArg::Dot)]
+    pub format: GraphFormatArg,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum GraphFormatArg {
+    Dot,
+    Mermaid,
 }
 
 #[derive(Debug, Args)]

@@ -203,6 +203,7 @@ const COMMANDS: &[&str] = &[
     "apply",
     "show",
     "export",
+    "graph",
     "emulator",
     "completions",
 ];

@@ -9,6 +9,7 @@ pub mod doctor;
 pub mod earlier;
 pub mod emulator;
 pub mod export;
+pub mod graph;
 pub mod plan;
 pub mod show;
 pub mod validate;
@@ -26,6 +27,7 @@ pub async fn dispatch(cli: Cli, printer: Printer) -> anyhow::Result<Status> {
         Command::Apply(args) => apply::run(args, global, printer, &Interrupts::listen()?).await,
         Command::Show(args) => show::run(args, printer),
         Command::Export(args) => export::run(args, global, printer).await,
+        Command::Graph(args) => graph::run(args, global, printer).await,
         Command::Doctor(args) => doctor::run(args, global, printer).await,
         Command::Emulator(command) => emulator::run(command, &Interrupts::listen()?).await,
         Command::Completions(args) => completions::run(args, printer),

@@ -3,6 +3,7 @@
 //! (GitHub at 65,536 characters), so the output stays within
 //! [`MARKDOWN_LIMIT`] bytes and says so when it had to leave actions out.
 
+use super::graph::topology_mermaid;
 use super::human::{action_lines, scope};
 use super::lines::to_diff;
 use super::{
@@ -20,6 +21,10 @@ const RESERVE: usize = 1_000;
 const IMPACT_ITEMS: usize = 20;
 /// Longest traffic-impact cell in the table.
 const CELL_WIDTH: usize = 200;
+/// Beyond this many boxes a diagram is a tangle rather than a picture.
+const TOPOLOGY_BOXES: usize = 60;
+/// The diagram's share of the comment, so the table and details still fit.
+const TOPOLOGY_BYTES: usize = 12_000;
 
 /// Render `plan` as a Markdown comment of at most [`MARKDOWN_LIMIT`] bytes.
 pub fn markdown(plan: &Plan) -> String {
@@ -65,6 +70,8 @@ pub fn markdown(plan: &Plan) -> String {
 
     let mut budget = Budget::new(head);
     let total = plan.actions.len();
+
+    topology(&mut budget, plan);
 
     // The table: one row per action, as many as fit.
     budget.push("| | Address | Change | Traffic impact |\n|---|---|---|---|\n");
@@ -130,6 +137,22 @@ pub fn markdown(plan: &Plan) -> String {
         )
     });
     budget.finish(note)
+}
+
+/// The topology the plan touches as a Mermaid diagram, which forges draw;
+/// a sentence instead when it is too large to draw readably or to fit.
+fn topology(budget: &mut Budget, plan: &Plan) {
+    let Some(diagram) = topology_mermaid(plan) else {
+        return;
+    };
+    let block = format!("```mermaid\n{diagram}```\n\n");
+    let boxes = diagram.lines().filter(|l| l.contains("\"]:::")).count();
+    if boxes <= TOPOLOGY_BOXES && block.len() <= TOPOLOGY_BYTES && budget.try_push(&block) {
+        return;
+    }
+    budget.push(&format!(
+        "_The topology diagram is left out: the change touches {boxes} gateways, lines and VPCs, too many to draw here. `cda graph -f FILE` draws the plan's actions._\n\n"
+    ));
 }
 
 /// The blast-radius warning as a quote block a reviewer cannot miss.
@@ -313,6 +336,39 @@ mod tests {
     fn pipes_cannot_break_the_table() {
         let text = markdown(&plan_with("physical_line.a|b", "x"));
         assert!(text.contains("| `physical_line.a\\|b` |"), "{text}");
+    }
+
+    #[test]
+    fn the_topology_is_drawn_above_the_table() {
+        let text = markdown(&plan_with("physical_line.bj-idc-c", "x"));
+        let diagram = text.find("```mermaid\nflowchart LR\n").unwrap();
+        assert!(diagram < text.find("| | Address |").unwrap(), "{text}");
+        assert!(
+            text.contains("[\"+ bj-idc-c<br/>line\"]:::create"),
+            "{text}"
+        );
+    }
+
+    #[test]
+    fn a_topology_too_large_to_draw_is_left_out_with_a_sentence() {
+        let mut plan = plan_with("physical_line.l0", "x");
+        let first = plan.actions[0].clone();
+        plan.actions = (0..=TOPOLOGY_BOXES)
+            .map(|i| Action {
+                id: i,
+                address: format!("physical_line.l{i}"),
+                ..first.clone()
+            })
+            .collect();
+        let text = markdown(&plan);
+        assert!(!text.contains("```mermaid"), "{text}");
+        assert!(
+            text.contains(
+                "_The topology diagram is left out: the change touches 61 gateways, lines and VPCs"
+            ),
+            "{text}"
+        );
+        assert!(text.contains("| `+` | `physical_line.l60` |"));
     }
 
     #[test]

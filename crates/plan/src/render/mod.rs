@@ -1,5 +1,6 @@
 //! Renderings of a [`Plan`]: human (terminal), JSON (policy engines),
-//! Markdown (merge-request comments) and drift (`plan --refresh-only`).
+//! Markdown (merge-request comments), drift (`plan --refresh-only`) and
+//! graphs (DOT and Mermaid: the actions' order, the topology touched).
 //!
 //! Every renderer is a pure function from a plan to a `String`; the binary
 //! decides where it goes and whether colour is allowed. Secrets never reach
@@ -8,6 +9,7 @@
 //! if a producer forgot to.
 
 mod drift;
+mod graph;
 mod human;
 mod json;
 mod lines;
@@ -15,6 +17,7 @@ mod markdown;
 mod value;
 
 pub use drift::{drift, drift_json, drift_markdown};
+pub use graph::{dependency_graph, topology_mermaid, GraphFormat};
 pub use human::human;
 pub use json::json;
 pub use markdown::{markdown, MARKDOWN_LIMIT};
