@@ -150,7 +150,7 @@ fn notes(notes: &[(&'static str, ChangeKind)]) -> Vec<String> {
 
 /// One gateway, line or VPC of the topology diagram.
 #[derive(Debug, Default)]
-struct Box_ {
+struct Shape {
     /// Its own change; `None`: drawn because a neighbour changes.
     change: Option<ChangeKind>,
     /// Changes to what hangs off it (routes, health checks), as notes.
@@ -166,135 +166,165 @@ pub fn topology_mermaid(plan: &Plan) -> Option<String> {
     if plan.actions.is_empty() {
         return None;
     }
-    let mut gateways: BTreeMap<&str, Box_> = BTreeMap::new();
-    let mut lines: BTreeMap<&str, Box_> = BTreeMap::new();
-    // (gateway, vpc id) → box; bindings and attachments: (from, to) → change.
-    let mut vpcs: BTreeMap<(&str, &str), Box_> = BTreeMap::new();
-    let mut bindings: BTreeMap<(&str, &str), ChangeKind> = BTreeMap::new();
-    for a in &plan.actions {
-        let gw = a.gateway.as_deref();
-        // What follows the kind and, for gateway objects, the gateway.
-        let rest = |prefix: &str| -> Option<&str> {
-            let s = a.address.strip_prefix(prefix)?.strip_prefix('.')?;
-            match gw {
-                Some(g) if prefix != "physical_line" && prefix != "gateway" => {
-                    s.strip_prefix(g)?.strip_prefix('.')
+    Some(Topology::of(plan).mermaid())
+}
+
+/// What [`topology_mermaid`] draws, by name.
+struct Topology<'p> {
+    gateways: BTreeMap<&'p str, Shape>,
+    lines: BTreeMap<&'p str, Shape>,
+    /// By (gateway, VPC id).
+    vpcs: BTreeMap<(&'p str, &'p str), Shape>,
+    /// By (line, gateway): the binding's change.
+    bindings: BTreeMap<(&'p str, &'p str), ChangeKind>,
+}
+
+impl<'p> Topology<'p> {
+    fn of(plan: &'p Plan) -> Topology<'p> {
+        let mut gateways: BTreeMap<&str, Shape> = BTreeMap::new();
+        let mut lines: BTreeMap<&str, Shape> = BTreeMap::new();
+        // (gateway, vpc id) → box; bindings and attachments: (from, to) → change.
+        let mut vpcs: BTreeMap<(&str, &str), Shape> = BTreeMap::new();
+        let mut bindings: BTreeMap<(&str, &str), ChangeKind> = BTreeMap::new();
+        for a in &plan.actions {
+            let gw = a.gateway.as_deref();
+            // What follows the kind and, for gateway objects, the gateway.
+            let rest = |prefix: &str| -> Option<&str> {
+                let s = a.address.strip_prefix(prefix)?.strip_prefix('.')?;
+                match gw {
+                    Some(g) if prefix != "physical_line" && prefix != "gateway" => {
+                        s.strip_prefix(g)?.strip_prefix('.')
+                    }
+                    _ => Some(s),
                 }
-                _ => Some(s),
-            }
-        };
-        match a.kind {
-            ResourceKind::PhysicalLine => {
-                if let Some(name) = rest("physical_line") {
-                    lines.entry(name).or_default().change = Some(a.change);
+            };
+            match a.kind {
+                ResourceKind::PhysicalLine => {
+                    if let Some(name) = rest("physical_line") {
+                        lines.entry(name).or_default().change = Some(a.change);
+                    }
+                }
+                ResourceKind::Gateway => {
+                    if let Some(name) = rest("gateway") {
+                        gateways.entry(name).or_default().change = Some(a.change);
+                    }
+                }
+                ResourceKind::Binding => {
+                    if let (Some(g), Some(line)) = (gw, rest("binding")) {
+                        gateways.entry(g).or_default();
+                        lines.entry(line).or_default();
+                        bindings.insert((line, g), a.change);
+                    }
+                }
+                ResourceKind::Vpc => {
+                    if let (Some(g), Some(id)) = (gw, rest("vpc")) {
+                        gateways.entry(g).or_default();
+                        vpcs.entry((g, id)).or_default().change = Some(a.change);
+                    }
+                }
+                ResourceKind::HealthCheck => {
+                    if let (Some(g), Some(id)) = (gw, rest("health_check")) {
+                        gateways.entry(g).or_default();
+                        let note = ("health check", a.change);
+                        vpcs.entry((g, id)).or_default().notes.push(note);
+                    }
+                }
+                ResourceKind::StaticRoute | ResourceKind::BgpRoute => {
+                    if let Some(g) = gw {
+                        let what = if a.kind == ResourceKind::StaticRoute {
+                            "static route"
+                        } else {
+                            "BGP route"
+                        };
+                        gateways.entry(g).or_default().notes.push((what, a.change));
+                    }
                 }
             }
-            ResourceKind::Gateway => {
-                if let Some(name) = rest("gateway") {
-                    gateways.entry(name).or_default().change = Some(a.change);
-                }
-            }
-            ResourceKind::Binding => {
-                if let (Some(g), Some(line)) = (gw, rest("binding")) {
-                    gateways.entry(g).or_default();
-                    lines.entry(line).or_default();
-                    bindings.insert((line, g), a.change);
-                }
-            }
-            ResourceKind::Vpc => {
-                if let (Some(g), Some(id)) = (gw, rest("vpc")) {
-                    gateways.entry(g).or_default();
-                    vpcs.entry((g, id)).or_default().change = Some(a.change);
-                }
-            }
-            ResourceKind::HealthCheck => {
-                if let (Some(g), Some(id)) = (gw, rest("health_check")) {
-                    gateways.entry(g).or_default();
-                    let note = ("health check", a.change);
-                    vpcs.entry((g, id)).or_default().notes.push(note);
-                }
-            }
-            ResourceKind::StaticRoute | ResourceKind::BgpRoute => {
-                if let Some(g) = gw {
-                    let what = if a.kind == ResourceKind::StaticRoute {
-                        "static route"
-                    } else {
-                        "BGP route"
-                    };
-                    gateways.entry(g).or_default().notes.push((what, a.change));
-                }
-            }
+        }
+        Topology {
+            gateways,
+            lines,
+            vpcs,
+            bindings,
         }
     }
 
-    let mut out = String::from("flowchart LR\n");
-    let node = |out: &mut String, id: &str, name: &str, what: &str, b: &Box_| {
-        let name = mermaid_escape(name);
-        let mut label = match b.change {
-            Some(c) => format!("{} {name}<br/>{what}", change_marker(c)),
-            None => format!("{name}<br/>{what}"),
-        };
-        for n in notes(&b.notes) {
-            label.push_str("<br/>");
-            label.push_str(&n);
-        }
-        let class = b.change.map_or("same", class);
-        let _ = writeln!(out, "  {id}[\"{label}\"]:::{class}");
-    };
-    let ids_l: BTreeMap<&str, String> = lines
-        .keys()
-        .enumerate()
-        .map(|(i, k)| (*k, format!("l{i}")))
-        .collect();
-    let ids_g: BTreeMap<&str, String> = gateways
-        .keys()
-        .enumerate()
-        .map(|(i, k)| (*k, format!("g{i}")))
-        .collect();
-    for (name, b) in &lines {
-        node(&mut out, &ids_l[name], name, "line", b);
-    }
-    for (name, b) in &gateways {
-        node(&mut out, &ids_g[name], name, "gateway", b);
-    }
-    let mut vpc_ids = Vec::new();
-    for (i, ((g, id), b)) in vpcs.iter().enumerate() {
-        let vid = format!("v{i}");
-        node(&mut out, &vid, id, "VPC", b);
-        vpc_ids.push((ids_g[g].clone(), vid, b.change));
-    }
-    // Links in the order written: linkStyle counts them from 0.
-    let mut styles = Vec::new();
-    for (n, ((line, g), change)) in bindings.iter().enumerate() {
-        let _ = writeln!(
-            out,
-            "  {} ---|\"{} bind\"| {}",
-            ids_l[line],
-            change_marker(*change),
-            ids_g[g]
-        );
-        styles.push((n, Some(*change)));
-    }
-    for (g, v, change) in vpc_ids {
-        styles.push((styles.len(), change));
-        let _ = writeln!(out, "  {g} --- {v}");
-    }
-    for (n, change) in styles {
-        if let Some(change) = change {
-            let (_, stroke) = colours(change);
-            let dash = if change == ChangeKind::Delete {
-                ",stroke-dasharray:5 5"
-            } else {
-                ""
+    fn mermaid(&self) -> String {
+        let Topology {
+            gateways,
+            lines,
+            vpcs,
+            bindings,
+        } = self;
+        let mut out = String::from("flowchart LR\n");
+        let node = |out: &mut String, id: &str, name: &str, what: &str, b: &Shape| {
+            let name = mermaid_escape(name);
+            let mut label = match b.change {
+                Some(c) => format!("{} {name}<br/>{what}", change_marker(c)),
+                None => format!("{name}<br/>{what}"),
             };
+            for n in notes(&b.notes) {
+                label.push_str("<br/>");
+                label.push_str(&n);
+            }
+            let class = b.change.map_or("same", class);
+            let _ = writeln!(out, "  {id}[\"{label}\"]:::{class}");
+        };
+        let ids_l: BTreeMap<&str, String> = lines
+            .keys()
+            .enumerate()
+            .map(|(i, k)| (*k, format!("l{i}")))
+            .collect();
+        let ids_g: BTreeMap<&str, String> = gateways
+            .keys()
+            .enumerate()
+            .map(|(i, k)| (*k, format!("g{i}")))
+            .collect();
+        for (name, b) in lines.iter() {
+            node(&mut out, &ids_l[name], name, "line", b);
+        }
+        for (name, b) in gateways.iter() {
+            node(&mut out, &ids_g[name], name, "gateway", b);
+        }
+        let mut vpc_ids = Vec::new();
+        for (i, ((g, id), b)) in vpcs.iter().enumerate() {
+            let vid = format!("v{i}");
+            node(&mut out, &vid, id, "VPC", b);
+            vpc_ids.push((ids_g[g].clone(), vid, b.change));
+        }
+        // Links in the order written: linkStyle counts them from 0.
+        let mut styles = Vec::new();
+        for (n, ((line, g), change)) in bindings.iter().enumerate() {
             let _ = writeln!(
                 out,
-                "  linkStyle {n} stroke:{stroke},stroke-width:2px{dash}"
+                "  {} ---|\"{} bind\"| {}",
+                ids_l[line],
+                change_marker(*change),
+                ids_g[g]
             );
+            styles.push((n, Some(*change)));
         }
+        for (g, v, change) in vpc_ids {
+            styles.push((styles.len(), change));
+            let _ = writeln!(out, "  {g} --- {v}");
+        }
+        for (n, change) in styles {
+            if let Some(change) = change {
+                let (_, stroke) = colours(change);
+                let dash = if change == ChangeKind::Delete {
+                    ",stroke-dasharray:5 5"
+                } else {
+                    ""
+                };
+                let _ = writeln!(
+                    out,
+                    "  linkStyle {n} stroke:{stroke},stroke-width:2px{dash}"
+                );
+            }
+        }
+        class_defs(&mut out);
+        out
     }
-    class_defs(&mut out);
-    Some(out)
 }
 
 #[cfg(test)]
