@@ -270,3 +270,28 @@ fn validate_github_prints_one_annotation_per_problem() {
         "the example workflow does not annotate"
     );
 }
+
+/// The `--format json` example in docs/cli.md is what cda prints for
+/// `tests/bad-inputs/misspelt-name-key.yaml` saved as `estate.yaml`.
+#[test]
+fn validate_json_example_in_the_docs_is_real() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::copy(
+        repo_root().join("tests/bad-inputs/misspelt-name-key.yaml"),
+        dir.path().join("estate.yaml"),
+    )
+    .unwrap();
+    let out = cda()
+        .current_dir(dir.path())
+        .args(["validate", "-f", "estate.yaml", "--format", "json"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let printed: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let doc = std::fs::read_to_string(repo_root().join("docs/cli.md")).unwrap();
+    let section = &doc[doc.find("## `cda validate").unwrap()..];
+    let block = &section[section.find("```json\n").unwrap() + 8..];
+    let block = &block[..block.find("```").unwrap()];
+    let documented: serde_json::Value = serde_json::from_str(block).unwrap();
+    assert_eq!(printed, documented);
+}
