@@ -362,6 +362,7 @@ mod tests {
             notes: vec![],
             fingerprints: Map::new(),
             mass_destroy: None,
+            requested: Default::default(),
         }
     }
 

@@ -156,7 +156,9 @@ fn replace_refuses_what_it_cannot_replace_and_suggests_close_addresses() {
         err,
         PlanError::Protected {
             address: "vpc.gw1.vpc-1".into(),
-            attribute: "--replace".into()
+            attribute: "--replace".into(),
+            live: None,
+            file: None,
         }
     );
 }
