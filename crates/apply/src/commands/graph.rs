@@ -20,7 +20,8 @@ pub async fn run(
         Err(status) => return Ok(status),
     };
     let session = Session::connect(global).await?;
-    let (plan, _inventory) = common::make_plan(&session, &file, false, plan::action::Requested::default()).await?;
+    let (plan, _inventory) =
+        common::make_plan(&session, &file, false, plan::action::Requested::default()).await?;
     let format = match args.format {
         GraphFormatArg::Dot => GraphFormat::Dot,
         GraphFormatArg::Mermaid => GraphFormat::Mermaid,

@@ -373,7 +373,11 @@ impl Planner<'_> {
                 adopt_unshown_bfd(&mut l.hops, &w.hops);
                 if self.id.requested.replaces(&w.addr) {
                     if w.protect {
-                        return Err(PlanError::protected(w.addr.clone(), REPLACE_REQUESTED.into(), &[]));
+                        return Err(PlanError::protected(
+                            w.addr.clone(),
+                            REPLACE_REQUESTED.into(),
+                            &[],
+                        ));
                     }
                     self.static_delete_then_create(s, l, &w, steps);
                     return Ok(());
