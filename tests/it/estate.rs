@@ -3,7 +3,7 @@
 //! two-region account of `examples/emulator-seed-two-regions.yaml`.
 
 use crate::support::{assert_code, cda, cda_at, repo_root, run, stderr, stdout};
-use emulator::{Config, Handle, SeedSource};
+use emulator::{Config, FaultConfig, FaultKind, Handle, ScriptedFault, SeedSource};
 use std::path::{Path, PathBuf};
 
 async fn spawn() -> Handle {
@@ -280,16 +280,221 @@ async fn files_of_two_regions_plan_in_one_run() {
         ["gateway.gwszdr01", "gateway.gwszprod01"],
         "{doc:#}"
     );
+    handle.shutdown().await.unwrap();
+}
 
-    // A saved plan holds one region.
+/// Both fixtures with one change each: nm8's primary line's description,
+/// nm9's production VPC's bandwidth.
+fn two_regions_changed(dir: &Path) {
+    let nm8 = fixture("nm8").replace(
+        "description: Beijing IDC primary\n",
+        "description: Beijing IDC primary, moved\n",
+    );
+    let nm9 = fixture("nm9").replace(
+        "        bandwidth: 1000\n        network_segment: 10.40.0.0/16",
+        "        bandwidth: 500\n        network_segment: 10.40.0.0/16",
+    );
+    assert_ne!(nm8, fixture("nm8"));
+    assert_ne!(nm9, fixture("nm9"));
+    std::fs::write(dir.join("nm8.yaml"), nm8).unwrap();
+    std::fs::write(dir.join("nm9.yaml"), nm9).unwrap();
+}
+
+/// The journal's lines: `journal.jsonl` in `dir`.
+fn journal_lines(dir: &Path) -> Vec<serde_json::Value> {
+    std::fs::read_to_string(dir.join("journal.jsonl"))
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect()
+}
+
+/// Files of two regions: one plan, one approval, one apply, one journal
+/// whose call lines say their region; the next plan has no changes.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn files_of_two_regions_apply_in_one_run() {
+    let handle = spawn().await;
+    let dir = tempfile::tempdir().unwrap();
+    two_regions_changed(dir.path());
+
+    let mut cmd = cda_at(&handle, dir.path());
+    cmd.args(["apply", "-f", ".", "--auto-approve", "--rate-limit", "0"])
+        .args(["--journal", "journal.jsonl"]);
+    let out = run(cmd).await;
+    assert_code(&out, 0);
+    let text = stdout(&out);
+    let (nm8_at, nm9_at) = (text.find("Region nm8:\n"), text.find("Region nm9:\n"));
+    assert!(
+        nm8_at.is_some() && nm9_at.is_some() && nm8_at < nm9_at,
+        "{text}"
+    );
+    assert!(
+        text.contains("Apply complete: 2 done, 0 failed, 0 skipped in ")
+            && text.contains(
+                "\nRegion nm8: 1 done, 0 failed, 0 skipped.\n  done     physical_line.bj-idc-a ("
+            ),
+        "{text}"
+    );
+    assert!(
+        text.contains(
+            "\nRegion nm9: 1 done, 0 failed, 0 skipped.\n  done     vpc.gwszprod01.sz-prod ("
+        ),
+        "{text}"
+    );
+
+    let lines = journal_lines(dir.path());
+    let starts: Vec<&serde_json::Value> = lines.iter().filter(|l| l["record"] == "start").collect();
+    assert_eq!(starts.len(), 1, "{lines:#?}");
+    assert_eq!(starts[0]["regions"], serde_json::json!(["nm8", "nm9"]));
+    let mut tagged: Vec<(&str, &str)> = lines
+        .iter()
+        .filter(|l| l["record"] == "call" && l["outcome"] == "sent")
+        .map(|l| (l["region"].as_str().unwrap(), l["action"].as_str().unwrap()))
+        .collect();
+    tagged.dedup();
+    assert_eq!(
+        tagged,
+        [
+            ("nm8", "physical_line.bj-idc-a"),
+            ("nm9", "vpc.gwszprod01.sz-prod")
+        ]
+    );
+    let end = lines.last().unwrap();
+    assert_eq!(end["record"], "end");
+    assert_eq!(end["outcome"], "success");
+    assert_eq!(end["counts"]["done"], 2);
+
+    let mut cmd = cda_at(&handle, dir.path());
+    cmd.args([
+        "plan",
+        "-f",
+        ".",
+        "--detailed-exitcode",
+        "--rate-limit",
+        "0",
+    ]);
+    assert_code(&run(cmd).await, 0);
+    handle.shutdown().await.unwrap();
+}
+
+/// A region whose write keeps failing is reported as such; the other
+/// region is applied, and the exit status covers both.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_failed_region_is_reported_and_the_other_applied() {
+    let faults = FaultConfig {
+        script: vec![
+            ScriptedFault {
+                path: Some("/v4/cda/physical-line/update".into()),
+                method: Some("POST".into()),
+                kind: FaultKind::Http503,
+            };
+            20
+        ],
+        ..FaultConfig::default()
+    };
+    let config = Config::demo()
+        .with_seed(SeedSource::File(
+            repo_root().join("examples/emulator-seed-two-regions.yaml"),
+        ))
+        .with_faults(faults);
+    let handle = emulator::spawn(config).await.unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    two_regions_changed(dir.path());
+
+    let mut cmd = cda_at(&handle, dir.path());
+    cmd.args(["apply", "-f", ".", "--auto-approve", "--rate-limit", "0"])
+        .args(["--journal", "journal.jsonl"]);
+    let out = run(cmd).await;
+    assert_code(&out, 1);
+    let text = stdout(&out);
+    assert!(
+        text.contains("Apply finished with errors: 1 done, 1 failed, 0 skipped in ")
+            && text.contains(
+                "\nRegion nm8: 0 done, 1 failed, 0 skipped.\n  failed   physical_line.bj-idc-a ("
+            ),
+        "{text}"
+    );
+    assert!(
+        text.contains(
+            "\nRegion nm9: 1 done, 0 failed, 0 skipped.\n  done     vpc.gwszprod01.sz-prod ("
+        ),
+        "{text}"
+    );
+    let end = journal_lines(dir.path()).pop().unwrap();
+    assert_eq!(end["outcome"], "failed");
+
+    // What is left is nm8's change alone.
+    handle.app().set_faults(FaultConfig::default());
+    let mut cmd = cda_at(&handle, dir.path());
+    cmd.args(["plan", "-f", ".", "--json", "--rate-limit", "0"]);
+    let out = run(cmd).await;
+    assert_code(&out, 0);
+    let doc: serde_json::Value = serde_json::from_str(&stdout(&out)).unwrap();
+    let counts: Vec<usize> = doc["regions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["actions"].as_array().unwrap().len())
+        .collect();
+    assert_eq!(counts, [1, 0], "{doc:#}");
+    handle.shutdown().await.unwrap();
+}
+
+/// A plan of two regions saved, shown and applied: version 2, one document
+/// per region, each with its origin.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_saved_plan_of_two_regions_is_shown_and_applied() {
+    let handle = spawn().await;
+    let dir = tempfile::tempdir().unwrap();
+    two_regions_changed(dir.path());
+
     let mut cmd = cda_at(&handle, dir.path());
     cmd.args(["plan", "-f", ".", "--out", "both.plan", "--rate-limit", "0"]);
     let out = run(cmd).await;
-    assert_code(&out, 1);
+    assert_code(&out, 0);
+    let bytes = std::fs::read(dir.path().join("both.plan")).unwrap();
+    assert!(bytes.starts_with(plan::planfile::MAGIC));
+    let saved = plan::planfile::load(&bytes).unwrap();
+    let regions: Vec<&str> = saved
+        .iter()
+        .map(|r| r.origin.as_ref().unwrap().region.as_str())
+        .collect();
+    assert_eq!(regions, ["nm8", "nm9"]);
+
+    let mut cmd = cda_at(&handle, dir.path());
+    cmd.args(["show", "both.plan"]);
+    let out = run(cmd).await;
+    assert_code(&out, 0);
+    let text = stdout(&out);
+    assert!(text.starts_with("Region nm8:\n"), "{text}");
+    assert!(text.contains("\nRegion nm9:\n"), "{text}");
+    assert_eq!(text.matches("Planned against ").count(), 2, "{text}");
+    let mut cmd = cda_at(&handle, dir.path());
+    cmd.args(["show", "both.plan", "--json"]);
+    let out = run(cmd).await;
+    assert_code(&out, 0);
+    let doc: serde_json::Value = serde_json::from_str(&stdout(&out)).unwrap();
+    assert_eq!(doc["regions"][1]["origin"]["region"], "nm9", "{doc:#}");
+
+    let mut cmd = cda_at(&handle, dir.path());
+    cmd.args(["apply", "both.plan", "--rate-limit", "0"])
+        .args(["--journal", "journal.jsonl"]);
+    let out = run(cmd).await;
+    assert_code(&out, 0);
     assert!(
-        stderr(&out).contains("the files name 2 regions (nm8, nm9); a saved plan holds one region"),
+        stdout(&out).contains("Apply complete: 2 done, 0 failed, 0 skipped in "),
         "{}",
-        stderr(&out)
+        stdout(&out)
     );
+    let mut cmd = cda_at(&handle, dir.path());
+    cmd.args([
+        "plan",
+        "-f",
+        ".",
+        "--detailed-exitcode",
+        "--rate-limit",
+        "0",
+    ]);
+    assert_code(&run(cmd).await, 0);
     handle.shutdown().await.unwrap();
 }

@@ -12,6 +12,11 @@
 //! finishes, or, appended by a later run, `end` with outcome `reconciled`
 //! once everything it left in flight has been seen. A journal with an end
 //! line is never read again.
+//!
+//! A run of several regions names them in its start line's `regions` (and
+//! no `region`), tags each call line with its `region`, and a later run
+//! reconciles it one region at a time: an `end` line with a `region` ends
+//! that region only.
 
 pub mod earlier;
 
@@ -22,7 +27,7 @@ use std::collections::BTreeMap;
 use std::fs::{self, File, OpenOptions};
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 
 /// How a journalled call ended.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -101,7 +106,25 @@ pub struct RunStart {
     pub file: Option<String>,
     /// The API endpoint (without any user or query part).
     pub endpoint: String,
+    /// The region of a one-region run; empty (and not written) for a run
+    /// of several, which names them in `regions`.
+    #[serde(skip_serializing_if = "String::is_empty")]
     pub region: String,
+    /// The regions of a run of several, sorted; empty (and not written)
+    /// for a one-region run, so journals read as before.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub regions: Vec<String>,
+}
+
+impl RunStart {
+    /// `region` for one region, `regions` for several.
+    pub fn regions(mut self, regions: &[String]) -> RunStart {
+        match regions {
+            [one] => self.region = one.clone(),
+            _ => self.regions = regions.to_vec(),
+        }
+        self
+    }
 }
 
 /// What a run's `end` line counts.
@@ -124,9 +147,13 @@ fn is_zero(n: &usize) -> bool {
 pub struct Journal {
     path: PathBuf,
     run: String,
-    file: Mutex<File>,
+    /// Shared by the views [`Journal::for_region`] makes.
+    file: Arc<Mutex<File>>,
+    /// Written on each call line of a run of several regions.
+    region: Option<String>,
     /// Each action's call whose last line is not final, by action address
     /// (an action makes one call at a time), for [`Journal::interrupt_in_flight`].
+    /// Each view has its own: a region's executor interrupts its calls.
     in_flight: Mutex<BTreeMap<String, Entry>>,
 }
 
@@ -181,7 +208,8 @@ impl Journal {
         Ok(Journal {
             path: path.to_owned(),
             run,
-            file: Mutex::new(file),
+            file: Arc::new(Mutex::new(file)),
+            region: None,
             in_flight: Mutex::new(BTreeMap::new()),
         })
     }
@@ -202,13 +230,28 @@ impl Journal {
         &self.path
     }
 
+    /// The same journal, its call lines tagged with `region`: what one
+    /// region's executor writes in a run of several.
+    pub fn for_region(&self, region: &str) -> Journal {
+        Journal {
+            path: self.path.clone(),
+            run: self.run.clone(),
+            file: Arc::clone(&self.file),
+            region: Some(region.to_owned()),
+            in_flight: Mutex::new(BTreeMap::new()),
+        }
+    }
+
     pub fn run(&self) -> &str {
         &self.run
     }
 
     /// Append one call entry as a single line and flush it to the OS.
     pub fn record(&self, entry: &Entry) -> io::Result<()> {
-        let line = serde_json::to_value(entry).map_err(io::Error::other)?;
+        let mut line = serde_json::to_value(entry).map_err(io::Error::other)?;
+        if let (Some(region), Value::Object(fields)) = (&self.region, &mut line) {
+            fields.insert("region".into(), region.clone().into());
+        }
         self.write_line("call", line)?;
         let mut in_flight = self.in_flight.lock().unwrap_or_else(|p| p.into_inner());
         if entry.outcome.is_final() {

@@ -17,6 +17,10 @@
 //! pretty-printed, uncompressed) still load. `cda show --json` is the
 //! readable form.
 
+mod set;
+
+pub use set::{load, PlanSet, PLAN_SET_VERSION};
+
 use crate::action::Plan;
 use crate::inventory::{Inventory, ABSENT};
 use chrono::{DateTime, TimeDelta, Utc};
@@ -62,7 +66,7 @@ pub enum PlanFileError {
     #[error("not a cda plan file: {0}")]
     Malformed(String),
     #[error(
-        "plan file version {found} is not supported (this cda reads versions {OLDEST_READ_VERSION} to {PLAN_FILE_VERSION})"
+        "plan file version {found} is not supported (this cda reads versions {OLDEST_READ_VERSION} to {PLAN_SET_VERSION})"
     )]
     UnsupportedVersion { found: String },
     #[error("plan file was modified after it was written (content hash {found} does not match {expected})")]
@@ -294,13 +298,13 @@ pub fn stale(plan: &Plan, now_live: &Inventory) -> Vec<String> {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
     use crate::action::{Action, ChangeKind, ResourceKind, FORMAT_VERSION};
     use chrono::TimeZone;
     use std::collections::BTreeMap;
 
-    fn sample() -> PlanFile {
+    pub(super) fn sample() -> PlanFile {
         let plan = Plan {
             format_version: FORMAT_VERSION.into(),
             region: "nm8".into(),

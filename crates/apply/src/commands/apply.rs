@@ -5,7 +5,7 @@ use crate::calls::ApiBackend;
 use crate::cli::{ApplyArgs, GlobalArgs};
 use crate::commands::common;
 use crate::commands::earlier;
-use crate::executor::{self, Backend};
+use crate::executor::{self, Backend, Summary};
 use crate::exit::Status;
 use crate::interrupt::{Interrupts, Level};
 use crate::journal::{self, Counts, Journal, RunStart};
@@ -70,11 +70,11 @@ pub async fn run(
         printer,
         interrupts,
         &run_id,
-        &ready.plan,
+        &ready.plans,
         &ready.session,
     )
     .await;
-    // The shared lock is held from before the estate is read until the
+    // The shared locks are held from before the estate is read until the
     // summary is printed: another runner's plan is made from what this
     // one left.
     ready.close().await;
@@ -110,15 +110,15 @@ async fn prepare(
         Ok(ready) => ready,
         Err(status) => return Ok((Some(status), None)),
     };
-    let (plan, session, from_file) = (&ready.plan, &ready.session, ready.from_file);
+    let (plans, session, from_file) = (&ready.plans, &ready.session, ready.from_file);
 
-    if plan.is_empty() {
+    if plans.iter().all(Plan::is_empty) {
         writeln!(printer.stdout(), "No changes. Nothing to apply.")?;
         return Ok((Some(Status::Success), Some(ready)));
     }
 
     if let Some(max) = args.max_destroy {
-        let destroys = plan.destroy_count();
+        let destroys: usize = plans.iter().map(Plan::destroy_count).sum();
         if destroys > max {
             writeln!(
                 printer.stderr(),
@@ -128,7 +128,7 @@ async fn prepare(
         }
     }
 
-    let decision = guard_decision(plan, args);
+    let decision = guard_decision(plans, args);
     if decision == Decision::Refuse {
         if args.dry_run {
             // A dry run sends no write: show it, and say what apply would do.
@@ -137,20 +137,19 @@ async fn prepare(
                 "warning: without --dry-run this plan is refused (mass destroy); see the warning at the top of the plan"
             )?;
         } else {
-            refuse_mass_destroy(printer, plan)?;
+            refuse_mass_destroy(printer, plans)?;
             return Ok((Some(Status::Failure), Some(ready)));
         }
     }
 
     if args.dry_run {
-        let account = plan.account.clone().or_else(|| session.account.clone());
-        let backend = ApiBackend::new(
-            Arc::clone(&session.client),
-            plan.region.clone(),
-            account,
-            true,
-        );
-        print_dry_run(printer, plan, &backend).await?;
+        for plan in plans {
+            if plans.len() > 1 {
+                writeln!(printer.stdout(), "\nRegion {}:", plan.region)?;
+            }
+            let backend = region_backend(session, plan, true);
+            print_dry_run(printer, plan, &backend).await?;
+        }
         return Ok((Some(Status::Success), Some(ready)));
     }
 
@@ -172,21 +171,24 @@ async fn prepare(
     Ok((None, Some(ready)))
 }
 
-/// Execute an approved plan with journal and progress; print the summary.
+/// Execute the approved plans with journal and progress, one region after
+/// another (each in its plan's order), under one journal; print one
+/// summary. A region's failure does not stop the next one (they share no
+/// object); a signal does: the regions after it are not started.
 async fn execute(
     args: &ApplyArgs,
     global: &GlobalArgs,
     printer: Printer,
     interrupts: &Interrupts,
     run_id: &str,
-    plan: &Plan,
+    plans: &[Plan],
     session: &Session,
 ) -> anyhow::Result<Status> {
-    let account = plan.account.clone().or_else(|| session.account.clone());
     let journal_path = args
         .journal
         .clone()
         .unwrap_or_else(|| Journal::default_path(Path::new(STATE_DIR), run_id));
+    let regions: Vec<String> = plans.iter().map(|p| p.region.clone()).collect();
     let start = RunStart {
         command: "apply".into(),
         file: match &args.planfile {
@@ -194,19 +196,15 @@ async fn execute(
             None => Some(common::display_files(&args.file)),
         },
         endpoint: earlier::journal_endpoint(global),
-        region: plan.region.clone(),
-    };
+        region: String::new(),
+        regions: Vec::new(),
+    }
+    .regions(&regions);
     let journal = Arc::new(
         Journal::start(&journal_path, run_id, &start)
             .with_context(|| format!("opening the journal {}", journal_path.display()))?,
     );
-    let backend = Arc::new(ApiBackend::new(
-        Arc::clone(&session.client),
-        plan.region.clone(),
-        account,
-        false,
-    ));
-    let reporter = Reporter::new(plan.actions.len(), printer);
+    let reporter = Reporter::new(plans.iter().map(|p| p.actions.len()).sum(), printer);
     let options = executor::Options {
         parallelism: usize::from(args.parallelism),
         visibility_timeout: Duration::from_secs(args.visibility_timeout),
@@ -214,15 +212,24 @@ async fn execute(
         interrupts: interrupts.clone(),
         ..Default::default()
     };
-    let summary = executor::execute(
-        plan,
-        backend,
-        Some(Arc::clone(&journal)),
-        &reporter,
-        &options,
-    )
-    .await;
+    let mut summaries = Vec::with_capacity(plans.len());
+    for plan in plans {
+        let level = interrupts.level();
+        if level != Level::Running {
+            summaries.push(summary::not_started(plan, level));
+            continue;
+        }
+        // Of several regions, each call line says which.
+        let tagged = if plans.len() > 1 {
+            Arc::new(journal.for_region(&plan.region))
+        } else {
+            Arc::clone(&journal)
+        };
+        let backend = Arc::new(region_backend(session, plan, false));
+        summaries.push(executor::execute(plan, backend, Some(tagged), &reporter, &options).await);
+    }
     reporter.finish();
+    let summary = summary::total(&summaries);
     let counts = Counts {
         done: summary.done(),
         failed: summary.failed(),
@@ -249,7 +256,9 @@ async fn execute(
             )?;
         }
     }
-    if let Err(e) = summary::print(printer, &summary, journal.path()) {
+    let by_region: Vec<(&str, &Summary)> =
+        regions.iter().map(String::as_str).zip(&summaries).collect();
+    if let Err(e) = summary::print(printer, &summary, &by_region, journal.path()) {
         // The calls are made: their outcome, not a closed stdout, decides
         // the exit status, and the journal holds every call.
         writeln!(
@@ -265,6 +274,23 @@ async fn execute(
     })
 }
 
+/// The backend of one region's plan: the plan's account, else the
+/// credentials' one.
+fn region_backend(session: &Session, plan: &Plan, dry_run: bool) -> ApiBackend {
+    ApiBackend::new(
+        Arc::clone(&session.client),
+        plan.region.clone(),
+        plan.account.clone().or_else(|| session.account.clone()),
+        dry_run,
+    )
+}
+
+async fn release(shared: Vec<SharedLock>) {
+    for lock in shared {
+        lock.release().await;
+    }
+}
+
 /// How often a log shows an action still running: 10 s, or
 /// `CDA_PROGRESS_INTERVAL_MS` (internal: lets tests see heartbeats without
 /// waiting 10 s).
@@ -276,23 +302,22 @@ fn heartbeat() -> Duration {
         .map_or(executor::DEFAULT_HEARTBEAT, Duration::from_millis)
 }
 
-/// A plan to execute, the session it was read with, and the shared lock
-/// (`--lock-url`) held since before the read.
+/// The plans to execute (one per region, in region order), the session
+/// they were read with, and the shared locks (`--lock-url`, one per region)
+/// held since before the read.
 struct Ready {
-    plan: Plan,
+    plans: Vec<Plan>,
     session: Session,
-    shared: Option<SharedLock>,
+    shared: Vec<SharedLock>,
     /// Planned from a desired-state file just now (so approval is asked).
     from_file: bool,
 }
 
 impl Ready {
-    /// Release the session and the shared lock.
+    /// Release the session and the shared locks.
     async fn close(self) {
         self.session.close().await;
-        if let Some(lock) = self.shared {
-            lock.release().await;
-        }
+        release(self.shared).await;
     }
 }
 
@@ -312,8 +337,9 @@ async fn take_directory_lock(args: &ApplyArgs, printer: Printer) -> anyhow::Resu
     Ok(lock)
 }
 
-/// `apply -f FILE`: plan now and show the plan. `Err` is the exit status
-/// of a file that does not load.
+/// `apply -f FILE…`: plan each region the files name now, and show the
+/// plans (grouped by region, as `plan` does). `Err` is the exit status of
+/// files that do not load.
 async fn from_file(
     files: &[PathBuf],
     args: &ApplyArgs,
@@ -321,25 +347,38 @@ async fn from_file(
     printer: Printer,
     reader: &earlier::Reader<'_>,
 ) -> anyhow::Result<Result<Ready, Status>> {
-    let file = match common::load_one_region(files, printer) {
+    let regions = match common::load_desired(files, printer) {
         Ok(loaded) => loaded,
         Err(status) => return Ok(Err(status)),
     };
+    let requested = args.requested.requested();
+    if regions.len() > 1 && !requested.is_empty() {
+        writeln!(
+            printer.stderr(),
+            "error: the files name {} regions; --target and --replace take the files of one region at a time",
+            regions.len()
+        )?;
+        return Ok(Err(Status::Failure));
+    }
     let session = Session::connect(global).await?;
-    let (region, account) = (&file.state.region, file.state.account.as_deref());
-    let shared = take_shared_lock(args, printer, &session, region, account).await?;
-    earlier::await_earlier_runs(&session, global, region, account, reader, printer).await?;
-    let (plan, _) = common::make_plan(
-        &session,
-        &file,
-        args.refresh_all,
-        args.requested.requested(),
-    )
-    .await?;
-    let human = render::human(&plan, &printer.human_options());
-    write!(printer.stdout(), "{human}")?;
+    let wanted: Vec<(&str, Option<&str>)> = regions
+        .iter()
+        .map(|f| (f.state.region.as_str(), f.state.account.as_deref()))
+        .collect();
+    let shared = take_shared_locks(args, printer, &session, &wanted).await?;
+    for (region, account) in wanted {
+        earlier::await_earlier_runs(&session, global, region, account, reader, printer).await?;
+    }
+    let session = Arc::new(session);
+    let (plans, _) = common::make_plans(&session, regions, args.refresh_all, &requested).await?;
+    // Every region's task has ended, so the session is ours again.
+    let session = Arc::into_inner(session)
+        .ok_or_else(|| anyhow::anyhow!("a region's refresh still holds the session"))?;
+    let human = printer.human_options();
+    let shown = common::grouped(&plans, |p| render::human(p, &human));
+    write!(printer.stdout(), "{shown}")?;
     Ok(Ok(Ready {
-        plan,
+        plans,
         session,
         shared,
         from_file: true,
@@ -366,8 +405,12 @@ async fn from_saved(
         return Ok(Err(Status::Failure));
     }
     let saved = common::load_planfile(path)?;
-    if saved.is_expired(chrono::Utc::now()) {
-        let at = saved.expires_at.map(|t| t.to_rfc3339()).unwrap_or_default();
+    let now = chrono::Utc::now();
+    if let Some(expired) = saved.iter().find(|one| one.is_expired(now)) {
+        let at = expired
+            .expires_at
+            .map(|t| t.to_rfc3339())
+            .unwrap_or_default();
         writeln!(
             printer.stderr(),
             "error: the saved plan {} expired at {at}; nothing was applied. Run `cda plan` again.",
@@ -376,23 +419,35 @@ async fn from_saved(
         return Ok(Err(Status::StalePlan));
     }
     let session = Session::connect(global).await?;
-    let (region, account) = (&saved.plan.region, saved.plan.account.as_deref());
-    if !same_origin(
-        printer,
-        path,
-        &saved,
-        &common::origin(&session, global, region),
-    )? {
-        session.close().await;
-        return Ok(Err(Status::Failure));
+    // Every region's plan was made here, or none is applied.
+    for one in &saved {
+        let now = common::origin(&session, global, &one.plan.region);
+        if !same_origin(printer, path, one, &now)? {
+            session.close().await;
+            return Ok(Err(Status::Failure));
+        }
     }
-    let shared = take_shared_lock(args, printer, &session, region, account).await?;
-    earlier::await_earlier_runs(&session, global, region, account, reader, printer).await?;
-    // What the plan read, so an object it did not need is not new.
-    let needs = plan::reads::Needs::of_saved_plan(&saved.plan);
-    let scope = common::scope(&session, region, account, needs);
-    let inventory = common::read_estate(&session, &scope).await?;
-    let changed = plan::planfile::stale(&saved.plan, &inventory);
+    let wanted: Vec<(&str, Option<&str>)> = saved
+        .iter()
+        .map(|one| (one.plan.region.as_str(), one.plan.account.as_deref()))
+        .collect();
+    let shared = take_shared_locks(args, printer, &session, &wanted).await?;
+    let mut changed = Vec::new();
+    for one in &saved {
+        let (region, account) = (&one.plan.region, one.plan.account.as_deref());
+        earlier::await_earlier_runs(&session, global, region, account, reader, printer).await?;
+        // What the plan read, so an object it did not need is not new.
+        let needs = plan::reads::Needs::of_saved_plan(&one.plan);
+        let scope = common::scope(&session, region, account, needs);
+        let inventory = common::read_estate(&session, &scope).await?;
+        for address in plan::planfile::stale(&one.plan, &inventory) {
+            changed.push(if saved.len() > 1 {
+                format!("{address} (region {region})")
+            } else {
+                address
+            });
+        }
+    }
     if !changed.is_empty() {
         let mut err = printer.stderr();
         writeln!(
@@ -404,51 +459,70 @@ async fn from_saved(
             writeln!(err, "  - {address}")?;
         }
         writeln!(err, "Run `cda plan` again.")?;
+        release(shared).await;
         return Ok(Err(Status::StalePlan));
     }
-    if let Some(warning) = render::partial_warning(&saved.plan) {
-        writeln!(printer.stderr(), "{warning}")?;
+    for one in &saved {
+        if let Some(warning) = render::partial_warning(&one.plan) {
+            writeln!(printer.stderr(), "{warning}")?;
+        }
     }
     Ok(Ok(Ready {
-        plan: saved.plan,
+        plans: saved.into_iter().map(|one| one.plan).collect(),
         session,
         shared,
         from_file: false,
     }))
 }
 
-/// With `--lock-url`: the lock every runner shares, for this region and
+/// With `--lock-url`: the lock every runner shares, for each region and
 /// account (the access key's fingerprint when no account is known), taken
-/// before the estate is read. Dry runs send no write and take none.
-async fn take_shared_lock(
+/// before the estate is read, in region order (so two runs of overlapping
+/// regions cannot each hold one the other waits for). Dry runs send no
+/// write and take none.
+async fn take_shared_locks(
     args: &ApplyArgs,
     printer: Printer,
     session: &Session,
-    region: &str,
-    account: Option<&str>,
-) -> anyhow::Result<Option<SharedLock>> {
+    regions: &[(&str, Option<&str>)],
+) -> anyhow::Result<Vec<SharedLock>> {
     let Some(url) = args.lock_url.as_deref().filter(|u| !u.trim().is_empty()) else {
-        return Ok(None);
+        return Ok(Vec::new());
     };
     if args.dry_run {
-        return Ok(None);
+        return Ok(Vec::new());
     }
-    let account = account
-        .map(str::to_owned)
-        .or_else(|| session.account.clone())
-        .unwrap_or_else(|| {
-            plan::planfile::access_key_fingerprint(&session.client.config().credentials.access_key)
-        });
-    let timeout = args.lock_timeout;
-    let lock = SharedLock::acquire(url, region, &account, timeout, |holder| {
-        let _ = writeln!(
-            printer.stderr(),
-            "The shared lock for region {region} is held by {holder}; waiting up to {} for it (--lock-timeout)",
-            executor::seconds(timeout)
-        );
-    })
-    .await?;
-    Ok(Some(lock))
+    let mut sorted = regions.to_vec();
+    sorted.sort_unstable();
+    sorted.dedup();
+    let mut locks = Vec::with_capacity(sorted.len());
+    for (region, account) in sorted {
+        let account = account
+            .map(str::to_owned)
+            .or_else(|| session.account.clone())
+            .unwrap_or_else(|| {
+                plan::planfile::access_key_fingerprint(
+                    &session.client.config().credentials.access_key,
+                )
+            });
+        let timeout = args.lock_timeout;
+        let taken = SharedLock::acquire(url, region, &account, timeout, |holder| {
+            let _ = writeln!(
+                printer.stderr(),
+                "The shared lock for region {region} is held by {holder}; waiting up to {} for it (--lock-timeout)",
+                executor::seconds(timeout)
+            );
+        })
+        .await;
+        match taken {
+            Ok(lock) => locks.push(lock),
+            Err(e) => {
+                release(locks).await;
+                return Err(e.into());
+            }
+        }
+    }
+    Ok(locks)
 }
 
 /// A YAML file given where a saved plan goes (Terraform's `apply FILE`
@@ -512,24 +586,39 @@ fn same_origin(printer: Printer, path: &Path, saved: &PlanFile, now: &Origin) ->
 /// The blast-radius guard's verdict for this plan and these flags. The
 /// verdict is recomputed when the plan carries none (a plan file written
 /// before the guard), so no plan escapes it.
-fn guard_decision(plan: &Plan, args: &ApplyArgs) -> Decision {
-    let found = plan
-        .mass_destroy
+fn mass_destroy(plan: &Plan) -> Option<plan::guard::MassDestroy> {
+    plan.mass_destroy
         .clone()
-        .or_else(|| plan::guard::assess(plan));
-    plan::guard::decide(found.as_ref(), args.max_destroy, args.allow_mass_destroy)
+        .or_else(|| plan::guard::assess(plan))
 }
 
-fn refuse_mass_destroy(printer: Printer, plan: &Plan) -> io::Result<()> {
-    let found = plan
-        .mass_destroy
-        .clone()
-        .or_else(|| plan::guard::assess(plan));
+/// The guard's verdict over every region's plan: refused if one region's
+/// is; else the approval types the count of objects destroyed in the
+/// regions where it trips, all together.
+fn guard_decision(plans: &[Plan], args: &ApplyArgs) -> Decision {
+    let mut typed = None;
+    for plan in plans {
+        let found = mass_destroy(plan);
+        match plan::guard::decide(found.as_ref(), args.max_destroy, args.allow_mass_destroy) {
+            Decision::Refuse => return Decision::Refuse,
+            Decision::ProceedTypingCount(n) => typed = Some(typed.unwrap_or(0) + n),
+            Decision::Proceed => {}
+        }
+    }
+    typed.map_or(Decision::Proceed, Decision::ProceedTypingCount)
+}
+
+fn refuse_mass_destroy(printer: Printer, plans: &[Plan]) -> io::Result<()> {
     let mut err = printer.stderr();
     writeln!(err, "error: refusing a mass destroy; nothing was applied.")?;
-    if let Some(m) = found {
-        for line in m.message_lines() {
-            writeln!(err, "  {line}")?;
+    for plan in plans {
+        if let Some(m) = mass_destroy(plan) {
+            if plans.len() > 1 {
+                writeln!(err, "  Region {}:", plan.region)?;
+            }
+            for line in m.message_lines() {
+                writeln!(err, "  {line}")?;
+            }
         }
     }
     Ok(())

@@ -329,8 +329,22 @@ pub fn write_whole(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     written
 }
 
-/// Read and verify a saved plan file.
-pub fn load_planfile(path: &Path) -> anyhow::Result<plan::planfile::PlanFile> {
+/// One region's rendering as it is; several, each under a `Region R:`
+/// heading, in region order, so an address names one object.
+pub fn grouped(plans: &[Plan], render: impl Fn(&Plan) -> String) -> String {
+    match plans {
+        [plan] => render(plan),
+        _ => plans
+            .iter()
+            .map(|p| format!("Region {}:\n\n{}", p.region, render(p)))
+            .collect::<Vec<_>>()
+            .join("\n"),
+    }
+}
+
+/// Read and verify a saved plan file: its plan of one region, or of each
+/// region it holds, in region order.
+pub fn load_planfile(path: &Path) -> anyhow::Result<Vec<plan::planfile::PlanFile>> {
     let bytes =
         std::fs::read(path).with_context(|| format!("reading the plan file {}", path.display()))?;
     if is_json_rendering(&bytes) {
@@ -341,7 +355,7 @@ pub fn load_planfile(path: &Path) -> anyhow::Result<plan::planfile::PlanFile> {
             path.display()
         );
     }
-    plan::planfile::PlanFile::from_bytes(&bytes)
+    plan::planfile::load(&bytes)
         .with_context(|| format!("reading the plan file {}", path.display()))
 }
 

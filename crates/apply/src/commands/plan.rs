@@ -10,6 +10,7 @@ use crate::journal;
 use crate::printer::Printer;
 use crate::session::{self, Session};
 use anyhow::Context as _;
+use plan::planfile::{PlanFile, PlanSet};
 use plan::{render, Plan};
 use std::io::Write as _;
 use std::path::Path;
@@ -49,16 +50,6 @@ async fn plan(
         Ok(loaded) => loaded,
         Err(status) => return Ok((status, None)),
     };
-    if regions.len() > 1 && args.out.is_some() {
-        let names: Vec<&str> = regions.iter().map(|r| r.state.region.as_str()).collect();
-        writeln!(
-            printer.stderr(),
-            "error: the files name {} regions ({}); a saved plan holds one region: save one plan per region (`-f` the files of one region)",
-            names.len(),
-            names.join(", ")
-        )?;
-        return Ok((Status::Failure, None));
-    }
     let requested = args.requested.requested();
     if regions.len() > 1 && !requested.is_empty() {
         writeln!(
@@ -105,12 +96,15 @@ async fn plan(
             write!(
                 printer.stdout(),
                 "{}",
-                grouped(&plans, |p| render::drift(p, &human))
+                common::grouped(&plans, |p| render::drift(p, &human))
             )?;
         }
         if let Some(path) = &args.markdown {
-            common::write_whole(path, grouped(&plans, render::drift_markdown).as_bytes())
-                .with_context(|| format!("writing {}", path.display()))?;
+            common::write_whole(
+                path,
+                common::grouped(&plans, render::drift_markdown).as_bytes(),
+            )
+            .with_context(|| format!("writing {}", path.display()))?;
         }
         return Ok((changes_status(args.detailed_exitcode, no_changes), session));
     }
@@ -121,27 +115,33 @@ async fn plan(
         write!(
             printer.stdout(),
             "{}",
-            grouped(&plans, |p| render::human(p, &human))
+            common::grouped(&plans, |p| render::human(p, &human))
         )?;
     }
     if let Some(path) = &args.markdown {
-        common::write_whole(path, grouped(&plans, render::markdown).as_bytes())
+        common::write_whole(path, common::grouped(&plans, render::markdown).as_bytes())
             .with_context(|| format!("writing {}", path.display()))?;
     }
-    if let (Some(path), [plan], [file], Some(session)) =
-        (&args.out, &plans[..], &regions[..], &session)
-    {
+    if let (Some(path), Some(session)) = (&args.out, &session) {
         let ttl = args
             .ttl
             .map(|d| chrono::TimeDelta::from_std(d).unwrap_or(chrono::TimeDelta::MAX));
-        let saved = plan::planfile::PlanFile::new(
-            plan.clone(),
-            file.content_hash.clone(),
-            chrono::Utc::now(),
-            ttl,
-        )
-        .with_origin(common::origin(session, global, &plan.region));
-        common::write_whole(path, &saved.to_bytes())
+        let now = chrono::Utc::now();
+        let mut saved: Vec<PlanFile> = plans
+            .into_iter()
+            .zip(&regions)
+            .map(|(plan, file)| {
+                let origin = common::origin(session, global, &plan.region);
+                PlanFile::new(plan, file.content_hash.clone(), now, ttl).with_origin(origin)
+            })
+            .collect();
+        // One region: a plan file as ever; several: one such document per
+        // region, in one file.
+        let bytes = match saved.len() {
+            1 => saved.pop().map(|one| one.to_bytes()).unwrap_or_default(),
+            _ => PlanSet::new(saved).to_bytes(),
+        };
+        common::write_whole(path, &bytes)
             .with_context(|| format!("saving the plan to {}", path.display()))?;
         if !args.json {
             writeln!(
@@ -158,19 +158,6 @@ async fn plan(
 async fn close(session: Option<Session>) {
     if let Some(session) = session {
         session.close().await;
-    }
-}
-
-/// One region's rendering as it is; several, each under a `Region R:`
-/// heading, in region order, so an address names one object.
-fn grouped(plans: &[Plan], render: impl Fn(&Plan) -> String) -> String {
-    match plans {
-        [plan] => render(plan),
-        _ => plans
-            .iter()
-            .map(|p| format!("Region {}:\n\n{}", p.region, render(p)))
-            .collect::<Vec<_>>()
-            .join("\n"),
     }
 }
 

@@ -10,24 +10,48 @@ use std::io::Write as _;
 
 pub fn run(args: &ShowArgs, printer: Printer) -> anyhow::Result<Status> {
     let saved = common::load_planfile(&args.planfile)?;
-    let origin = saved.origin.clone();
-    let mut plan = saved.plan;
-    // A plan file written before the blast-radius guard carries no verdict:
-    // show the warning `apply` would give it.
-    if plan.mass_destroy.is_none() {
-        plan.mass_destroy = plan::guard::assess(&plan);
+    let several = saved.len() > 1;
+    let mut jsons = Vec::new();
+    for (n, one) in saved.into_iter().enumerate() {
+        let origin = one.origin.clone();
+        let mut plan = one.plan;
+        // A plan file written before the blast-radius guard carries no
+        // verdict: show the warning `apply` would give it.
+        if plan.mass_destroy.is_none() {
+            plan.mass_destroy = plan::guard::assess(&plan);
+        }
+        if args.json {
+            let json = render::json(&plan);
+            jsons.push(match &origin {
+                Some(origin) => with_origin(&json, origin)?,
+                None => json,
+            });
+            continue;
+        }
+        let mut out = printer.stdout();
+        if several {
+            // As `cda plan` shows several regions.
+            let gap = if n == 0 { "" } else { "\n" };
+            write!(out, "{gap}Region {}:\n\n", plan.region)?;
+        }
+        write!(out, "{}", render::human(&plan, &printer.human_options()))?;
+        writeln!(out, "\n{}", origin_line(origin.as_ref()))?;
     }
-    if args.json {
-        let json = render::json(&plan);
-        let json = match &origin {
-            Some(origin) => with_origin(&json, origin)?,
-            None => json,
-        };
-        writeln!(printer.stdout(), "{json}")?;
-    } else {
-        let human = render::human(&plan, &printer.human_options());
-        write!(printer.stdout(), "{human}")?;
-        writeln!(printer.stdout(), "\n{}", origin_line(origin.as_ref()))?;
+    match jsons.as_slice() {
+        [] => {}
+        [one] => writeln!(printer.stdout(), "{one}")?,
+        // As `cda plan --json` shows several regions.
+        _ => {
+            let docs = jsons
+                .iter()
+                .map(|j| serde_json::from_str::<serde_json::Value>(j))
+                .collect::<Result<Vec<_>, _>>()?;
+            writeln!(
+                printer.stdout(),
+                "{}",
+                serde_json::json!({ "regions": docs })
+            )?;
+        }
     }
     Ok(Status::Success)
 }

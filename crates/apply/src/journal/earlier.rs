@@ -28,14 +28,18 @@ pub struct InFlight {
 pub struct Unfinished {
     pub path: PathBuf,
     pub run: String,
+    /// Of a run of several regions, the one read (its writes only); its
+    /// end line ends that region alone.
+    pub region: Option<String>,
     pub in_flight: Vec<InFlight>,
 }
 
 impl Unfinished {
     /// Mark the journal as read: an `end` line with outcome `reconciled`,
-    /// naming the run that saw everything it left in flight.
+    /// naming the run that saw everything it left in flight (in the region
+    /// read, for a run of several).
     pub fn mark_reconciled(&self, by: &str) -> std::io::Result<()> {
-        let line = serde_json::json!({
+        let mut line = serde_json::json!({
             "record": "end",
             "run": self.run,
             "time": now(),
@@ -43,6 +47,9 @@ impl Unfinished {
             "by": by,
             "counts": { "awaited": self.in_flight.len() },
         });
+        if let (Some(region), Value::Object(fields)) = (&self.region, &mut line) {
+            fields.insert("region".into(), region.clone().into());
+        }
         let mut bytes = Vec::new();
         // A killed run may have left half a line: start on a fresh one.
         if fs::read(&self.path)?.last().is_some_and(|&c| c != b'\n') {
@@ -56,8 +63,9 @@ impl Unfinished {
     }
 }
 
-/// The journals in `dir` of runs against `endpoint` and `region` that did
-/// not end and whose process is gone, oldest first. Journals that cannot be
+/// The journals in `dir` of runs against `endpoint` and `region` (alone or
+/// among others) that did not end there and whose process is gone, oldest
+/// first. Journals that cannot be
 /// read, written before runs had start lines, or of a live process (an
 /// apply still running) are left alone.
 pub fn unfinished(dir: &Path, endpoint: &str, region: &str) -> Vec<Unfinished> {
@@ -88,9 +96,16 @@ fn read_unfinished(path: PathBuf, text: &str, endpoint: &str, region: &str) -> O
         .filter_map(|l| serde_json::from_str(l).ok())
         .collect();
     let start = lines.iter().find(|l| l["record"] == "start")?;
-    if lines.iter().any(|l| l["record"] == "end")
+    // A run of several regions lists them; each ends on its own.
+    let several = start["regions"].as_array();
+    let ours = match several {
+        Some(regions) => regions.iter().any(|r| r == region),
+        None => start["region"] == region,
+    };
+    let ended = |l: &&Value| l["record"] == "end" && l.get("region").is_none_or(|r| r == region);
+    if !ours
+        || lines.iter().any(|l| ended(&l))
         || start["endpoint"] != endpoint
-        || start["region"] != region
         || start["pid"]
             .as_u64()
             .and_then(|p| u32::try_from(p).ok())
@@ -102,7 +117,12 @@ fn read_unfinished(path: PathBuf, text: &str, endpoint: &str, region: &str) -> O
     // Per action, its last call: earlier calls of an action finished before
     // the next one started.
     let mut last: BTreeMap<String, (String, Option<Operation>)> = BTreeMap::new();
-    for line in lines.iter().filter(|l| l["record"] == "call") {
+    let in_region = |l: &&Value| l.get("region").is_none_or(|r| r == region);
+    for line in lines
+        .iter()
+        .filter(|l| l["record"] == "call")
+        .filter(in_region)
+    {
         let (Some(action), Some(outcome)) = (line["action"].as_str(), line["outcome"].as_str())
         else {
             continue;
@@ -131,6 +151,7 @@ fn read_unfinished(path: PathBuf, text: &str, endpoint: &str, region: &str) -> O
     Some(Unfinished {
         path,
         run,
+        region: several.map(|_| region.to_owned()),
         in_flight,
     })
 }
@@ -146,6 +167,7 @@ mod tests {
             file: Some("desired.yaml".into()),
             endpoint: "http://127.0.0.1:1".into(),
             region: "cn-bj4".into(),
+            regions: Vec::new(),
         }
     }
 
@@ -225,5 +247,55 @@ mod tests {
         call(&journal, "gateway.ok", Outcome::Sent);
         journal.finish("failed", Counts::default()).unwrap();
         assert!(unfinished(dir.path(), "http://127.0.0.1:1", "cn-bj4").is_empty());
+    }
+
+    /// A run of two regions: each region reads only its own writes, and
+    /// reconciling one leaves the other's to be read.
+    #[test]
+    fn a_run_of_several_regions_is_read_one_region_at_a_time() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("c.jsonl");
+        let both = RunStart {
+            region: String::new(),
+            ..start()
+        }
+        .regions(&["cn-bj4".into(), "cn-sh1".into()]);
+        let journal = Journal::start(&path, "run-c", &both).unwrap();
+        call(
+            &journal.for_region("cn-bj4"),
+            "gateway.north",
+            Outcome::Sent,
+        );
+        call(
+            &journal.for_region("cn-sh1"),
+            "gateway.south",
+            Outcome::Sent,
+        );
+        drop(journal);
+        let text = fs::read_to_string(&path).unwrap();
+        let first: Value = serde_json::from_str(text.lines().next().unwrap()).unwrap();
+        assert!(first.get("region").is_none(), "{first}");
+        assert_eq!(first["regions"], serde_json::json!(["cn-bj4", "cn-sh1"]));
+
+        let names = |region: &str| -> Vec<String> {
+            unfinished(dir.path(), "http://127.0.0.1:1", region)
+                .iter()
+                .flat_map(|u| u.in_flight.iter().map(|w| w.action.clone()))
+                .collect()
+        };
+        assert_eq!(names("cn-bj4"), ["gateway.north"]);
+        assert_eq!(names("cn-sh1"), ["gateway.south"]);
+        assert!(names("cn-gz1").is_empty());
+
+        let north = unfinished(dir.path(), "http://127.0.0.1:1", "cn-bj4");
+        north[0].mark_reconciled("run-d").unwrap();
+        assert!(unfinished(dir.path(), "http://127.0.0.1:1", "cn-bj4").is_empty());
+        assert_eq!(names("cn-sh1"), ["gateway.south"]);
+        // The run's own end line ends every region.
+        Journal::open(&path)
+            .unwrap()
+            .finish("failed", Counts::default())
+            .unwrap();
+        assert!(names("cn-sh1").is_empty());
     }
 }

@@ -1,16 +1,98 @@
 //! The summary an apply ends with: counts, wall time, one line per action
 //! in plan order (with how long it ran and its request ids), the journal.
+//! Of several regions: the counts of all, then each region's counts and
+//! actions.
 
-use crate::executor::{ActionStatus, Summary};
+use crate::executor::{ActionReport, ActionStatus, Summary};
 use crate::interrupt::Level;
 use crate::printer::Printer;
 use crate::progress::elapsed;
-use std::io::{self, Write as _};
+use plan::Plan;
+use std::io::{self, Write};
 use std::path::Path;
 
-pub(super) fn print(printer: Printer, summary: &Summary, journal: &Path) -> io::Result<()> {
+/// A region a signal kept from starting: every action not started.
+pub(super) fn not_started(plan: &Plan, level: Level) -> Summary {
+    Summary {
+        actions: plan
+            .actions
+            .iter()
+            .map(|a| ActionReport {
+                id: a.id,
+                address: a.address.clone(),
+                status: ActionStatus::NotStarted,
+                request_ids: Vec::new(),
+                elapsed: None,
+            })
+            .collect(),
+        interrupted: level,
+        elapsed: std::time::Duration::ZERO,
+    }
+}
+
+/// The regions' summaries as one: every action, the furthest a signal
+/// went (the last region's: a signal only escalates), the wall time of all.
+pub(super) fn total(regions: &[Summary]) -> Summary {
+    Summary {
+        actions: regions.iter().flat_map(|s| s.actions.clone()).collect(),
+        interrupted: regions.last().map(|s| s.interrupted).unwrap_or_default(),
+        elapsed: regions.iter().map(|s| s.elapsed).sum(),
+    }
+}
+
+/// `summary` is the total; `regions` each region's, in order.
+pub(super) fn print(
+    printer: Printer,
+    summary: &Summary,
+    regions: &[(&str, &Summary)],
+    journal: &Path,
+) -> io::Result<()> {
     let mut out = printer.stdout();
     writeln!(out, "\n{}", headline(summary))?;
+    for (region, one) in regions {
+        if regions.len() > 1 {
+            writeln!(out, "Region {region}: {}.", counts(one))?;
+        }
+        print_actions(&mut out, one)?;
+    }
+    writeln!(out, "Journal: {}", journal.display())?;
+    match summary.interrupted {
+        Level::Running if summary.success() => {}
+        Level::Running => writeln!(
+            out,
+            "Run `cda apply` again once the cause is fixed: the new plan contains only what is left."
+        )?,
+        Level::Stop(_) => writeln!(
+            out,
+            "Every call made has its outcome in the journal. Run `cda apply` again to finish: the new plan contains only what is left."
+        )?,
+        Level::Abort(..) => writeln!(
+            out,
+            "Calls abandoned in flight are journalled as interrupted; the next `cda plan` or `cda apply` waits for them to show before it plans."
+        )?,
+    }
+    Ok(())
+}
+
+/// One region's counts: `1 done, 0 failed, 0 skipped`, and what a signal
+/// left when it did.
+fn counts(summary: &Summary) -> String {
+    let mut counts = format!(
+        "{} done, {} failed, {} skipped",
+        summary.done(),
+        summary.failed(),
+        summary.skipped()
+    );
+    if summary.interrupted() > 0 {
+        counts.push_str(&format!(", {} interrupted", summary.interrupted()));
+    }
+    if summary.not_started() > 0 {
+        counts.push_str(&format!(", {} not started", summary.not_started()));
+    }
+    counts
+}
+
+fn print_actions(out: &mut impl Write, summary: &Summary) -> io::Result<()> {
     for report in &summary.actions {
         let took = report
             .elapsed
@@ -36,22 +118,6 @@ pub(super) fn print(printer: Printer, summary: &Summary, journal: &Path) -> io::
                 "  interrupted  {address}{took}{ids}: abandoned in flight, outcome unknown"
             )?,
         }
-    }
-    writeln!(out, "Journal: {}", journal.display())?;
-    match summary.interrupted {
-        Level::Running if summary.success() => {}
-        Level::Running => writeln!(
-            out,
-            "Run `cda apply` again once the cause is fixed: the new plan contains only what is left."
-        )?,
-        Level::Stop(_) => writeln!(
-            out,
-            "Every call made has its outcome in the journal. Run `cda apply` again to finish: the new plan contains only what is left."
-        )?,
-        Level::Abort(..) => writeln!(
-            out,
-            "Calls abandoned in flight are journalled as interrupted; the next `cda plan` or `cda apply` waits for them to show before it plans."
-        )?,
     }
     Ok(())
 }
