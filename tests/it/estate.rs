@@ -283,19 +283,17 @@ async fn files_of_two_regions_plan_in_one_run() {
     handle.shutdown().await.unwrap();
 }
 
-/// Both fixtures with one change each: nm8's primary line's description,
-/// nm9's production VPC's bandwidth.
+/// Both fixtures with one change each: nm8's health check probes every 5
+/// seconds, nm9's unbound lab line is gone (so pruned).
 fn two_regions_changed(dir: &Path) {
-    let nm8 = fixture("nm8").replace(
-        "description: Beijing IDC primary\n",
-        "description: Beijing IDC primary, moved\n",
+    let nm8 = fixture("nm8").replace("interval: 3, packets: 5", "interval: 5, packets: 5");
+    let text = fixture("nm9");
+    let (lab, rest) = (
+        text.find("  - name: sz-lab-a").unwrap(),
+        text.find("\ngateways:").unwrap(),
     );
-    let nm9 = fixture("nm9").replace(
-        "        bandwidth: 1000\n        network_segment: 10.40.0.0/16",
-        "        bandwidth: 500\n        network_segment: 10.40.0.0/16",
-    );
+    let nm9 = format!("{}{}", &text[..lab], &text[rest + 1..]);
     assert_ne!(nm8, fixture("nm8"));
-    assert_ne!(nm9, fixture("nm9"));
     std::fs::write(dir.join("nm8.yaml"), nm8).unwrap();
     std::fs::write(dir.join("nm9.yaml"), nm9).unwrap();
 }
@@ -330,14 +328,12 @@ async fn files_of_two_regions_apply_in_one_run() {
     );
     assert!(
         text.contains("Apply complete: 2 done, 0 failed, 0 skipped in ")
-            && text.contains(
-                "\nRegion nm8: 1 done, 0 failed, 0 skipped.\n  done     physical_line.bj-idc-a ("
-            ),
+            && text.contains("\nRegion nm8: 1 done, 0 failed, 0 skipped.\n  done     health_check.gwprod01.vpc-prod7k2hd0 ("),
         "{text}"
     );
     assert!(
         text.contains(
-            "\nRegion nm9: 1 done, 0 failed, 0 skipped.\n  done     vpc.gwszprod01.sz-prod ("
+            "\nRegion nm9: 1 done, 0 failed, 0 skipped.\n  done     physical_line.sz-lab-a ("
         ),
         "{text}"
     );
@@ -355,8 +351,8 @@ async fn files_of_two_regions_apply_in_one_run() {
     assert_eq!(
         tagged,
         [
-            ("nm8", "physical_line.bj-idc-a"),
-            ("nm9", "vpc.gwszprod01.sz-prod")
+            ("nm8", "health_check.gwprod01.vpc-prod7k2hd0"),
+            ("nm9", "physical_line.sz-lab-a")
         ]
     );
     let end = lines.last().unwrap();
@@ -384,7 +380,7 @@ async fn a_failed_region_is_reported_and_the_other_applied() {
     let faults = FaultConfig {
         script: vec![
             ScriptedFault {
-                path: Some("/v4/cda/physical-line/update".into()),
+                path: Some("/v4/cda/health-check/update".into()),
                 method: Some("POST".into()),
                 kind: FaultKind::Http503,
             };
@@ -409,14 +405,12 @@ async fn a_failed_region_is_reported_and_the_other_applied() {
     let text = stdout(&out);
     assert!(
         text.contains("Apply finished with errors: 1 done, 1 failed, 0 skipped in ")
-            && text.contains(
-                "\nRegion nm8: 0 done, 1 failed, 0 skipped.\n  failed   physical_line.bj-idc-a ("
-            ),
+            && text.contains("\nRegion nm8: 0 done, 1 failed, 0 skipped.\n  failed   health_check.gwprod01.vpc-prod7k2hd0 ("),
         "{text}"
     );
     assert!(
         text.contains(
-            "\nRegion nm9: 1 done, 0 failed, 0 skipped.\n  done     vpc.gwszprod01.sz-prod ("
+            "\nRegion nm9: 1 done, 0 failed, 0 skipped.\n  done     physical_line.sz-lab-a ("
         ),
         "{text}"
     );
