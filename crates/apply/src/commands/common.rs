@@ -63,6 +63,25 @@ pub fn load_desired(paths: &[PathBuf], printer: Printer) -> Result<Vec<DesiredFi
         .collect())
 }
 
+/// Like [`load_desired`], for a command that plans one region (`graph`):
+/// files that name several are refused.
+pub fn load_one_region(paths: &[PathBuf], printer: Printer) -> Result<DesiredFile, Status> {
+    let mut regions = load_desired(paths, printer)?;
+    if regions.len() == 1 {
+        if let Some(one) = regions.pop() {
+            return Ok(one);
+        }
+    }
+    let names: Vec<&str> = regions.iter().map(|r| r.state.region.as_str()).collect();
+    let _ = writeln!(
+        printer.stderr(),
+        "error: the files name {} regions ({}); this command plans one region at a time",
+        names.len(),
+        names.join(", ")
+    );
+    Err(Status::Failure)
+}
+
 /// The files as a journal or a message names them: `a.yaml, b.yaml`.
 pub fn display_files(paths: &[PathBuf]) -> String {
     paths
