@@ -492,3 +492,66 @@ async fn a_saved_plan_of_two_regions_is_shown_and_applied() {
     assert_code(&run(cmd).await, 0);
     handle.shutdown().await.unwrap();
 }
+
+/// `--target` over two regions: each address is looked up in every region
+/// and plans only the region that has it; `REGION:` says which; an address
+/// no region has is refused.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_target_is_looked_up_in_every_region() {
+    let handle = spawn().await;
+    let dir = tempfile::tempdir().unwrap();
+    two_regions_changed(dir.path());
+    let plan_json = |target: &str| {
+        let mut cmd = cda_at(&handle, dir.path());
+        cmd.args(["plan", "-f", ".", "--json", "--rate-limit", "0"])
+            .args(["--target", target]);
+        cmd
+    };
+    let actions = |doc: &serde_json::Value| -> Vec<String> {
+        doc["actions"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|a| a["address"].as_str().unwrap().to_owned())
+            .collect()
+    };
+
+    let out = run(plan_json("physical_line.sz-lab-a")).await;
+    assert_code(&out, 0);
+    let doc: serde_json::Value = serde_json::from_str(&stdout(&out)).unwrap();
+    assert_eq!(doc["region"], "nm9", "{doc:#}");
+    assert_eq!(actions(&doc), ["physical_line.sz-lab-a"]);
+
+    let out = run(plan_json("nm8:health_check.gwprod01.vpc-prod7k2hd0")).await;
+    assert_code(&out, 0);
+    let doc: serde_json::Value = serde_json::from_str(&stdout(&out)).unwrap();
+    assert_eq!(doc["region"], "nm8", "{doc:#}");
+    assert_eq!(actions(&doc), ["health_check.gwprod01.vpc-prod7k2hd0"]);
+
+    let out = run(plan_json("gateway.nope")).await;
+    assert_code(&out, 1);
+    assert!(
+        stderr(&out).contains(
+            "--target gateway.nope: no object of that address in any region of the files (nm8, nm9)"
+        ),
+        "{}",
+        stderr(&out)
+    );
+    let out = run(plan_json("nm7:gateway.gwprod01")).await;
+    assert_code(&out, 1);
+    assert!(stderr(&out).contains("no region nm7"), "{}", stderr(&out));
+
+    // Applied: only nm9's line goes; nm8's change is still to make.
+    let mut cmd = cda_at(&handle, dir.path());
+    cmd.args(["apply", "-f", ".", "--auto-approve", "--rate-limit", "0"])
+        .args(["--target", "physical_line.sz-lab-a"]);
+    assert_code(&run(cmd).await, 0);
+    let mut cmd = cda_at(&handle, dir.path());
+    cmd.args(["plan", "-f", ".", "--json", "--rate-limit", "0"]);
+    let out = run(cmd).await;
+    assert_code(&out, 0);
+    let doc: serde_json::Value = serde_json::from_str(&stdout(&out)).unwrap();
+    assert_eq!(actions(&doc["regions"][0]).len(), 1, "{doc:#}");
+    assert!(actions(&doc["regions"][1]).is_empty(), "{doc:#}");
+    handle.shutdown().await.unwrap();
+}

@@ -352,14 +352,6 @@ async fn from_file(
         Err(status) => return Ok(Err(status)),
     };
     let requested = args.requested.requested();
-    if regions.len() > 1 && !requested.is_empty() {
-        writeln!(
-            printer.stderr(),
-            "error: the files name {} regions; --target and --replace take the files of one region at a time",
-            regions.len()
-        )?;
-        return Ok(Err(Status::Failure));
-    }
     let session = Session::connect(global).await?;
     let wanted: Vec<(&str, Option<&str>)> = regions
         .iter()

@@ -2,17 +2,19 @@
 
 use crate::calls::resolve_secret;
 use crate::cli::GlobalArgs;
+use crate::commands::requested;
 use crate::printer::Printer;
 use crate::refresh::{self, Scope};
 use crate::session::Session;
 use anyhow::Context as _;
 use miette::{GraphicalReportHandler, GraphicalTheme};
+use plan::action::Requested;
 use plan::desired::{self, Diagnostics, SourceMap};
 use plan::diff::PlanOptions;
 use plan::model::SecretRef;
 use plan::reads::Needs;
 use plan::{DesiredState, NormalisedInventory, Plan};
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::io::Write as _;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -257,10 +259,20 @@ pub async fn make_plan(
         ),
     )
     .await?;
-    let plan = plan::plan_normalised(state, &inventory, &options)
-        .map_err(|e| anyhow::anyhow!(e.located(state, &file.sources)))
-        .context("planning")?;
+    let plan = plan_read(file, &inventory, options)?;
     Ok((plan, inventory))
+}
+
+/// Plan `file` against an estate already read.
+fn plan_read(
+    file: &DesiredFile,
+    inventory: &NormalisedInventory,
+    options: PlanOptions,
+) -> anyhow::Result<Plan> {
+    let state = &file.state;
+    plan::plan_normalised(state, inventory, &options)
+        .map_err(|e| anyhow::anyhow!(e.located(state, &file.sources)))
+        .context("planning")
 }
 
 /// Where a plan made now is read from: what a saved plan records and what
@@ -277,34 +289,85 @@ pub fn origin(session: &Session, global: &GlobalArgs, region: &str) -> plan::pla
 
 /// [`make_plan`] for each region at once, through the session's one client
 /// (one pace for all); the plans in the regions' order, with the files.
+/// Of several regions, `--target` and `--replace` addresses are looked up
+/// in every region ([`requested`]): each region is planned in full, then
+/// again from the same read with the addresses that are its own; with
+/// `--target`, a region no target is in is left out.
 pub async fn make_plans(
     session: &Arc<Session>,
     regions: Vec<DesiredFile>,
     refresh_all: bool,
-    requested: &plan::action::Requested,
+    requested: &Requested,
 ) -> anyhow::Result<(Vec<Plan>, Vec<DesiredFile>)> {
     let several = regions.len() > 1;
+    let first = if several {
+        Requested::default()
+    } else {
+        requested.clone()
+    };
     let mut tasks = tokio::task::JoinSet::new();
     for (order, file) in regions.into_iter().enumerate() {
         let session = Arc::clone(session);
-        let requested = requested.clone();
+        let first = first.clone();
         tasks.spawn(async move {
-            let planned = make_plan(&session, &file, refresh_all, requested).await;
+            let planned = make_plan(&session, &file, refresh_all, first).await;
             // Of several regions, the error says which.
             let planned = match planned {
                 Err(e) if several => Err(e.context(format!("region {}", file.state.region))),
                 other => other,
             };
-            (order, planned.map(|(plan, _)| plan), file)
+            (order, planned, file)
         });
     }
     let mut done = Vec::new();
     while let Some(joined) = tasks.join_next().await {
-        let (order, plan, file) = joined.context("planning a region")?;
-        done.push((order, plan?, file));
+        let (order, planned, file) = joined.context("planning a region")?;
+        done.push((order, planned?, file));
     }
     done.sort_by_key(|(order, _, _)| *order);
-    Ok(done.into_iter().map(|(_, plan, file)| (plan, file)).unzip())
+    if !several || requested.is_empty() {
+        return Ok(done
+            .into_iter()
+            .map(|(_, (plan, _), file)| (plan, file))
+            .unzip());
+    }
+    let known: Vec<(&str, BTreeSet<String>)> = done
+        .iter()
+        .map(|(_, (plan, inventory), file)| {
+            (
+                file.state.region.as_str(),
+                requested::known_addresses(plan, inventory),
+            )
+        })
+        .collect();
+    let asked = requested::split(requested, &known).map_err(anyhow::Error::msg)?;
+    drop(known);
+    let mut plans = Vec::new();
+    let mut files = Vec::new();
+    for ((_, (plan, inventory), file), asked) in done.into_iter().zip(asked) {
+        if requested.is_partial() && asked.targets.is_empty() {
+            if let Some(address) = asked.replace.first() {
+                anyhow::bail!(
+                    "--replace {address}: region {} has no --target; a targeted plan of several regions replaces only in the regions it targets",
+                    file.state.region
+                );
+            }
+            continue;
+        }
+        let plan = if asked.is_empty() {
+            plan
+        } else {
+            let options = PlanOptions {
+                secret_hashes: secret_hashes(&file.state)?,
+                requested: asked,
+            };
+            plan_read(&file, &inventory, options)
+                .with_context(|| format!("region {}", file.state.region))?
+        };
+        plans.push(plan);
+        files.push(file);
+    }
+    Ok((plans, files))
 }
 
 /// Write `bytes` to `path` whole or not at all: into a temporary file

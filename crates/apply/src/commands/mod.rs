@@ -11,6 +11,7 @@ pub mod emulator;
 pub mod export;
 pub mod graph;
 pub mod plan;
+pub mod requested;
 pub mod show;
 pub mod validate;
 

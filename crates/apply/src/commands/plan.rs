@@ -51,14 +51,6 @@ async fn plan(
         Err(status) => return Ok((status, None)),
     };
     let requested = args.requested.requested();
-    if regions.len() > 1 && !requested.is_empty() {
-        writeln!(
-            printer.stderr(),
-            "error: the files name {} regions; --target and --replace take the files of one region at a time",
-            regions.len()
-        )?;
-        return Ok((Status::Failure, None));
-    }
     let session = Session::connect(global).await?;
     let run = journal::new_run_id();
     let reader = earlier::Reader {
