@@ -555,3 +555,52 @@ async fn a_target_is_looked_up_in_every_region() {
     assert!(actions(&doc["regions"][1]).is_empty(), "{doc:#}");
     handle.shutdown().await.unwrap();
 }
+
+/// A killed two-region apply (its journal without end or `confirmed`
+/// lines) is awaited one region at a time: a plan of nm9 alone ends the
+/// journal for nm9 only, and a plan of both ends it for nm8 too.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_killed_run_of_two_regions_is_reconciled_per_region() {
+    let handle = spawn().await;
+    let dir = tempfile::tempdir().unwrap();
+    two_regions_changed(dir.path());
+    let journal = dir.path().join(".cda/journal/20260101T000000.000Z-1.jsonl");
+    let mut cmd = cda_at(&handle, dir.path());
+    cmd.args(["apply", "-f", ".", "--auto-approve", "--rate-limit", "0"])
+        .args(["--journal", journal.to_str().unwrap()]);
+    assert_code(&run(cmd).await, 0);
+    // As a kill would have left it: accepted writes never seen, no end.
+    let text = std::fs::read_to_string(&journal).unwrap();
+    let cut: String = text
+        .lines()
+        .filter(|l| !l.contains("\"record\":\"end\"") && !l.contains("\"outcome\":\"confirmed\""))
+        .map(|l| format!("{l}\n"))
+        .collect();
+    std::fs::write(&journal, cut).unwrap();
+    let ends = || -> Vec<serde_json::Value> {
+        std::fs::read_to_string(&journal)
+            .unwrap()
+            .lines()
+            .map(|l| serde_json::from_str::<serde_json::Value>(l).unwrap())
+            .filter(|l| l["record"] == "end")
+            .collect()
+    };
+
+    let mut cmd = cda_at(&handle, dir.path());
+    cmd.args(["plan", "-f", "nm9.yaml", "--rate-limit", "0"]);
+    assert_code(&run(cmd).await, 0);
+    let after_nm9 = ends();
+    assert_eq!(after_nm9.len(), 1, "{after_nm9:#?}");
+    assert_eq!(after_nm9[0]["region"], "nm9");
+    assert_eq!(after_nm9[0]["outcome"], "reconciled");
+
+    let mut cmd = cda_at(&handle, dir.path());
+    cmd.args(["plan", "-f", ".", "--rate-limit", "0"]);
+    assert_code(&run(cmd).await, 0);
+    let regions: Vec<serde_json::Value> = ends().iter().map(|e| e["region"].clone()).collect();
+    assert_eq!(
+        regions,
+        [serde_json::json!("nm9"), serde_json::json!("nm8")]
+    );
+    handle.shutdown().await.unwrap();
+}
