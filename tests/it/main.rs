@@ -18,6 +18,7 @@ mod client_vs_emulator;
 mod crashes;
 mod dialects;
 mod doc_snapshots;
+mod docs_stand_alone;
 mod doctor;
 mod e2e_faults;
 mod e2e_quickstart;
