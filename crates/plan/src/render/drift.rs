@@ -5,7 +5,7 @@
 //! reports say they are drift reports, so neither can pass for a plan.
 
 use super::human::{push_block, scope, unmanaged_lines};
-use super::json::shown_values;
+use super::json::{pretty, shown_values, unmanaged, JsonUnmanaged};
 use super::lines::{to_diff, to_text, Line, Mark, Style};
 use super::markdown::{escape, escape_code, longest_backtick_run, shorten};
 use super::value::{action_attrs, attribute_lines, redact};
@@ -170,12 +170,6 @@ struct JsonDriftAttribute<'a> {
     sensitive: bool,
 }
 
-#[derive(Serialize)]
-struct JsonUnmanaged<'a> {
-    address: &'a str,
-    kind: ResourceKind,
-}
-
 /// `plan --refresh-only --json`: the drift report as pretty-printed JSON
 /// (trailing newline included), marked `"report": "drift"`.
 pub fn drift_json(plan: &Plan) -> String {
@@ -190,24 +184,10 @@ pub fn drift_json(plan: &Plan) -> String {
             counts,
         },
         differences: plan.actions.iter().map(difference).collect(),
-        unmanaged: plan
-            .unmanaged
-            .iter()
-            .map(|u| JsonUnmanaged {
-                address: &u.address,
-                kind: u.kind,
-            })
-            .collect(),
+        unmanaged: unmanaged(plan),
         notes: &plan.notes,
     };
-    match serde_json::to_string_pretty(&doc) {
-        Ok(mut text) => {
-            text.push('\n');
-            text
-        }
-        // Only maps with non-string keys fail to serialise, and there are none.
-        Err(err) => format!("{{\"error\": {}}}\n", Value::String(err.to_string())),
-    }
+    pretty(&doc)
 }
 
 fn difference(action: &Action) -> JsonDifference<'_> {

@@ -79,7 +79,7 @@ struct JsonAttribute<'a> {
 }
 
 #[derive(Serialize)]
-struct JsonUnmanaged<'a> {
+pub(super) struct JsonUnmanaged<'a> {
     address: &'a str,
     kind: ResourceKind,
 }
@@ -113,17 +113,26 @@ pub fn json(plan: &Plan) -> String {
             let addresses = Addresses::of(plan);
             plan.actions.iter().map(|a| action(&addresses, a)).collect()
         },
-        unmanaged: plan
-            .unmanaged
-            .iter()
-            .map(|u| JsonUnmanaged {
-                address: &u.address,
-                kind: u.kind,
-            })
-            .collect(),
+        unmanaged: unmanaged(plan),
         notes: &plan.notes,
     };
-    match serde_json::to_string_pretty(&doc) {
+    pretty(&doc)
+}
+
+/// The plan's unmanaged objects as every JSON rendering lists them.
+pub(super) fn unmanaged(plan: &Plan) -> Vec<JsonUnmanaged<'_>> {
+    plan.unmanaged
+        .iter()
+        .map(|u| JsonUnmanaged {
+            address: &u.address,
+            kind: u.kind,
+        })
+        .collect()
+}
+
+/// `doc` pretty-printed with a trailing newline.
+pub(super) fn pretty(doc: &impl Serialize) -> String {
+    match serde_json::to_string_pretty(doc) {
         Ok(mut text) => {
             text.push('\n');
             text
