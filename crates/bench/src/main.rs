@@ -20,6 +20,12 @@ use bench::scale::{self, Scenario};
 use bench::sequential;
 use clap::{Parser, Subcommand};
 use std::path::PathBuf;
+
+// The allocator `cda` uses (crates/apply/src/main.rs), so the figures are
+// the binary's.
+#[cfg(not(target_env = "msvc"))]
+#[global_allocator]
+static ALLOCATOR: tikv_jemallocator::Jemalloc = tikv_jemallocator::Jemalloc;
 use std::process::ExitCode;
 
 #[derive(Parser)]
