@@ -18,6 +18,7 @@
 //! readable form.
 
 mod set;
+mod zlib;
 
 pub use set::{load, PlanSet, PLAN_SET_VERSION};
 
@@ -148,6 +149,62 @@ impl std::io::Write for HashWriter {
     }
 }
 
+/// [`MAGIC`], then `value`'s JSON zlib-compressed.
+pub(crate) fn compressed_json(value: &impl Serialize) -> Vec<u8> {
+    let mut zlib = zlib::ZlibWriter::new(MAGIC, COMPRESSION_LEVEL);
+    // As in `PlanFile::encode`: neither step fails on plain data in memory.
+    let mut buffered = std::io::BufWriter::with_capacity(WRITE_BUFFER, &mut zlib);
+    let _ = serde_json::to_writer(&mut buffered, value);
+    drop(buffered);
+    zlib.finish().unwrap_or_default()
+}
+
+/// serde_json writes a few bytes at a time; hashing and compressing are
+/// fed in pieces this large.
+const WRITE_BUFFER: usize = 64 * 1024;
+
+/// The sealed fields' JSON on its way into the file: hashed whole, and
+/// compressed all but its closing brace, so that the hash can be added as
+/// the file's last field once it is known.
+struct Sealing {
+    hasher: Sha256,
+    zlib: zlib::ZlibWriter,
+    held: Option<u8>,
+}
+
+impl std::io::Write for Sealing {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        let Some((&last, rest)) = buf.split_last() else {
+            return Ok(0);
+        };
+        self.hasher.update(buf);
+        if let Some(held) = self.held.take() {
+            self.zlib.write_all(&[held])?;
+        }
+        self.zlib.write_all(rest)?;
+        self.held = Some(last);
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+impl Sealing {
+    fn finish(mut self) -> std::io::Result<Vec<u8>> {
+        use std::io::Write as _;
+        let hash = format!("sha256:{}", hex::encode(self.hasher.finalize()));
+        // The held byte closes the sealed object; the hash goes before it.
+        if self.held.take() == Some(b'}') {
+            self.zlib.write_all(b",\"content_hash\":")?;
+            serde_json::to_writer(&mut self.zlib, &hash)?;
+            self.zlib.write_all(b"}")?;
+        }
+        self.zlib.finish()
+    }
+}
+
 /// Hash of the desired-state file's bytes, as stored in a plan file.
 pub fn desired_hash(bytes: &[u8]) -> String {
     format!("sha256:{}", hex::encode(Sha256::digest(bytes)))
@@ -160,16 +217,7 @@ impl PlanFile {
         created_at: DateTime<Utc>,
         ttl: Option<TimeDelta>,
     ) -> PlanFile {
-        let expires_at = ttl.and_then(|t| created_at.checked_add_signed(t));
-        let mut file = PlanFile {
-            version: PLAN_FILE_VERSION,
-            created_at,
-            expires_at,
-            desired_hash,
-            plan,
-            origin: None,
-            content_hash: String::new(),
-        };
+        let mut file = PlanFile::unsealed(plan, desired_hash, created_at, ttl);
         file.content_hash = file.compute_hash();
         file
     }
@@ -181,20 +229,67 @@ impl PlanFile {
         self
     }
 
-    /// SHA-256 of the canonical JSON of every field but the hash itself.
-    pub fn compute_hash(&self) -> String {
-        let sealed = Sealed {
+    /// The bytes [`PlanFile::new`], [`PlanFile::with_origin`] and
+    /// [`PlanFile::to_bytes`] give together, with the plan serialised once
+    /// instead of three times (it is tens of MB of JSON for a large
+    /// estate): the file's JSON is the sealed fields' JSON, which the hash
+    /// covers, with the hash added as the last field.
+    pub fn encode(
+        plan: Plan,
+        desired_hash: String,
+        created_at: DateTime<Utc>,
+        ttl: Option<TimeDelta>,
+        origin: Option<Origin>,
+    ) -> Vec<u8> {
+        let mut file = PlanFile::unsealed(plan, desired_hash, created_at, ttl);
+        file.origin = origin;
+        let mut sealing = Sealing {
+            hasher: Sha256::new(),
+            zlib: zlib::ZlibWriter::new(MAGIC, COMPRESSION_LEVEL),
+            held: None,
+        };
+        // Plain data always serialises, and compressing into memory does
+        // not fail; were either to, the file would not verify.
+        let mut buffered = std::io::BufWriter::with_capacity(WRITE_BUFFER, &mut sealing);
+        let _ = serde_json::to_writer(&mut buffered, &file.sealed());
+        drop(buffered);
+        sealing.finish().unwrap_or_default()
+    }
+
+    fn unsealed(
+        plan: Plan,
+        desired_hash: String,
+        created_at: DateTime<Utc>,
+        ttl: Option<TimeDelta>,
+    ) -> PlanFile {
+        PlanFile {
+            version: PLAN_FILE_VERSION,
+            created_at,
+            expires_at: ttl.and_then(|t| created_at.checked_add_signed(t)),
+            desired_hash,
+            plan,
+            origin: None,
+            content_hash: String::new(),
+        }
+    }
+
+    fn sealed(&self) -> Sealed<'_> {
+        Sealed {
             version: self.version,
             created_at: &self.created_at,
             expires_at: &self.expires_at,
             desired_hash: &self.desired_hash,
             plan: &self.plan,
             origin: self.origin.as_ref(),
-        };
+        }
+    }
+
+    /// SHA-256 of the canonical JSON of every field but the hash itself.
+    pub fn compute_hash(&self) -> String {
         // Streamed into the hash: a large plan's JSON is tens of MB. Plain
         // data always serialises; were it not to, the hash would not verify.
         let mut hasher = HashWriter(Sha256::new());
-        let _ = serde_json::to_writer(&mut hasher, &sealed);
+        let _ = serde_json::to_writer(&mut hasher, &self.sealed());
         format!("sha256:{}", hex::encode(hasher.0.finalize()))
     }
 
@@ -206,13 +301,7 @@ impl PlanFile {
 
     /// The bytes of a saved plan: [`MAGIC`], then the zlib-compressed JSON.
     pub fn to_bytes(&self) -> Vec<u8> {
-        let json = serde_json::to_vec(self).unwrap_or_default();
-        let compressed = miniz_oxide::deflate::compress_to_vec_zlib(&json, COMPRESSION_LEVEL);
-        drop(json);
-        let mut out = Vec::with_capacity(MAGIC.len() + compressed.len());
-        out.extend_from_slice(MAGIC);
-        out.extend_from_slice(&compressed);
-        out
+        compressed_json(self)
     }
 
     /// Reads a saved plan as written by [`PlanFile::to_bytes`], or an
@@ -473,6 +562,31 @@ pub(crate) mod tests {
             PlanFile::from_bytes(b"\xff\xfe"),
             Err(PlanFileError::Malformed(_))
         ));
+    }
+
+    #[test]
+    fn encoding_in_one_pass_gives_the_same_file() {
+        let file = sample();
+        let origin = Origin {
+            endpoint: "https://cda.example".into(),
+            region: "nm8".into(),
+            access_key: access_key_fingerprint("AK"),
+        };
+        for origin in [None, Some(origin)] {
+            let expected = match &origin {
+                Some(o) => file.clone().with_origin(o.clone()),
+                None => file.clone(),
+            };
+            let bytes = PlanFile::encode(
+                file.plan.clone(),
+                file.desired_hash.clone(),
+                file.created_at,
+                Some(TimeDelta::hours(1)),
+                origin,
+            );
+            assert_eq!(bytes, expected.to_bytes());
+            assert_eq!(PlanFile::from_bytes(&bytes).unwrap(), expected);
+        }
     }
 
     #[test]

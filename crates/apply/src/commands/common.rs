@@ -405,6 +405,26 @@ pub fn grouped(plans: &[Plan], render: impl Fn(&Plan) -> String) -> String {
     }
 }
 
+/// The human plans as [`grouped`] shows them, written to `out` while they
+/// are rendered (a large plan's text is tens of MB).
+pub fn write_grouped_human(
+    out: &mut dyn std::io::Write,
+    plans: &[Plan],
+    opts: &plan::render::HumanOptions,
+) -> std::io::Result<()> {
+    if let [plan] = plans {
+        return plan::render::write_human(plan, opts, out);
+    }
+    for (i, plan) in plans.iter().enumerate() {
+        if i > 0 {
+            out.write_all(b"\n")?;
+        }
+        write!(out, "Region {}:\n\n", plan.region)?;
+        plan::render::write_human(plan, opts, out)?;
+    }
+    Ok(())
+}
+
 /// Read and verify a saved plan file: its plan of one region, or of each
 /// region it holds, in region order.
 pub fn load_planfile(path: &Path) -> anyhow::Result<Vec<plan::planfile::PlanFile>> {

@@ -73,6 +73,10 @@ async fn plan(
     let (plans, regions) =
         common::make_plans(&session, regions, args.refresh_all, &requested).await?;
     let session = Arc::into_inner(session);
+    // The desired states are done with: only what a saved plan records of
+    // each file is kept (a large estate's model is tens of MB).
+    let content_hashes: Vec<String> = regions.into_iter().map(|f| f.content_hash).collect();
+    let regions_planned = content_hashes.len();
     let no_changes = plans.iter().all(Plan::is_empty);
     let human = printer.human_options();
 
@@ -104,11 +108,7 @@ async fn plan(
     if args.json {
         writeln!(printer.stdout(), "{}", by_region(&plans, render::json)?)?;
     } else {
-        write!(
-            printer.stdout(),
-            "{}",
-            common::grouped(&plans, |p| render::human(p, &human))
-        )?;
+        common::write_grouped_human(&mut printer.stdout(), &plans, &human)?;
     }
     if let Some(path) = &args.markdown {
         common::write_whole(path, common::grouped(&plans, render::markdown).as_bytes())
@@ -119,19 +119,25 @@ async fn plan(
             .ttl
             .map(|d| chrono::TimeDelta::from_std(d).unwrap_or(chrono::TimeDelta::MAX));
         let now = chrono::Utc::now();
-        let mut saved: Vec<PlanFile> = plans
+        let sealed = plans
             .into_iter()
-            .zip(&regions)
-            .map(|(plan, file)| {
+            .zip(content_hashes)
+            .map(|(plan, content_hash)| {
                 let origin = common::origin(session, global, &plan.region);
-                PlanFile::new(plan, file.content_hash.clone(), now, ttl).with_origin(origin)
-            })
-            .collect();
+                (plan, content_hash, origin)
+            });
         // One region: a plan file as ever; several: one such document per
         // region, in one file.
-        let bytes = match saved.len() {
-            1 => saved.pop().map(|one| one.to_bytes()).unwrap_or_default(),
-            _ => PlanSet::new(saved).to_bytes(),
+        let bytes = if regions_planned == 1 {
+            sealed
+                .map(|(plan, hash, origin)| PlanFile::encode(plan, hash, now, ttl, Some(origin)))
+                .next()
+                .unwrap_or_default()
+        } else {
+            let saved = sealed
+                .map(|(plan, hash, origin)| PlanFile::new(plan, hash, now, ttl).with_origin(origin))
+                .collect();
+            PlanSet::new(saved).to_bytes()
         };
         common::write_whole(path, &bytes)
             .with_context(|| format!("saving the plan to {}", path.display()))?;

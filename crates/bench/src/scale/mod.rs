@@ -218,25 +218,34 @@ pub fn run_one(dir: &Path, gateways: usize, scenario: Scenario) -> anyhow::Resul
         let options = plan::PlanOptions::default();
         let (planned, diff) = step(|| Ok(plan::plan_normalised(&state, &live, &options)?))?;
         figures.diff = diff;
+        // As `cda plan`: the inventory and the desired state are done with
+        // once planned.
         drop(live);
+        drop(state);
+        drop(sources);
         let (_, render) = step(|| {
-            let text = plan::render::human(&planned, &plan::render::HumanOptions { color: false });
-            Ok(text.len())
+            // Written out in chunks as `cda plan` prints it, to a sink.
+            let options = plan::render::HumanOptions { color: false };
+            plan::render::write_human(&planned, &options, &mut std::io::sink())?;
+            Ok(())
         })?;
         figures.render = render;
         figures.actions = planned.actions.len();
         let out = dir.join(format!("{}.plan.json", scenario.name()));
         let (bytes, save) = step(|| {
-            let saved =
-                plan::planfile::PlanFile::new(planned, content_hash, chrono::Utc::now(), None);
-            let text = saved.to_bytes();
+            let text = plan::planfile::PlanFile::encode(
+                planned,
+                content_hash,
+                chrono::Utc::now(),
+                None,
+                None,
+            );
             std::fs::write(&out, &text)?;
             Ok(text.len() as u64)
         })?;
         figures.save = save;
         figures.plan_file_bytes = bytes;
     }
-    drop(sources);
     // VmHWM was reset before each step, and nothing between steps grows:
     // the largest step peak is the process's.
     let peak = [

@@ -8,7 +8,7 @@
 //! A plan of one region is still written as version 2; [`load`] reads
 //! every version.
 
-use super::{PlanFile, PlanFileError, COMPRESSION_LEVEL, MAGIC, MAX_INFLATED_BYTES};
+use super::{PlanFile, PlanFileError, MAGIC, MAX_INFLATED_BYTES};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
@@ -51,12 +51,7 @@ impl PlanSet {
 
     /// The bytes of the saved plan: [`MAGIC`], then the compressed JSON.
     pub fn to_bytes(&self) -> Vec<u8> {
-        let json = serde_json::to_vec(self).unwrap_or_default();
-        let compressed = miniz_oxide::deflate::compress_to_vec_zlib(&json, COMPRESSION_LEVEL);
-        let mut out = Vec::with_capacity(MAGIC.len() + compressed.len());
-        out.extend_from_slice(MAGIC);
-        out.extend_from_slice(&compressed);
-        out
+        super::compressed_json(self)
     }
 }
 

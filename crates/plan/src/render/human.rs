@@ -17,6 +17,32 @@ pub fn human(plan: &Plan, opts: &HumanOptions) -> String {
     text
 }
 
+/// How much text [`write_human`] gathers before each write.
+const WRITE_CHUNK: usize = 64 * 1024;
+
+/// [`human`] written to `out` in chunks: the text of a plan of 50,000
+/// actions is tens of MB, and need not be held whole to be printed.
+pub fn write_human(
+    plan: &Plan,
+    opts: &HumanOptions,
+    out: &mut dyn std::io::Write,
+) -> std::io::Result<()> {
+    let mut chunk = String::new();
+    let mut written = Ok(());
+    plan_lines(plan, &mut |lines| {
+        if written.is_err() {
+            return;
+        }
+        push_text(&mut chunk, &lines, opts.color);
+        if chunk.len() >= WRITE_CHUNK {
+            written = out.write_all(chunk.as_bytes());
+            chunk.clear();
+        }
+    });
+    written?;
+    out.write_all(chunk.as_bytes())
+}
+
 /// The plan's lines, handed to `emit` a piece at a time (one per action):
 /// a plan of 50,000 actions held as lines at once cost more memory than
 /// the plan itself.

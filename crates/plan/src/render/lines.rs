@@ -106,25 +106,49 @@ impl Line {
     }
 
     fn text(&self, color: bool) -> String {
-        self.parts
-            .iter()
-            .map(|(text, style)| paint(text, *style, color))
-            .collect()
+        let mut out = String::new();
+        self.push_body(&mut out, color);
+        out
+    }
+
+    fn push_body(&self, out: &mut String, color: bool) {
+        for (text, style) in &self.parts {
+            push_painted(out, text, *style, color);
+        }
     }
 
     /// The line as a terminal shows it.
     fn human(&self, color: bool) -> String {
-        let body = self.text(color);
-        let line = match self.indent {
-            Indent::Raw => body,
-            Indent::Comment(depth) => format!("{}# {body}", " ".repeat(4 * depth + 4)),
-            Indent::Block(depth) => {
-                let gutter = format!("{:>3} ", self.mark.symbol());
-                let gutter = if color { paint_mark(&gutter) } else { gutter };
-                format!("{}{gutter}{body}", " ".repeat(4 * depth))
+        let mut out = String::new();
+        self.push_human(&mut out, color);
+        out
+    }
+
+    /// [`Line::human`] appended to `out`, without a string per part: a
+    /// large plan is millions of parts.
+    fn push_human(&self, out: &mut String, color: bool) {
+        let start = out.len();
+        match self.indent {
+            Indent::Raw => {}
+            Indent::Comment(depth) => {
+                push_spaces(out, 4 * depth + 4);
+                out.push_str("# ");
             }
-        };
-        line.trim_end().to_string()
+            Indent::Block(depth) => {
+                push_spaces(out, 4 * depth);
+                let symbol = self.mark.symbol();
+                push_spaces(out, 3usize.saturating_sub(symbol.len()));
+                if color {
+                    push_painted_mark(out, symbol);
+                } else {
+                    out.push_str(symbol);
+                }
+                out.push(' ');
+            }
+        }
+        self.push_body(out, color);
+        let kept = out[start..].trim_end().len();
+        out.truncate(start + kept);
     }
 
     /// The line inside a ```` ```diff ```` block: same layout, marker moved
@@ -150,9 +174,13 @@ pub(crate) fn to_text(lines: &[Line], color: bool) -> String {
 /// [`to_text`] appended to `out`.
 pub(crate) fn push_text(out: &mut String, lines: &[Line], color: bool) {
     for line in lines {
-        out.push_str(&line.human(color));
+        line.push_human(out, color);
         out.push('\n');
     }
+}
+
+fn push_spaces(out: &mut String, n: usize) {
+    out.extend(std::iter::repeat_n(' ', n));
 }
 
 pub(crate) fn to_diff(lines: &[Line]) -> String {
@@ -164,30 +192,33 @@ pub(crate) fn to_diff(lines: &[Line]) -> String {
     out
 }
 
-pub(crate) fn paint(text: &str, style: Style, color: bool) -> String {
-    if !color {
-        return text.to_string();
-    }
-    match style {
-        Style::Plain => text.to_string(),
-        Style::Dim => text.dimmed().to_string(),
-        Style::Bold => text.bold().to_string(),
-        Style::Red => text.red().to_string(),
-        Style::Green => text.green().to_string(),
-        Style::Yellow => text.yellow().to_string(),
-    }
+fn push_painted(out: &mut String, text: &str, style: Style, color: bool) {
+    use std::fmt::Write as _;
+    // Writing to a String cannot fail.
+    let _ = match (color, style) {
+        (false, _) | (true, Style::Plain) => {
+            out.push_str(text);
+            Ok(())
+        }
+        (true, Style::Dim) => write!(out, "{}", text.dimmed()),
+        (true, Style::Bold) => write!(out, "{}", text.bold()),
+        (true, Style::Red) => write!(out, "{}", text.red()),
+        (true, Style::Green) => write!(out, "{}", text.green()),
+        (true, Style::Yellow) => write!(out, "{}", text.yellow()),
+    };
 }
 
-fn paint_mark(gutter: &str) -> String {
-    gutter
-        .chars()
-        .map(|c| match c {
-            '+' => c.green().to_string(),
-            '-' => c.red().to_string(),
-            '~' => c.yellow().to_string(),
-            _ => c.to_string(),
-        })
-        .collect()
+/// The gutter's marker, each character in its colour.
+fn push_painted_mark(out: &mut String, symbol: &str) {
+    use std::fmt::Write as _;
+    for c in symbol.chars() {
+        let _ = match c {
+            '+' => write!(out, "{}", c.green()),
+            '-' => write!(out, "{}", c.red()),
+            '~' => write!(out, "{}", c.yellow()),
+            _ => write!(out, "{c}"),
+        };
+    }
 }
 
 #[cfg(test)]

@@ -18,7 +18,7 @@ mod value;
 
 pub use drift::{drift, drift_json, drift_markdown};
 pub use graph::{dependency_graph, topology_mermaid, GraphFormat};
-pub use human::human;
+pub use human::{human, write_human};
 pub use json::json;
 pub use markdown::{markdown, MARKDOWN_LIMIT};
 pub use value::{redact, SENSITIVE};
