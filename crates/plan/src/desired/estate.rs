@@ -114,6 +114,40 @@ pub fn load_estate(args: &[PathBuf]) -> Result<Estate, Vec<Diagnostics>> {
 
 /// Parses and validates `(file name, text)` pairs as one estate.
 pub fn parse_estate(files: &[(String, String)]) -> Result<Estate, Vec<Diagnostics>> {
+    match stream_estate(files) {
+        Some(estate) => Ok(estate),
+        None => tree_estate(files),
+    }
+}
+
+/// The estate read on the streaming path, each file converted as it is
+/// parsed and no tree kept; `None` when any file has a problem, alone or
+/// against the others, which the tree path then finds and reports.
+pub(super) fn stream_estate(files: &[(String, String)]) -> Option<Estate> {
+    let mut parts = Vec::new();
+    let mut convs = Vec::new();
+    let mut states = Vec::new();
+    for (name, text) in files {
+        if text.len() > MAX_FILE_BYTES {
+            return None;
+        }
+        let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+        let (cv, state) = Conv::stream_file(name, text)?;
+        parts.push((name.as_str(), text));
+        convs.push(cv);
+        states.push(state);
+    }
+    check(&mut convs, &states);
+    if convs.iter().any(|cv| cv.c.has_errors()) {
+        return None;
+    }
+    drop(convs);
+    Some(assemble(files, parts.into_iter().zip(states)))
+}
+
+/// The estate read on the tree path: every problem of every file, each at
+/// its place.
+pub(super) fn tree_estate(files: &[(String, String)]) -> Result<Estate, Vec<Diagnostics>> {
     let mut errors = Vec::new();
     let mut trees = Vec::new();
     for (name, text) in files {
@@ -136,22 +170,7 @@ pub fn parse_estate(files: &[(String, String)]) -> Result<Estate, Vec<Diagnostic
         .zip(&trees)
         .map(|(cv, (_, _, root))| cv.desired_state(root))
         .collect();
-    let mut region_lines: HashMap<&str, Vec<&PhysicalLine>> = HashMap::new();
-    for s in &states {
-        region_lines
-            .entry(s.region.as_str())
-            .or_default()
-            .extend(&s.physical_lines);
-    }
-    for (cv, s) in convs.iter_mut().zip(&states) {
-        let lines = region_lines
-            .get(s.region.as_str())
-            .map_or(&[][..], Vec::as_slice);
-        cv.validate(s, lines);
-    }
-    if convs.len() > 1 {
-        across_files(&mut convs, &states);
-    }
+    check(&mut convs, &states);
     let failed = errors.len() + convs.iter().filter(|cv| cv.c.has_errors()).count();
     if failed > 0 {
         errors.extend(
@@ -163,11 +182,39 @@ pub fn parse_estate(files: &[(String, String)]) -> Result<Estate, Vec<Diagnostic
         return Err(errors);
     }
     drop(convs);
+    // Read again if something must be located (see `SourceMap`).
+    let parts = trees.into_iter().map(|(name, text, _root)| (name, text));
+    Ok(assemble(files, parts.zip(states)))
+}
+
+/// The rules of each file, then those across the files of one region.
+fn check(convs: &mut [Conv<'_>], states: &[DesiredState]) {
+    let mut region_lines: HashMap<&str, Vec<&PhysicalLine>> = HashMap::new();
+    for s in states {
+        region_lines
+            .entry(s.region.as_str())
+            .or_default()
+            .extend(&s.physical_lines);
+    }
+    for (cv, s) in convs.iter_mut().zip(states) {
+        let lines = region_lines
+            .get(s.region.as_str())
+            .map_or(&[][..], Vec::as_slice);
+        cv.validate(s, lines);
+    }
+    if convs.len() > 1 {
+        across_files(convs, states);
+    }
+}
+
+/// The valid files' states as one state per region.
+fn assemble<'f>(
+    files: &[(String, String)],
+    parts: impl Iterator<Item = ((&'f str, &'f str), DesiredState)>,
+) -> Estate {
     let content_hash = estate_hash(files);
     let mut regions: BTreeMap<String, (DesiredState, Vec<SourceMap>)> = BTreeMap::new();
-    for ((name, text, root), state) in trees.into_iter().zip(states) {
-        // Read again if something must be located (see `SourceMap`).
-        drop(root);
+    for ((name, text), state) in parts {
         let map = SourceMap::single(name, text, state.physical_lines.len(), state.gateways.len());
         match regions.get_mut(&state.region) {
             Some((merged, maps)) => {
@@ -185,11 +232,11 @@ pub fn parse_estate(files: &[(String, String)]) -> Result<Estate, Vec<Diagnostic
             SourceMap::merged(maps).map(|sources| RegionalState { state, sources })
         })
         .collect();
-    Ok(Estate {
+    Estate {
         regions,
         files: files.iter().map(|(name, _)| name.clone()).collect(),
         content_hash,
-    })
+    }
 }
 
 fn estate_hash(files: &[(String, String)]) -> String {

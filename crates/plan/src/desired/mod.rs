@@ -2,10 +2,14 @@
 //! [`crate::model::DesiredState`], validate, and report every problem at
 //! once as [`Diagnostics`] pointing at `file:line:col`.
 //!
-//! The file is first read into a generic node tree that keeps the location
-//! of every node (serde-saphyr's `Spanned`), then walked by hand. Typed
+//! A file is first read on the streaming path (`convert/stream.rs`), which
+//! converts each list item as it is parsed and keeps no tree: its cost is
+//! the file's. That path gives up at the first problem; the file is then
+//! read on the tree path, into a generic node tree that keeps the location
+//! of every node (serde-saphyr's `Spanned`), walked by hand. Typed
 //! deserialisation would stop at the first error and could not see
-//! duplicate keys; the walk reports them all and keeps going.
+//! duplicate keys; the walk reports them all and keeps going. Both paths
+//! share the readers of every model type, so they build the same state.
 //!
 //! Hostile input is expected (files come from merge requests): size,
 //! nesting depth, node count and alias expansion are capped, and no input
@@ -17,6 +21,8 @@ mod estate;
 mod fields;
 mod indent;
 mod node;
+#[cfg(test)]
+mod stream_tests;
 mod validate;
 
 pub use diagnostics::{Diagnostics, Problem};
@@ -64,15 +70,10 @@ pub fn parse_with_source_map(
     // The parser skips a byte-order mark and counts positions after it;
     // so do we.
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-    let root = read_tree(file_name, text)?;
-    let mut cv = Conv::new(Collector::new(file_name, text), &root);
-    let state = cv.desired_state(&root);
-    cv.validate(&state, &[]);
-    if cv.c.has_errors() {
-        return Err(cv.c.finish());
-    }
-    drop(cv);
-    drop(root);
+    let state = match stream_valid(file_name, text) {
+        Some(state) => state,
+        None => tree_state(file_name, text)?,
+    };
     let map = SourceMap::single(
         file_name,
         text,
@@ -80,6 +81,26 @@ pub fn parse_with_source_map(
         state.gateways.len(),
     );
     Ok((state, map))
+}
+
+/// The state of a file read on the tree path, or every problem in it.
+fn tree_state(file_name: &str, text: &str) -> Result<DesiredState, Diagnostics> {
+    let root = read_tree(file_name, text)?;
+    let mut cv = Conv::new(Collector::new(file_name, text), &root);
+    let state = cv.desired_state(&root);
+    cv.validate(&state, &[]);
+    if cv.c.has_errors() {
+        return Err(cv.c.finish());
+    }
+    Ok(state)
+}
+
+/// The state of a file read on the streaming path and valid; `None` when
+/// it has a problem, to be found and reported on the tree path.
+fn stream_valid(file_name: &str, text: &str) -> Option<DesiredState> {
+    let (mut cv, state) = Conv::stream_file(file_name, text)?;
+    cv.validate(&state, &[]);
+    (!cv.c.has_errors()).then_some(state)
 }
 
 /// Reads and parses a desired-state file. A file that cannot be read, is

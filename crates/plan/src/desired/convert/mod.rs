@@ -15,6 +15,7 @@
 mod objects;
 mod scalars;
 mod secrets;
+mod stream;
 
 use super::diagnostics::Collector;
 use super::fields::{belongs_elsewhere, did_you_mean, item, join};
@@ -77,8 +78,10 @@ fn placeholder_switch() -> SwitchPort {
 /// Conversion state: the problem collector and the location of every path.
 pub(crate) struct Conv<'t> {
     pub(crate) c: Collector<'t>,
-    /// The file's node tree, where locations are looked up.
-    root: &'t Node,
+    /// The file's node tree, where locations are looked up; none on the
+    /// streaming path, which gives up at the first problem instead of
+    /// locating it (see `stream`).
+    root: Option<&'t Node>,
     /// Names of lines whose IP version could not be read: the rules about
     /// IP families skip them rather than report follow-on problems.
     pub(crate) broken_lines: HashSet<String>,
@@ -95,8 +98,18 @@ pub(crate) struct Conv<'t> {
 impl<'t> Conv<'t> {
     pub(crate) fn new(c: Collector<'t>, root: &'t Node) -> Self {
         Conv {
+            root: Some(root),
+            ..Self::streaming(c)
+        }
+    }
+
+    /// A converter with no tree, for [`Conv::stream_file`]: locations are
+    /// not needed there, since any problem sends the file down the tree
+    /// path, which reports it.
+    pub(crate) fn streaming(c: Collector<'t>) -> Self {
+        Conv {
             c,
-            root,
+            root: None,
             broken_lines: HashSet::new(),
             shifted: HashMap::new(),
             failed: HashSet::new(),
@@ -111,7 +124,8 @@ impl<'t> Conv<'t> {
 
     /// Location of `path`, or of its nearest parent written in the file.
     pub(crate) fn loc(&self, path: &str) -> Loc {
-        self.root.lookup(path).0.loc
+        self.root
+            .map_or_else(Loc::default, |r| r.lookup(path).0.loc)
     }
 
     /// Reports a value that could not be read (it is left out of the

@@ -44,7 +44,7 @@ impl Conv<'_> {
         state
     }
 
-    fn line(&mut self, n: &Node, path: &str) -> Option<PhysicalLine> {
+    pub(super) fn line(&mut self, n: &Node, path: &str) -> Option<PhysicalLine> {
         let o = self.object(n, path, "a physical line", LINE_FIELDS)?;
         let name = self.req(&o, "name", Self::nonempty_string);
         let id = self.opt(&o, "id", Self::nonempty_string);
@@ -102,7 +102,7 @@ impl Conv<'_> {
         })
     }
 
-    fn gateway(&mut self, n: &Node, path: &str) -> Option<Gateway> {
+    pub(super) fn gateway(&mut self, n: &Node, path: &str) -> Option<Gateway> {
         let o = self.object(n, path, "a gateway", GATEWAY_FIELDS)?;
         let name = self.req(&o, "name", Self::nonempty_string);
         let hostname = self.opt(&o, "hostname", Self::nonempty_string);
