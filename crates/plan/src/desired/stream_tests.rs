@@ -4,6 +4,8 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+use super::convert::events::GiveUp;
+use super::convert::Conv;
 use super::estate::{stream_estate, tree_estate};
 use super::{parse, parse_estate, stream_valid, tree_state};
 use std::fmt::Write as _;
@@ -59,6 +61,56 @@ fn every_example_and_fixture_gets_the_same_state_on_both_paths() {
         .count();
     // Not vacuous: most of them are valid and were streamed.
     assert!(valid >= 7, "only {valid} valid files of {}", files.len());
+}
+
+/// Each streaming reader on its own: the event reader reads plain YAML
+/// (and gives up on the rest), serde-saphyr's reads everything, and both
+/// give the tree path's state.
+fn each_reader(name: &str, text: &str) -> Result<(), GiveUp> {
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    let tree = tree_state(name, text).ok();
+    let serde = Conv::from_serde(name, text).map(|(_, s)| s);
+    let events = Conv::from_events(name, text).map(|(_, s)| s);
+    if let Some(state) = &tree {
+        assert_eq!(serde.as_ref(), Some(state), "{name}: serde-saphyr's reader");
+        if let Ok(read) = &events {
+            assert_eq!(read, state, "{name}: the event reader");
+        }
+    }
+    events.map(|_| ())
+}
+
+#[test]
+fn the_event_reader_reads_plain_files_as_the_tree_path_does() {
+    let mut files = yaml_files(&repo().join("examples"));
+    files.extend(yaml_files(&repo().join("crates/plan/tests/fixtures")));
+    files.extend(yaml_files(&repo().join("tests/fixtures")));
+    let plain = files
+        .iter()
+        .filter(|(name, text)| each_reader(name, text).is_ok())
+        .count();
+    assert!(plain >= 7, "only {plain} files read from events");
+    let odd = odd_estate(40, false);
+    assert_eq!(each_reader("odd.yaml", &odd), Err(GiveUp::Unusual));
+    // Scalars of every kind the event reader types itself.
+    let scalars = "region: nm8\nprune: [gateways]\nphysical_lines:\n  - name: 2024\n    switch: {hostname: 'sw', port: \"GE1/0/1\", port_type: 10G, ip: 192.168.0.1}\n    line_type: PON\n    bandwidth: 1000\n    ip_version: DUALSTACK\n    local_ip: 10.0.0.1/30\n    remote_ip: 10.0.0.2/30\n    local_ip_v6: fd00::1/126\n    remote_ip_v6: fd00::2/126\n    description: >-\n      two\n      lines\n    protect: true\n    shared: false\ngateways:\n  - name: g1\n    lines: [\"2024\"]\n";
+    assert_eq!(each_reader("s.yaml", scalars), Ok(()));
+    // What it leaves to serde-saphyr.
+    for (from, to) in [
+        ("bandwidth: 1000", "bandwidth: 0x3E8"),
+        ("bandwidth: 1000", "bandwidth: 1_000"),
+        ("protect: true", "protect: True"),
+        ("protect: true", "protect: ~"),
+        ("name: g1", "name: &g g1"),
+        ("name: g1", "name: !!str g1"),
+        ("region: nm8", "region: nan"),
+    ] {
+        let text = scalars.replace(from, to);
+        assert_eq!(each_reader("u.yaml", &text), Err(GiveUp::Unusual), "{to}");
+    }
+    // A problem is left to the tree path, not to serde-saphyr.
+    let bad = scalars.replace("bandwidth: 1000", "bandwidth: 0");
+    assert_eq!(each_reader("b.yaml", &bad), Err(GiveUp::Problem));
 }
 
 #[test]

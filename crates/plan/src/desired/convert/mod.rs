@@ -12,6 +12,7 @@
 //! model type, and `secrets` reads BGP key references without ever
 //! echoing a literal key.
 
+pub(crate) mod events;
 mod objects;
 mod scalars;
 mod secrets;

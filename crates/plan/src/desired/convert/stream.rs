@@ -8,12 +8,16 @@
 //! converted by the very same readers, and dropped, so the cost is the
 //! file's and the model's.
 //!
+//! The items are read from the parser's events by `events` when the file
+//! is written in plain YAML, else by serde-saphyr's live deserialiser.
+//!
 //! This path only ever succeeds on a file with no problem at all: at the
 //! first sign of one (a conversion problem, a key unknown or given twice, a
 //! document marker, anything the parser refuses) it gives up, and the
 //! caller reads the file again on the tree path, which finds and reports
 //! every problem exactly as before. So diagnostics come from one place.
 
+use super::events::GiveUp;
 use super::Conv;
 use crate::desired::diagnostics::Collector;
 use crate::desired::fields::{item, KINDS, TOP_FIELDS};
@@ -42,6 +46,17 @@ impl<'t> Conv<'t> {
         if unusual(text) {
             return None;
         }
+        match Conv::from_events(file, text) {
+            Ok(read) => Some(read),
+            Err(GiveUp::Problem) => None,
+            Err(GiveUp::Unusual) => Conv::from_serde(file, text),
+        }
+    }
+
+    /// Like [`Conv::stream_file`], with serde-saphyr's live deserialiser,
+    /// which reads any YAML (anchors, aliases, merge keys, tags, every
+    /// spelling of a scalar) as the tree path does.
+    pub(crate) fn from_serde(file: &'t str, text: &'t str) -> Option<(Self, DesiredState)> {
         let mut cv = Conv::streaming(Collector::new(file, text));
         let state = serde_saphyr::with_deserializer_from_str_with_options(
             text,
