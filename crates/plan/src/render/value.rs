@@ -53,8 +53,29 @@ pub fn redact(value: &Value) -> Value {
 }
 
 fn is_secret_field(name: &str) -> bool {
-    let name = name.to_ascii_lowercase();
-    SECRET_FIELDS.contains(&name.as_str())
+    SECRET_FIELDS.iter().any(|f| f.eq_ignore_ascii_case(name))
+}
+
+/// Whether [`redact`] would change `value`: most values hold no secret and
+/// are shown as they are, without a copy.
+fn holds_secret(value: &Value) -> bool {
+    match value {
+        Value::String(s) => s.starts_with("sha256:"),
+        Value::Array(items) => items.iter().any(holds_secret),
+        Value::Object(map) => map.iter().any(|(k, v)| {
+            (is_secret_field(k) && !v.is_null() && !is_secret_ref(v)) || holds_secret(v)
+        }),
+        _ => false,
+    }
+}
+
+/// [`redact`], borrowing `value` when there is nothing to redact.
+fn redacted(value: &Value) -> std::borrow::Cow<'_, Value> {
+    if holds_secret(value) {
+        std::borrow::Cow::Owned(redact(value))
+    } else {
+        std::borrow::Cow::Borrowed(value)
+    }
 }
 
 /// `{ "env": "NAME" }` or `{ "file": "PATH" }`: where a secret comes from.
@@ -73,45 +94,71 @@ fn is_secret_ref(value: &Value) -> bool {
 /// The value as one line, HCL-like: `"text"`, `10`, `["a", "b"]`,
 /// `{ line = "a", priority = 10 }`.
 pub(crate) fn inline(value: &Value) -> String {
-    match value {
-        Value::Null => "null".to_string(),
-        Value::Bool(b) => b.to_string(),
-        Value::Number(n) => n.to_string(),
-        Value::String(s) if s == SENSITIVE => SENSITIVE.to_string(),
-        Value::String(s) => quote(s),
-        Value::Array(items) => format!(
-            "[{}]",
-            items.iter().map(inline).collect::<Vec<_>>().join(", ")
-        ),
-        Value::Object(map) if map.is_empty() => "{}".to_string(),
-        Value::Object(map) => format!(
-            "{{ {} }}",
-            map.iter()
-                .map(|(k, v)| format!("{k} = {}", inline(v)))
-                .collect::<Vec<_>>()
-                .join(", ")
-        ),
-    }
+    let mut out = String::new();
+    push_inline(&mut out, value);
+    out
 }
 
-fn quote(s: &str) -> String {
-    serde_json::to_string(s).unwrap_or_else(|_| format!("\"{s}\""))
+/// [`inline`] appended to `out`.
+fn push_inline(out: &mut String, value: &Value) {
+    use std::fmt::Write as _;
+    match value {
+        Value::Null => out.push_str("null"),
+        Value::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
+        // Writing to a String cannot fail.
+        Value::Number(n) => {
+            let _ = write!(out, "{n}");
+        }
+        Value::String(s) if s == SENSITIVE => out.push_str(SENSITIVE),
+        // A string value displays as its JSON: quoted and escaped.
+        Value::String(_) => {
+            let _ = write!(out, "{value}");
+        }
+        Value::Array(items) => {
+            out.push('[');
+            for (i, item) in items.iter().enumerate() {
+                if i > 0 {
+                    out.push_str(", ");
+                }
+                push_inline(out, item);
+            }
+            out.push(']');
+        }
+        Value::Object(map) if map.is_empty() => out.push_str("{}"),
+        Value::Object(map) => {
+            out.push_str("{ ");
+            for (i, (k, v)) in map.iter().enumerate() {
+                if i > 0 {
+                    out.push_str(", ");
+                }
+                out.push_str(k);
+                out.push_str(" = ");
+                push_inline(out, v);
+            }
+            out.push_str(" }");
+        }
+    }
 }
 
 fn absent(value: Option<&Value>) -> bool {
     value.is_none_or(Value::is_null)
 }
 
-/// Does this value need more than one line?
-fn is_multiline(value: &Value) -> bool {
+/// The value on one line, or `None` when it needs more than one: a
+/// non-empty list, or an object holding one or wider than
+/// [`INLINE_WIDTH`].
+fn one_line(value: &Value) -> Option<String> {
     match value {
-        Value::Array(items) => !items.is_empty(),
-        Value::Object(map) => {
-            map.values()
-                .any(|v| matches!(v, Value::Array(a) if !a.is_empty()))
-                || inline(value).len() > INLINE_WIDTH
+        Value::Array(items) if !items.is_empty() => None,
+        Value::Object(map)
+            if map
+                .values()
+                .any(|v| matches!(v, Value::Array(a) if !a.is_empty())) =>
+        {
+            None
         }
-        _ => false,
+        Value::Object(_) => Some(inline(value)).filter(|text| text.len() <= INLINE_WIDTH),
+        _ => Some(inline(value)),
     }
 }
 
@@ -226,9 +273,9 @@ fn attribute(out: &mut Vec<Line>, depth: usize, attr: &Attr<'_>, width: usize) {
                 .push(SENSITIVE, Style::Dim),
         );
     } else {
-        let before = attr.before.map(redact);
-        let after = attr.after.map(redact);
-        value_change(out, depth, &label, before.as_ref(), after.as_ref());
+        let before = attr.before.map(redacted);
+        let after = attr.after.map(redacted);
+        value_change(out, depth, &label, before.as_deref(), after.as_deref());
     }
     if attr.forces_replace {
         if let Some(line) = out.get_mut(first) {
@@ -299,15 +346,19 @@ fn value_change(
 
 /// A whole value under one marker, lists element by element.
 fn value(out: &mut Vec<Line>, depth: usize, mark: Mark, label: &str, v: &Value, trailer: &str) {
+    if let Some(text) = one_line(v) {
+        out.push(Line::block(depth, mark).push(format!("{label}{text}{trailer}"), Style::Plain));
+        return;
+    }
     match v {
-        Value::Array(items) if is_multiline(v) => {
+        Value::Array(items) => {
             out.push(Line::block(depth, mark).push(format!("{label}["), Style::Plain));
             for item in items {
                 value(out, depth + 1, mark, "", item, ",");
             }
             out.push(Line::block(depth, Mark::None).push(format!("]{trailer}"), Style::Plain));
         }
-        Value::Object(map) if is_multiline(v) => {
+        Value::Object(map) => {
             out.push(Line::block(depth, mark).push(format!("{label}{{"), Style::Plain));
             let width = map.keys().map(String::len).max().unwrap_or(0);
             for (k, item) in map {
@@ -315,9 +366,8 @@ fn value(out: &mut Vec<Line>, depth: usize, mark: Mark, label: &str, v: &Value, 
             }
             out.push(Line::block(depth, Mark::None).push(format!("}}{trailer}"), Style::Plain));
         }
-        _ => out.push(
-            Line::block(depth, mark).push(format!("{label}{}{trailer}", inline(v)), Style::Plain),
-        ),
+        // Scalars are always one line.
+        _ => {}
     }
 }
 
@@ -444,6 +494,28 @@ mod tests {
         assert_eq!(r["peer"]["key"], json!({ "env": "BGP_KEY" }));
         assert_eq!(r["note"], SENSITIVE);
         assert_eq!(r["name"], "bj");
+    }
+
+    #[test]
+    fn a_value_is_copied_for_redaction_only_when_it_holds_a_secret() {
+        let secret_free = [
+            json!({ "peer": { "key": { "env": "BGP_KEY" }, "ip": "10.0.0.2" } }),
+            json!(["a", { "name": "bj", "key": null }]),
+            json!("plain"),
+        ];
+        for v in &secret_free {
+            assert!(matches!(redacted(v), std::borrow::Cow::Borrowed(_)), "{v}");
+        }
+        let holding = [
+            json!({ "peer": { "Key": "literal" } }),
+            json!([1, "sha256:ab"]),
+            json!({ "bgp_key": { "file": 3 } }),
+        ];
+        for v in &holding {
+            assert!(matches!(redacted(v), std::borrow::Cow::Owned(_)), "{v}");
+            assert_eq!(*redacted(v), redact(v));
+            assert_ne!(redact(v), *v);
+        }
     }
 
     #[test]
