@@ -63,19 +63,20 @@ impl<'i> Events<'i> {
         }
         let value = match ev {
             Event::Scalar(v, style, 0, None) => scalar(v, style, span)?,
+            // Sized for one object's fields and a short list; not trimmed
+            // after, as the tree lives for one list item only.
             Event::SequenceStart(0, None) => {
-                let mut items = Vec::new();
+                let mut items = Vec::with_capacity(4);
                 loop {
                     match self.next()? {
                         (Event::SequenceEnd, _) => break,
                         (ev, span) => items.push(self.node(ev, span, depth + 1)?),
                     }
                 }
-                items.shrink_to_fit();
                 Value::Seq(items)
             }
             Event::MappingStart(0, None) => {
-                let mut pairs = Vec::new();
+                let mut pairs = Vec::with_capacity(8);
                 loop {
                     let key = match self.next()? {
                         (Event::MappingEnd, _) => break,
@@ -87,7 +88,6 @@ impl<'i> Events<'i> {
                     let (ev, span) = self.next()?;
                     pairs.push((key, self.node(ev, span, depth + 1)?));
                 }
-                pairs.shrink_to_fit();
                 Value::Map(pairs)
             }
             _ => return Err(GiveUp::Unusual),

@@ -22,6 +22,7 @@ use super::diagnostics::Collector;
 use super::fields::{belongs_elsewhere, did_you_mean, item, join};
 use super::node::{Loc, Node, Value};
 use crate::model::{PortType, SwitchPort};
+use std::borrow::Cow;
 use std::collections::{HashMap, HashSet};
 
 /// A mapping whose keys have been checked against the allowed fields.
@@ -190,10 +191,15 @@ impl<'t> Conv<'t> {
             self.type_error(n, path, &format!("a mapping ({what})"));
             return None;
         };
-        let mut fields: Vec<(&'static str, &'n Node)> = Vec::new();
+        let known = pairs.len().min(allowed.len());
+        let mut fields: Vec<(&'static str, &'n Node)> = Vec::with_capacity(known);
         // Misspelt keys (`nmae:`) and the field each most likely means.
         let mut misspelt: Vec<(&'static str, &'n Node)> = Vec::new();
-        let mut first_seen: HashMap<String, Loc> = HashMap::new();
+        // Where each key is first given: a field by a scan of this short
+        // list, any other key (an error anyway) by a map, since a hostile
+        // object can have a million of them.
+        let mut first_field: Vec<(&'static str, Loc)> = Vec::with_capacity(known);
+        let mut first_other: HashMap<Cow<'n, str>, Loc> = HashMap::new();
         for (k, v) in pairs {
             let Some(key) = self.key_text(k) else {
                 self.fail(
@@ -208,16 +214,21 @@ impl<'t> Conv<'t> {
                 );
                 continue;
             };
-            if let Some(first) = first_seen.get(&key) {
+            let field = allowed.iter().find(|a| **a == key).copied();
+            let first = match field {
+                Some(f) => first_field.iter().find(|(g, _)| *g == f).map(|(_, l)| *l),
+                None => first_other.get(&key).copied(),
+            };
+            if let Some(first) = first {
                 let msg = format!("duplicate key `{key}` (first given on line {})", first.line);
                 self.c
                     .error(k.loc, &join(path, &key), "duplicate key", msg, None);
                 continue;
             }
-            first_seen.insert(key.clone(), k.loc);
-            match allowed.iter().find(|a| **a == key) {
-                Some(a) => {
-                    fields.push((a, v));
+            match field {
+                Some(f) => {
+                    first_field.push((f, k.loc));
+                    fields.push((f, v));
                 }
                 None => {
                     let meant = did_you_mean(&key, allowed.iter().copied());
@@ -236,6 +247,7 @@ impl<'t> Conv<'t> {
                         format!("unknown field `{key}` in {what}"),
                         Some(help),
                     );
+                    first_other.insert(key, k.loc);
                 }
             }
         }
@@ -259,10 +271,10 @@ impl<'t> Conv<'t> {
 
     /// The text of a key: strings as they are, plain numbers and booleans as
     /// written (`1G:` is a string, `10:` is not).
-    fn key_text(&self, k: &Node) -> Option<String> {
+    fn key_text<'n>(&self, k: &'n Node) -> Option<Cow<'n, str>> {
         match &k.value {
-            Value::Str(s) => Some(s.clone()),
-            Value::Int(_) | Value::Float(_) | Value::Bool(_) => Some(self.raw(k)),
+            Value::Str(s) => Some(Cow::Borrowed(s)),
+            Value::Int(_) | Value::Float(_) | Value::Bool(_) => Some(Cow::Owned(self.raw(k))),
             _ => None,
         }
     }
