@@ -10,6 +10,12 @@
 //! state: their lists one after the other, the union of their `prune`
 //! kinds, and their one `account`.
 //!
+//! Each file is first read on the streaming path (see `convert/stream.rs`)
+//! and the rules run on the models alone; only when something is wrong,
+//! in any file or across them, is the whole estate read again into span
+//! trees, which report every problem at its place. So a valid estate never
+//! holds a tree, and memory is its files' and models'.
+//!
 //! The size limit holds per file: an estate grows by adding files.
 
 use super::convert::Conv;

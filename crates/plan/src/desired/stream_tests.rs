@@ -298,3 +298,87 @@ fn estates_of_several_files_agree_on_both_paths() {
     ];
     assert!(both_estates(&bad).is_err());
 }
+
+/// Every value of a valid file replaced, one at a time, by scalars of
+/// every spelling (numbers in each radix, nulls, booleans in each case,
+/// floats, quoted text, anchors, tags, text that looks like a number):
+/// whatever each makes of the file, the streaming path and the tree path
+/// make the same, and a file the tree path accepts is streamed.
+#[test]
+fn every_spelling_of_every_value_reads_the_same_on_both_paths() {
+    let path = repo().join("crates/plan/tests/fixtures/desired_ok.yaml");
+    let text = std::fs::read_to_string(path).unwrap();
+    let spellings = [
+        "~",
+        "null",
+        "NULL",
+        "",
+        "true",
+        "True",
+        "FALSE",
+        "yes",
+        "on",
+        "0",
+        "07",
+        "0x1F",
+        "0o17",
+        "0b11",
+        "1_000",
+        "+5",
+        "-5",
+        "1.5",
+        "1e3",
+        ".5",
+        ".inf",
+        "-.inf",
+        ".nan",
+        "nan",
+        "inf",
+        "Infinity",
+        "2024",
+        "99999999999999999999",
+        "10G",
+        "1G",
+        "10.0.0.1",
+        "10.0.0.0/8",
+        "fd00::1/126",
+        "'quoted'",
+        "\"2024\"",
+        "&a x",
+        "!!str 5",
+        "[]",
+        "{}",
+        "PON",
+        "IPV4",
+        "a b",
+        "x: y",
+    ];
+    let mut streamed = 0;
+    for (i, line) in text.lines().enumerate() {
+        let Some((key, _)) = line.split_once(": ") else {
+            continue;
+        };
+        if key.trim_start().starts_with('#') || line.trim_end().ends_with(':') {
+            continue;
+        }
+        for s in spellings {
+            let edited: String = text
+                .lines()
+                .enumerate()
+                .map(|(j, l)| {
+                    if i == j {
+                        format!("{key}: {s}\n")
+                    } else {
+                        format!("{l}\n")
+                    }
+                })
+                .collect();
+            let _ = each_reader("e.yaml", &edited);
+            if both_paths("e.yaml", &edited).is_ok() {
+                streamed += 1;
+            }
+        }
+    }
+    // Many edits keep the file valid (and were streamed).
+    assert!(streamed > 100, "{streamed}");
+}
