@@ -185,7 +185,7 @@ pub(crate) fn action_lines(addresses: &Addresses<'_>, action: &Action) -> Vec<Li
         }
     }
     out.push(Line::raw(
-        format!("  # {} {phrase}", action.address),
+        ["  # ", &action.address, " ", &phrase].concat(),
         Style::Bold,
     ));
     let impact_style = match impact_severity(&action.impact) {
@@ -193,13 +193,13 @@ pub(crate) fn action_lines(addresses: &Addresses<'_>, action: &Action) -> Vec<Li
         None => Style::Dim,
     };
     out.push(Line::raw(
-        format!("  #   traffic impact: {}", impact_text(&action.impact)),
+        ["  #   traffic impact: ", &impact_text(&action.impact)].concat(),
         impact_style,
     ));
     let after = addresses.depends_on(action);
     if !after.is_empty() {
         out.push(Line::raw(
-            format!("  #   after: {}", after.join(", ")),
+            ["  #   after: ", &after.join(", ")].concat(),
             Style::Dim,
         ));
     }
@@ -223,7 +223,7 @@ pub(crate) fn push_block(out: &mut Vec<Line>, mark: Mark, address: &str, body: V
     if body.is_empty() {
         out.push(Line::block(0, mark).push(address.to_owned(), Style::Plain));
     } else {
-        out.push(Line::block(0, mark).push(format!("{address} {{"), Style::Plain));
+        out.push(Line::block(0, mark).push([address, " {"].concat(), Style::Plain));
         out.extend(body);
         out.push(Line::block(0, Mark::None).push("}", Style::Plain));
     }

@@ -258,7 +258,7 @@ pub(crate) fn attribute_lines(out: &mut Vec<Line>, depth: usize, attrs: &[Attr<'
 }
 
 fn attribute(out: &mut Vec<Line>, depth: usize, attr: &Attr<'_>, width: usize) {
-    let label = format!("{:<width$} = ", attr.name);
+    let label = name_label(attr.name, width);
     let first = out.len();
     if attr.sensitive {
         let mark = match (absent(attr.before), absent(attr.after)) {
@@ -285,6 +285,19 @@ fn attribute(out: &mut Vec<Line>, depth: usize, attr: &Attr<'_>, width: usize) {
     }
 }
 
+/// `name` padded to `width`, then ` = `: the label of an aligned field.
+/// Built by hand: `format!` with a width was a large plan's costliest step.
+fn name_label(name: &str, width: usize) -> String {
+    let mut label = String::with_capacity(width.max(name.len()) + 3);
+    label.push_str(name);
+    label.extend(std::iter::repeat_n(
+        ' ',
+        width.saturating_sub(name.chars().count()),
+    ));
+    label.push_str(" = ");
+    label
+}
+
 /// The change of one (redacted) value, labelled `label` (`name = ` or empty
 /// for list elements).
 fn value_change(
@@ -299,18 +312,18 @@ fn value_change(
         after.filter(|v| !v.is_null()),
     ) {
         (None, None) => {
-            out.push(Line::block(depth, Mark::None).push(format!("{label}null"), Style::Plain))
+            out.push(Line::block(depth, Mark::None).push([label, "null"].concat(), Style::Plain))
         }
         (None, Some(after)) => value(out, depth, Mark::Add, label, after, ""),
         (Some(before), None) => value(out, depth, Mark::Remove, label, before, ""),
         (Some(b), Some(a)) if b == a => value(out, depth, Mark::None, label, b, ""),
         (Some(Value::Array(b)), Some(Value::Array(a))) => {
-            out.push(Line::block(depth, Mark::Change).push(format!("{label}["), Style::Plain));
+            out.push(Line::block(depth, Mark::Change).push([label, "["].concat(), Style::Plain));
             list_diff(out, depth + 1, b, a);
             out.push(Line::block(depth, Mark::None).push("]", Style::Plain));
         }
         (Some(Value::Object(b)), Some(Value::Object(a))) => {
-            out.push(Line::block(depth, Mark::Change).push(format!("{label}{{"), Style::Plain));
+            out.push(Line::block(depth, Mark::Change).push([label, "{"].concat(), Style::Plain));
             let mut keys: Vec<&String> = b.keys().chain(a.keys()).collect();
             keys.sort_unstable();
             keys.dedup();
@@ -330,7 +343,9 @@ fn value_change(
         (Some(Value::String(b)), Some(Value::String(a)))
             if b.contains('\n') || a.contains('\n') || b.len().max(a.len()) > LONG_STRING =>
         {
-            out.push(Line::block(depth, Mark::Change).push(format!("{label}<<-EOT"), Style::Plain));
+            out.push(
+                Line::block(depth, Mark::Change).push([label, "<<-EOT"].concat(), Style::Plain),
+            );
             text_diff(out, depth + 1, b, a);
             out.push(Line::block(depth, Mark::None).push("EOT", Style::Plain));
         }
@@ -347,24 +362,24 @@ fn value_change(
 /// A whole value under one marker, lists element by element.
 fn value(out: &mut Vec<Line>, depth: usize, mark: Mark, label: &str, v: &Value, trailer: &str) {
     if let Some(text) = one_line(v) {
-        out.push(Line::block(depth, mark).push(format!("{label}{text}{trailer}"), Style::Plain));
+        out.push(Line::block(depth, mark).push([label, &text, trailer].concat(), Style::Plain));
         return;
     }
     match v {
         Value::Array(items) => {
-            out.push(Line::block(depth, mark).push(format!("{label}["), Style::Plain));
+            out.push(Line::block(depth, mark).push([label, "["].concat(), Style::Plain));
             for item in items {
                 value(out, depth + 1, mark, "", item, ",");
             }
-            out.push(Line::block(depth, Mark::None).push(format!("]{trailer}"), Style::Plain));
+            out.push(Line::block(depth, Mark::None).push(["]", trailer].concat(), Style::Plain));
         }
         Value::Object(map) => {
-            out.push(Line::block(depth, mark).push(format!("{label}{{"), Style::Plain));
+            out.push(Line::block(depth, mark).push([label, "{"].concat(), Style::Plain));
             let width = map.keys().map(String::len).max().unwrap_or(0);
             for (k, item) in map {
-                value(out, depth + 1, mark, &format!("{k:<width$} = "), item, "");
+                value(out, depth + 1, mark, &name_label(k, width), item, "");
             }
-            out.push(Line::block(depth, Mark::None).push(format!("}}{trailer}"), Style::Plain));
+            out.push(Line::block(depth, Mark::None).push(["}", trailer].concat(), Style::Plain));
         }
         // Scalars are always one line.
         _ => {}
