@@ -117,7 +117,7 @@ fn loc(span: &Span) -> Loc {
 /// that is beyond doubt.
 fn scalar(v: Cow<'_, str>, style: ScalarStyle, span: Span) -> Read<Value> {
     match style {
-        ScalarStyle::Plain => plain(&v),
+        ScalarStyle::Plain => plain(v),
         // serde-saphyr refuses a folded scalar whose content is not indented.
         ScalarStyle::Folded if span.start.col() == 0 && !v.trim().is_empty() => {
             Err(GiveUp::Unusual)
@@ -128,7 +128,8 @@ fn scalar(v: Cow<'_, str>, style: ScalarStyle, span: Span) -> Read<Value> {
 
 /// A plain scalar: `true`/`false`, a decimal integer, or text that cannot
 /// be a null, a boolean or a number (serde-saphyr tries those in turn).
-fn plain(s: &str) -> Read<Value> {
+fn plain(v: Cow<'_, str>) -> Read<Value> {
+    let s: &str = &v;
     let b = s.as_bytes();
     match s {
         "true" => return Ok(Value::Bool(true)),
@@ -141,7 +142,7 @@ fn plain(s: &str) -> Read<Value> {
         return if special.iter().any(|w| w.eq_ignore_ascii_case(s)) {
             Err(GiveUp::Unusual)
         } else {
-            Ok(Value::Str(s.to_owned()))
+            Ok(Value::Str(v.into_owned()))
         };
     }
     if !first.is_ascii_digit() {
@@ -160,7 +161,7 @@ fn plain(s: &str) -> Read<Value> {
     let number_byte = |c: &u8| c.is_ascii_hexdigit() || b"._+-xXoO".contains(c);
     let dots = b.iter().filter(|c| **c == b'.').count();
     if dots >= 2 || !b.iter().all(number_byte) {
-        Ok(Value::Str(s.to_owned()))
+        Ok(Value::Str(v.into_owned()))
     } else {
         Err(GiveUp::Unusual)
     }
