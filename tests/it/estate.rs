@@ -2,9 +2,12 @@
 //! desired state, clashes across files named at both places, against the
 //! two-region account of `examples/emulator-seed-two-regions.yaml`.
 
-use crate::support::{assert_code, cda, cda_at, repo_root, run, stderr, stdout};
-use emulator::{Config, FaultConfig, FaultKind, Handle, ScriptedFault, SeedSource};
+use crate::support::postgres::Postgres;
+use crate::support::{assert_code, cda, cda_at, repo_root, run, stderr, stdout, writes};
+use apply::lock::shared::SharedLock;
+use emulator::{Config, FaultConfig, FaultKind, Handle, ScriptedFault, SeedSource, DEMO_ACCOUNT};
 use std::path::{Path, PathBuf};
+use std::time::Duration;
 
 async fn spawn() -> Handle {
     let config = Config::demo().with_seed(SeedSource::File(
@@ -370,6 +373,52 @@ async fn files_of_two_regions_apply_in_one_run() {
         "0",
     ]);
     assert_code(&run(cmd).await, 0);
+    handle.shutdown().await.unwrap();
+}
+
+/// With `--lock-url`, a run of two regions takes the shared lock of each,
+/// in region order, before reading anything: while another runner holds
+/// nm9's, the run is refused naming nm9, writes nothing and lets go of
+/// nm8's; once both are free it applies both regions.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_run_of_two_regions_takes_the_shared_lock_of_each() {
+    let pg = Postgres::start();
+    let handle = spawn().await;
+    let dir = tempfile::tempdir().unwrap();
+    two_regions_changed(dir.path());
+    let apply = || {
+        let mut cmd = cda_at(&handle, dir.path());
+        cmd.args(["apply", "-f", ".", "--auto-approve", "--rate-limit", "0"])
+            .arg("--lock-url")
+            .arg(pg.url());
+        cmd
+    };
+    let lock = |region: &'static str| {
+        let url = pg.url();
+        async move {
+            SharedLock::acquire(&url, region, DEMO_ACCOUNT, Duration::ZERO, |_| {})
+                .await
+                .unwrap()
+        }
+    };
+
+    let nm9 = lock("nm9").await;
+    let out = run(apply()).await;
+    assert_code(&out, 1);
+    let err = stderr(&out);
+    assert!(err.contains("holds the lock for region nm9"), "{err}");
+    assert_eq!(writes(&handle), 0);
+    // nm8's lock, taken first, was released when nm9's could not be had.
+    lock("nm8").await.release().await;
+    nm9.release().await;
+
+    let out = run(apply()).await;
+    assert_code(&out, 0);
+    let text = stdout(&out);
+    assert!(
+        text.contains("Apply complete: 2 done, 0 failed, 0 skipped in "),
+        "{text}"
+    );
     handle.shutdown().await.unwrap();
 }
 
