@@ -128,7 +128,7 @@ impl Planner<'_> {
                 ChangeKind::Delete,
                 Some(x.clone()),
                 Vec::new(),
-                json(&serde_json::json!({"gateway": x, "line": key})),
+                Some(serde_json::json!({"gateway": x, "line": key})),
                 None,
                 vec![Operation::UnbindLine {
                     gateway: x.clone(),
@@ -191,7 +191,7 @@ impl Planner<'_> {
                 Some(y.clone()),
                 Vec::new(),
                 None,
-                json(&serde_json::json!({"gateway": y, "line": key})),
+                Some(serde_json::json!({"gateway": y, "line": key})),
                 vec![Operation::BindLine {
                     gateway: y.clone(),
                     line: line_ref,
