@@ -216,7 +216,7 @@ impl Planner<'_> {
                 .entry(y.clone())
                 .or_default()
                 .push(key.clone());
-            self.built.bind.insert((y, key), n);
+            self.built.bind.entry(y).or_default().insert(key, n);
         }
     }
 }

@@ -159,7 +159,10 @@ struct Built {
     gateway: HashMap<String, usize>,
     gateway_delete: HashMap<String, usize>,
     unbind: HashMap<(String, String), usize>,
-    bind: HashMap<(String, String), usize>,
+    /// gateway → line → the action binding it there. By gateway first: a
+    /// route's hops look up one gateway's few binds, not a key built for
+    /// each hop in a table of the whole estate's.
+    bind: HashMap<String, HashMap<String, usize>>,
     /// The same bind actions by gateway: a VPC waits for its gateway's
     /// binds, and scanning `bind` per VPC is quadratic in a big import.
     binds_by_gateway: HashMap<String, Vec<usize>>,
@@ -187,9 +190,12 @@ impl Built {
     }
 
     fn binds_for(&self, gw: &str, lines: impl IntoIterator<Item = String>) -> Vec<usize> {
+        let Some(bound) = self.bind.get(gw) else {
+            return Vec::new();
+        };
         lines
             .into_iter()
-            .filter_map(|l| self.bind.get(&(gw.to_string(), l)).copied())
+            .filter_map(|l| bound.get(&l).copied())
             .collect()
     }
 

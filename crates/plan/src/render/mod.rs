@@ -244,18 +244,24 @@ fn join<T: std::fmt::Display>(items: &[T]) -> String {
 /// dependencies stays linear in the size of the plan.
 /// Also knows which replaces were asked for (`--replace`).
 pub(crate) struct Addresses<'a> {
+    actions: &'a [crate::action::Action],
     ids: std::collections::HashMap<crate::action::ActionId, &'a str>,
     requested: &'a crate::action::Requested,
 }
 
 impl<'a> Addresses<'a> {
     pub fn of(plan: &'a Plan) -> Addresses<'a> {
+        let numbered_by_position = plan.actions.iter().enumerate().all(|(i, a)| a.id == i);
         Addresses {
-            ids: plan
-                .actions
-                .iter()
-                .map(|a| (a.id, a.address.as_str()))
-                .collect(),
+            actions: &plan.actions,
+            ids: if numbered_by_position {
+                std::collections::HashMap::new()
+            } else {
+                plan.actions
+                    .iter()
+                    .map(|a| (a.id, a.address.as_str()))
+                    .collect()
+            },
             requested: &plan.requested,
         }
     }
@@ -271,11 +277,21 @@ impl<'a> Addresses<'a> {
         action
             .depends_on
             .iter()
-            .map(|id| match self.ids.get(id) {
-                Some(address) => (*address).to_string(),
+            .map(|id| match self.address(*id) {
+                Some(address) => address.to_string(),
                 None => format!("#{id}"),
             })
             .collect()
+    }
+
+    /// A plan's action ids are its positions (`diff` numbers them so): the
+    /// action is found there, and looked up by id only in a plan that is
+    /// numbered otherwise.
+    fn address(&self, id: crate::action::ActionId) -> Option<&'a str> {
+        match self.actions.get(id) {
+            Some(action) if action.id == id => Some(action.address.as_str()),
+            _ => self.ids.get(&id).copied(),
+        }
     }
 }
 
