@@ -81,6 +81,9 @@ enum Command {
         /// Where the generated inputs and plan files go (kept between runs).
         #[arg(long, default_value = "target/cda-bench-scale")]
         dir: PathBuf,
+        /// Runs of each size and scenario; the median (by CPU) is shown.
+        #[arg(long, default_value_t = bench::scale::report::DEFAULT_RUNS)]
+        runs: usize,
     },
     /// One scale run in this process; prints one JSON line.
     #[command(hide = true)]
@@ -214,9 +217,10 @@ fn run(command: Command) -> anyhow::Result<ExitCode> {
             sizes,
             scenarios,
             dir,
+            runs,
         } => {
             machine();
-            let ok = scale::report::run(&dir, &sizes, &scenarios)?;
+            let ok = scale::report::run(&dir, &sizes, &scenarios, runs)?;
             Ok(if ok {
                 ExitCode::SUCCESS
             } else {
@@ -267,6 +271,7 @@ fn run(command: Command) -> anyhow::Result<ExitCode> {
                     Scenario::Edited,
                     Scenario::Validate,
                 ],
+                scale::report::DEFAULT_RUNS,
             )?;
             Ok(if ok {
                 ExitCode::SUCCESS
