@@ -81,7 +81,7 @@ enum Command {
         /// Where the generated inputs and plan files go (kept between runs).
         #[arg(long, default_value = "target/cda-bench-scale")]
         dir: PathBuf,
-        /// Runs of each size and scenario; the median (by CPU) is shown.
+        /// Runs of each size and scenario; the one with the least CPU is shown.
         #[arg(long, default_value_t = bench::scale::report::DEFAULT_RUNS)]
         runs: usize,
     },

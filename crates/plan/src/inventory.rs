@@ -279,49 +279,52 @@ impl Inventory {
     /// scheme as [`crate::action::Action::address`]. Call on a normalised
     /// inventory; [`crate::planfile::stale`] compares two of these maps.
     pub fn fingerprints(&self) -> BTreeMap<String, String> {
-        let mut out = BTreeMap::new();
+        // Gathered, then sorted into the map at once, which is cheaper than
+        // inserting 200,000 addresses one by one. A later entry for an
+        // address wins, as an insert would.
+        let mut out: Vec<(String, String)> = Vec::with_capacity(self.lines.len() * 2);
         let line_names: BTreeMap<&str, &str> = self
             .lines
             .iter()
             .map(|l| (l.id.as_str(), l.name.as_str()))
             .collect();
         for line in &self.lines {
-            out.insert(address::physical_line(&line.name), fingerprint(line));
+            out.push((address::physical_line(&line.name), fingerprint(line)));
         }
         for gw in &self.gateways {
             // Children have their own addresses; a gateway's own fingerprint
             // covers only what a gateway replace depends on.
             let own = (&gw.name, &gw.hostname, &gw.access_point, &gw.description);
-            out.insert(address::gateway(&gw.name), fingerprint(&own));
+            out.push((address::gateway(&gw.name), fingerprint(&own)));
             for id in &gw.line_ids {
                 let name = line_names.get(id.as_str()).copied().unwrap_or(id.as_str());
-                out.insert(
+                out.push((
                     address::binding(&gw.name, name),
                     fingerprint(&(&gw.name, id)),
-                );
+                ));
             }
             for vpc in &gw.vpcs {
                 let mut bare = vpc.clone();
                 bare.health_check = None;
-                out.insert(address::vpc(&gw.name, &vpc.id), fingerprint(&bare));
+                out.push((address::vpc(&gw.name, &vpc.id), fingerprint(&bare)));
                 if let Some(check) = &vpc.health_check {
-                    out.insert(address::health_check(&gw.name, &vpc.id), fingerprint(check));
+                    out.push((address::health_check(&gw.name, &vpc.id), fingerprint(check)));
                 }
             }
             for route in &gw.static_routes {
-                out.insert(
+                out.push((
                     address::static_route(&gw.name, route.ip_version, &route.dst),
                     fingerprint(route),
-                );
+                ));
             }
             for route in &gw.bgp_routes {
-                out.insert(
+                out.push((
                     address::bgp_route(&gw.name, route.ip_version),
                     fingerprint(route),
-                );
+                ));
             }
         }
-        out
+        out.into_iter().collect()
     }
 }
 

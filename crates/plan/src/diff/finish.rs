@@ -208,12 +208,20 @@ impl Planner<'_> {
                 }
             }
         }
-        let mut fingerprints = id.live.fingerprints();
-        for a in &actions {
-            if !fingerprints.contains_key(&a.address) {
-                fingerprints.insert(a.address.clone(), ABSENT.to_string());
-            }
-        }
+        let live = id.live.fingerprints();
+        // Addresses the plan creates are recorded as absent. Merged into the
+        // map at once rather than inserted one by one (an initial plan has
+        // one per action).
+        let absent: Vec<(String, String)> = actions
+            .iter()
+            .filter(|a| !live.contains_key(&a.address))
+            .map(|a| (a.address.clone(), ABSENT.to_string()))
+            .collect();
+        let fingerprints = if absent.is_empty() {
+            live
+        } else {
+            live.into_iter().chain(absent).collect()
+        };
         unmanaged.sort_by(|a, b| a.address.cmp(&b.address));
         unmanaged.dedup();
         let mut plan = Plan {
