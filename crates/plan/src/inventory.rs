@@ -330,24 +330,11 @@ impl Inventory {
 
 /// SHA-256 of the canonical JSON of a live object.
 fn fingerprint<T: Serialize + ?Sized>(value: &T) -> String {
-    // Stream the JSON straight into the hasher. Serialising plain data
-    // cannot fail; if it ever did, the hash differs and the plan is stale,
-    // which is the safe direction.
-    let mut hasher = HashWriter(Sha256::new());
-    let _ = serde_json::to_writer(&mut hasher, value);
-    format!("sha256:{}", hex::encode(hasher.0.finalize()))
-}
-
-struct HashWriter(Sha256);
-
-impl std::io::Write for HashWriter {
-    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        self.0.update(buf);
-        Ok(buf.len())
-    }
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
+    // An object's JSON is small: written whole, then hashed at once
+    // rather than a token at a time. Serialising plain data cannot fail; if it ever did, the hash differs
+    // and the plan is stale, which is the safe direction.
+    let json = serde_json::to_vec(value).unwrap_or_default();
+    format!("sha256:{}", hex::encode(Sha256::digest(&json)))
 }
 
 fn canonical_cidrs(list: &mut Vec<IpNet>) {
