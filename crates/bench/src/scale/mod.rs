@@ -11,7 +11,7 @@
 //! first, so the child's own CPU time and peak memory are the whole
 //! process's. `validate` runs the loader alone, like `cda validate`.
 //!
-//! Figures: CPU of each step (this thread's, from `schedstat`) and its peak
+//! Figures: CPU of each step (this thread's CPU clock) and its peak
 //! (VmHWM, reset before each step through `/proc/self/clear_refs`, so each
 //! step's peak includes what earlier steps still hold), and the process's
 //! CPU and peak at the end.
@@ -19,7 +19,7 @@
 pub mod estate;
 pub mod report;
 
-use crate::cpu::{peak_bytes, thread_cpu};
+use crate::cpu::{peak_bytes, process_cpu, thread_cpu};
 use anyhow::Context as _;
 use estate::{Edits, ScaleEstate};
 use serde::{Deserialize, Serialize};
@@ -93,15 +93,6 @@ impl ScaleFigures {
 }
 
 /// CPU this process has used so far (its only thread's).
-fn process_cpu() -> Duration {
-    // The child runs no other thread, so the main thread is the process.
-    let text = std::fs::read_to_string("/proc/self/schedstat").unwrap_or_default();
-    text.split_whitespace()
-        .next()
-        .and_then(|s| s.parse::<u64>().ok())
-        .map_or(Duration::ZERO, Duration::from_nanos)
-}
-
 /// Start a new peak (VmHWM := current RSS); false where the kernel refuses.
 fn reset_peak() -> bool {
     std::fs::write("/proc/self/clear_refs", "5").is_ok()
