@@ -12,6 +12,21 @@ use crate::model::{
     HealthCheck, IpVersion, LineType, PhysicalLine, PortType, SwitchPort, VpcAttachment,
 };
 
+/// A plan of region nm8 holding `actions` and nothing else.
+pub fn plan_of(actions: Vec<crate::action::Action>) -> Plan {
+    Plan {
+        format_version: "1".into(),
+        region: "nm8".into(),
+        account: None,
+        actions,
+        unmanaged: vec![],
+        notes: vec![],
+        fingerprints: std::collections::BTreeMap::new(),
+        mass_destroy: None,
+        requested: Default::default(),
+    }
+}
+
 /// Desired IPv4 line number `n` on switch `sw1`: port `GE1/0/n`, VLAN
 /// `1000 + n`, interconnect `10.255.n.1/30` ↔ `10.255.n.2/30`, 100 Mbps.
 pub fn desired_line(name: &str, n: u8) -> PhysicalLine {
@@ -175,7 +190,8 @@ fn route_count(g: &LiveGateway) -> usize {
     g.static_routes.len() + g.bgp_routes.len()
 }
 
-fn live_static_route(id: String, route: &StaticRouteBody) -> LiveStaticRoute {
+/// The static route the API lists once `route` is added, under `id`.
+pub fn live_static_route(id: String, route: &StaticRouteBody) -> LiveStaticRoute {
     let hop = |h: &NextHopBody| LiveNextHop {
         remote_ip: h.remote_ip,
         priority: h.priority,

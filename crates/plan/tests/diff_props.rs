@@ -10,11 +10,9 @@
 
 use ipnet::IpNet;
 use plan::action::{BgpRouteBody, LineRef, Operation, StaticRouteBody};
-use plan::inventory::{
-    LiveBgpPeer, LiveBgpRoute, LiveGateway, LiveLine, LiveNextHop, LiveStaticRoute, LiveVpc,
-};
+use plan::inventory::{LiveBgpPeer, LiveBgpRoute, LiveGateway, LiveLine, LiveVpc};
 use plan::model::*;
-use plan::testing::{live_health_check, live_line, live_vpc};
+use plan::testing::{live_health_check, live_line, live_static_route, live_vpc};
 use plan::{plan, Inventory, Plan, PlanError, PlanOptions};
 use proptest::prelude::*;
 use std::collections::{BTreeMap, BTreeSet};
@@ -841,7 +839,9 @@ impl Api {
                 self.check_static(gateway, route)?;
                 self.check_unique_destinations(g, None, route)?;
                 let id = self.id("sr");
-                self.gateways[g].static_routes.push(live_static(id, route));
+                self.gateways[g]
+                    .static_routes
+                    .push(live_static_route(id, route));
             }
             Operation::UpdateStaticRoute { gateway, id, route } => {
                 let g = self.gw(gateway)?;
@@ -855,7 +855,7 @@ impl Api {
                 if r.ip_version != route.ip_version {
                     return fail("ipVersion cannot change on route update");
                 }
-                *r = live_static(id.clone(), route);
+                *r = live_static_route(id.clone(), route);
             }
             Operation::DeleteStaticRoute { gateway, id } => {
                 let g = self.gw(gateway)?;
@@ -906,22 +906,6 @@ impl Api {
             }
         }
         Ok(())
-    }
-}
-
-fn live_static(id: String, r: &StaticRouteBody) -> LiveStaticRoute {
-    let hop = |h: &plan::action::NextHopBody| LiveNextHop {
-        remote_ip: h.remote_ip,
-        priority: h.priority,
-        track: h.track,
-        bfd: Some(h.bfd),
-    };
-    LiveStaticRoute {
-        id,
-        ip_version: r.ip_version,
-        dst: r.dst_v4.iter().chain(&r.dst_v6).copied().collect(),
-        next_hops: r.next_hops_v4.iter().map(hop).collect(),
-        next_hops_v6: r.next_hops_v6.iter().map(hop).collect(),
     }
 }
 

@@ -330,7 +330,7 @@ impl<'p> Topology<'p> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use std::collections::BTreeMap as Map;
+    use crate::testing::plan_of as plan;
 
     fn action(id: usize, address: &str, kind: ResourceKind, change: ChangeKind) -> Action {
         let gateway = match kind {
@@ -349,20 +349,6 @@ mod tests {
             impact: vec![],
             depends_on: vec![],
             calls: vec![],
-        }
-    }
-
-    fn plan(actions: Vec<Action>) -> Plan {
-        Plan {
-            format_version: "1".into(),
-            region: "nm8".into(),
-            account: None,
-            actions,
-            unmanaged: vec![],
-            notes: vec![],
-            fingerprints: Map::new(),
-            mass_destroy: None,
-            requested: Default::default(),
         }
     }
 

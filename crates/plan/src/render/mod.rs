@@ -353,6 +353,7 @@ pub(crate) fn change_marker(change: ChangeKind) -> &'static str {
 mod tests {
     use super::*;
     use crate::action::{Action, ResourceKind};
+    use crate::testing::plan_of as plan;
 
     fn action(address: &str, change: ChangeKind, impact: Vec<Impact>) -> Action {
         Action {
@@ -367,20 +368,6 @@ mod tests {
             impact,
             depends_on: vec![],
             calls: vec![],
-        }
-    }
-
-    fn plan(actions: Vec<Action>) -> Plan {
-        Plan {
-            format_version: "1".into(),
-            region: "nm8".into(),
-            account: None,
-            actions,
-            unmanaged: vec![],
-            notes: Vec::new(),
-            fingerprints: BTreeMap::new(),
-            mass_destroy: None,
-            requested: Default::default(),
         }
     }
 
