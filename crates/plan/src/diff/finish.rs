@@ -57,15 +57,15 @@ impl Planner<'_> {
             let Some(g) = self
                 .id
                 .gw_ids
-                .get(&gw.name)
+                .get(gw.name.as_str())
                 .copied()
                 .filter(|g| touched.contains(g))
             else {
                 continue;
             };
             for id in &gw.line_ids {
-                if let Some(i) = self.id.line_by_id.get(id.as_str()) {
-                    sim.bind(g, *i as u32);
+                if let Some(i) = self.id.line_of_id(id) {
+                    sim.bind(g, i as u32);
                 }
             }
             let table = self.id.live_ip_table(gw);

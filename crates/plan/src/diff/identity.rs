@@ -96,10 +96,13 @@ pub(super) struct Identity<'a> {
     pub live: &'a Inventory,
     pub lines: Vec<LineEntry<'a>>,
     pub line_by_key: HashMap<String, usize>,
-    pub line_by_id: HashMap<&'a str, usize>,
+    /// Live line ID → its position in `live.lines`.
+    live_line_at: HashMap<&'a str, usize>,
+    /// Position in `live.lines` → its entry in `lines`.
+    entry_of_live: Vec<usize>,
     pub gws: BTreeMap<String, GwEntry<'a>>,
     /// Gateway name → index for the impact replay (sorted by name).
-    pub gw_ids: HashMap<String, u32>,
+    pub gw_ids: HashMap<&'a str, u32>,
     pub prune: BTreeSet<Kind>,
     pub requested: &'a Requested,
     /// Switch hostname of each declared line, for gateways that take theirs
@@ -118,7 +121,8 @@ impl<'a> Identity<'a> {
             live,
             lines: Vec::new(),
             line_by_key: HashMap::new(),
-            line_by_id: HashMap::new(),
+            live_line_at: HashMap::new(),
+            entry_of_live: Vec::new(),
             gws: BTreeMap::new(),
             gw_ids: HashMap::new(),
             prune: desired.prune.iter().copied().collect(),
@@ -130,94 +134,121 @@ impl<'a> Identity<'a> {
                 .collect(),
         };
         id.match_gateways()?;
-        id.gw_ids = id
-            .gws
-            .keys()
-            .enumerate()
-            .map(|(i, n)| (n.clone(), i as u32))
-            .collect();
         id.match_lines()?;
         id.assign_bindings()?;
         Ok(id)
     }
 
+    /// Both lists are sorted by name (canonical desired state, normalised
+    /// inventory), so they are walked side by side: a look-up by name in
+    /// a table of the whole estate misses the cache on every gateway.
     fn match_gateways(&mut self) -> Result<(), PlanError> {
-        let live_by_name: HashMap<&str, &LiveGateway> = self
-            .live
-            .gateways
-            .iter()
-            .map(|g| (g.name.as_str(), g))
-            .collect();
-        for gw in &self.desired.gateways {
-            if self.gws.contains_key(&gw.name) {
+        let (desired, live) = (&self.desired.gateways, &self.live.gateways);
+        let mut entries: Vec<(&'a str, GwEntry<'a>)> =
+            Vec::with_capacity(desired.len().max(live.len()));
+        let (mut d, mut l) = (0, 0);
+        while d < desired.len() || l < live.len() {
+            let order = match (desired.get(d), live.get(l)) {
+                (Some(dg), Some(lg)) => dg.name.cmp(&lg.name),
+                (Some(_), None) => std::cmp::Ordering::Less,
+                _ => std::cmp::Ordering::Greater,
+            };
+            if order == std::cmp::Ordering::Greater {
+                let lg = &live[l];
+                l += 1;
+                if entries.last().is_some_and(|(n, _)| *n == lg.name) {
+                    continue;
+                }
+                entries.push((lg.name.as_str(), self.undeclared_gateway(lg)));
+                continue;
+            }
+            let gw = &desired[d];
+            d += 1;
+            if entries.last().is_some_and(|(n, _)| *n == gw.name) {
                 return Err(PlanError::Duplicate {
                     kind: "gateway",
                     name: gw.name.clone(),
                 });
             }
-            let live = live_by_name.get(gw.name.as_str()).copied();
-            let mut entry = GwEntry {
-                desired: Some(gw),
-                live,
-                fate: Fate::Create,
-                changes: Vec::new(),
-                forced: None,
-                left_as_is: Vec::new(),
-            };
-            if let Some(l) = live {
-                // No gateway update call exists: a difference replaces it,
-                // unless it carries no forwarding meaning.
-                let hostname = self.hostname(gw, Some(l));
-                let mut changes = compare_gateway(gw, l, &hostname);
-                let left = left_as_is(ResourceKind::Gateway, &mut changes);
-                entry.forced = changes.first().map(|c| c.name.clone()).or_else(|| {
-                    self.requested
-                        .replaces(&address::gateway(&gw.name))
-                        .then(|| REPLACE_REQUESTED.to_string())
-                });
-                if entry.forced.is_some() {
-                    changes.extend(left);
-                } else {
-                    entry.left_as_is = left;
-                }
-                entry.changes = changes;
-                entry.fate = if entry.forced.is_some() {
-                    Fate::Replace
-                } else {
-                    Fate::Keep
-                };
-                if entry.fate == Fate::Replace && gw.protect {
-                    return Err(PlanError::protected(
-                        address::gateway(&gw.name),
-                        entry.forced.clone().unwrap_or_default(),
-                        &entry.changes,
-                    ));
-                }
-            }
-            self.gws.insert(gw.name.clone(), entry);
+            // Of live gateways sharing a name, the last is matched.
+            let matched = (order == std::cmp::Ordering::Equal).then(|| {
+                let same = live[l..].iter().take_while(|x| x.name == gw.name).count();
+                &live[l + same - 1]
+            });
+            entries.push((gw.name.as_str(), self.declared_gateway(gw, matched)?));
         }
-        for l in &self.live.gateways {
-            if self.gws.contains_key(&l.name) {
-                continue;
-            }
-            let fate = if self.prune.contains(&Kind::Gateways) {
+        self.gw_ids = entries
+            .iter()
+            .enumerate()
+            .map(|(i, (n, _))| (*n, i as u32))
+            .collect();
+        self.gws = entries
+            .into_iter()
+            .map(|(n, e)| (n.to_owned(), e))
+            .collect();
+        Ok(())
+    }
+
+    fn declared_gateway(
+        &self,
+        gw: &'a Gateway,
+        live: Option<&'a LiveGateway>,
+    ) -> Result<GwEntry<'a>, PlanError> {
+        let mut entry = GwEntry {
+            desired: Some(gw),
+            live,
+            fate: Fate::Create,
+            changes: Vec::new(),
+            forced: None,
+            left_as_is: Vec::new(),
+        };
+        let Some(l) = live else {
+            return Ok(entry);
+        };
+        // No gateway update call exists: a difference replaces it, unless
+        // it carries no forwarding meaning.
+        let hostname = self.hostname(gw, Some(l));
+        let mut changes = compare_gateway(gw, l, &hostname);
+        let left = left_as_is(ResourceKind::Gateway, &mut changes);
+        entry.forced = changes.first().map(|c| c.name.clone()).or_else(|| {
+            self.requested
+                .replaces(&address::gateway(&gw.name))
+                .then(|| REPLACE_REQUESTED.to_string())
+        });
+        if entry.forced.is_some() {
+            changes.extend(left);
+        } else {
+            entry.left_as_is = left;
+        }
+        entry.changes = changes;
+        entry.fate = if entry.forced.is_some() {
+            Fate::Replace
+        } else {
+            Fate::Keep
+        };
+        if entry.fate == Fate::Replace && gw.protect {
+            return Err(PlanError::protected(
+                address::gateway(&gw.name),
+                entry.forced.clone().unwrap_or_default(),
+                &entry.changes,
+            ));
+        }
+        Ok(entry)
+    }
+
+    fn undeclared_gateway(&self, live: &'a LiveGateway) -> GwEntry<'a> {
+        GwEntry {
+            desired: None,
+            live: Some(live),
+            fate: if self.prune.contains(&Kind::Gateways) {
                 Fate::Delete
             } else {
                 Fate::Unmanaged
-            };
-            self.gws.insert(
-                l.name.clone(),
-                GwEntry {
-                    desired: None,
-                    live: Some(l),
-                    fate,
-                    changes: Vec::new(),
-                    forced: None,
-                    left_as_is: Vec::new(),
-                },
-            );
+            },
+            changes: Vec::new(),
+            forced: None,
+            left_as_is: Vec::new(),
         }
-        Ok(())
     }
 
     /// The hostname the gateway has or would be created with: the declared
@@ -246,37 +277,49 @@ impl<'a> Identity<'a> {
     }
 
     fn match_lines(&mut self) -> Result<(), PlanError> {
-        let mut live_gw_of: HashMap<&str, String> = HashMap::new();
+        let live: &'a [LiveLine] = &self.live.lines;
+        self.live_line_at = live
+            .iter()
+            .enumerate()
+            .map(|(i, l)| (l.id.as_str(), i))
+            .collect();
+        // The gateway each live line is bound to: the gateway's line list
+        // first, the line's own `vrfName` where no list names it.
+        let mut live_gw: Vec<Option<&'a str>> = vec![None; live.len()];
         for gw in &self.live.gateways {
             for id in &gw.line_ids {
-                live_gw_of.insert(id.as_str(), gw.name.clone());
+                if let Some(&i) = self.live_line_at.get(id.as_str()) {
+                    live_gw[i] = Some(gw.name.as_str());
+                }
             }
         }
-        for l in &self.live.lines {
-            if let Some(g) = &l.gateway {
-                live_gw_of.entry(l.id.as_str()).or_insert_with(|| g.clone());
+        for (slot, l) in live_gw.iter_mut().zip(live) {
+            if slot.is_none() {
+                *slot = l.gateway.as_deref();
             }
         }
         let (matched, claimed) = self.claim_live_lines();
-        for (d, live) in self.desired.physical_lines.iter().zip(matched) {
+        self.entry_of_live = vec![usize::MAX; live.len()];
+        for (d, m) in self.desired.physical_lines.iter().zip(matched) {
             if self.line_by_key.contains_key(&d.name) {
                 return Err(PlanError::Duplicate {
                     kind: "physical line",
                     name: d.name.clone(),
                 });
             }
+            let l = m.map(|i| &live[i]);
             let mut entry = LineEntry {
                 key: d.name.clone(),
                 desired: Some(d),
-                live,
+                live: l,
                 fate: Fate::Create,
-                live_gw: live.and_then(|l| live_gw_of.get(l.id.as_str()).cloned()),
+                live_gw: m.and_then(|i| live_gw[i]).map(str::to_owned),
                 target_gw: None,
                 changes: Vec::new(),
                 forced: None,
                 description_change: false,
             };
-            if let Some(l) = live {
+            if let Some(l) = l {
                 compare_line(d, l, &mut entry);
                 if entry.forced.is_none()
                     && self.requested.replaces(&address::physical_line(&d.name))
@@ -296,10 +339,10 @@ impl<'a> Identity<'a> {
                     ));
                 }
             }
-            self.push_line(entry);
+            self.push_line(entry, m);
         }
-        for l in &self.live.lines {
-            if claimed.contains(l.id.as_str()) {
+        for (i, l) in live.iter().enumerate() {
+            if claimed[i] {
                 continue;
             }
             let fate = if self.prune.contains(&Kind::PhysicalLines) {
@@ -312,92 +355,109 @@ impl<'a> Identity<'a> {
                 // Two live lines share a name: keep addresses unique.
                 key = format!("{}#{}", l.name, l.id);
             }
-            self.push_line(LineEntry {
-                key,
-                desired: None,
-                live: Some(l),
-                fate,
-                live_gw: live_gw_of.get(l.id.as_str()).cloned(),
-                target_gw: None,
-                changes: Vec::new(),
-                forced: None,
-                description_change: false,
-            });
+            self.push_line(
+                LineEntry {
+                    key,
+                    desired: None,
+                    live: Some(l),
+                    fate,
+                    live_gw: live_gw[i].map(str::to_owned),
+                    target_gw: None,
+                    changes: Vec::new(),
+                    forced: None,
+                    description_change: false,
+                },
+                Some(i),
+            );
         }
         Ok(())
     }
 
-    /// The live line of each declared line (by index), and the ids taken.
-    fn claim_live_lines(&self) -> (Vec<Option<&'a LiveLine>>, BTreeSet<&'a str>) {
-        let live_by_id: HashMap<&str, &LiveLine> =
-            self.live.lines.iter().map(|l| (l.id.as_str(), l)).collect();
-        let mut live_by_name: HashMap<&str, &LiveLine> = HashMap::new();
-        for l in &self.live.lines {
-            live_by_name.entry(l.name.as_str()).or_insert(l);
-        }
-        let mut claimed: BTreeSet<&str> = BTreeSet::new();
+    /// The live line (its position in `live.lines`) of each declared line,
+    /// and which live lines are taken.
+    fn claim_live_lines(&self) -> (Vec<Option<usize>>, Vec<bool>) {
+        let live = &self.live.lines;
+        let mut claimed = vec![false; live.len()];
         // Pinned lines claim their live line first, so a pinned id wins over
         // another declared line of the same live name.
-        let mut matched: Vec<Option<&LiveLine>> = Vec::new();
+        let mut matched: Vec<Option<usize>> = Vec::with_capacity(self.desired.physical_lines.len());
         for d in &self.desired.physical_lines {
-            let m = d.id.as_deref().and_then(|id| live_by_id.get(id).copied());
-            if let Some(l) = m {
-                claimed.insert(l.id.as_str());
+            let m =
+                d.id.as_deref()
+                    .and_then(|id| self.live_line_at.get(id).copied());
+            if let Some(i) = m {
+                claimed[i] = true;
             }
             matched.push(m);
         }
-        for (i, d) in self.desired.physical_lines.iter().enumerate() {
-            if matched[i].is_none() {
-                if let Some(l) = live_by_name
-                    .get(d.name.as_str())
-                    .copied()
-                    .filter(|l| !claimed.contains(l.id.as_str()))
-                {
-                    claimed.insert(l.id.as_str());
-                    matched[i] = Some(l);
-                }
+        // Then by name. Both lists are sorted by name (the live one by name
+        // and ID), so they are walked side by side; the first live line of
+        // a name is the one a declared line of that name may take.
+        let mut l = 0;
+        for (d, m) in self.desired.physical_lines.iter().zip(matched.iter_mut()) {
+            while l < live.len() && live[l].name < d.name {
+                l += 1;
+            }
+            if m.is_some() || l == live.len() || live[l].name != d.name {
+                continue;
+            }
+            // `l` is the first live line of the name (a declared name seen
+            // twice, reported later, finds it taken).
+            if !claimed[l] {
+                claimed[l] = true;
+                *m = Some(l);
             }
         }
         (matched, claimed)
     }
 
-    fn push_line(&mut self, entry: LineEntry<'a>) {
+    fn push_line(&mut self, entry: LineEntry<'a>, live_at: Option<usize>) {
         let i = self.lines.len();
         self.line_by_key.insert(entry.key.clone(), i);
-        if let Some(l) = entry.live {
-            self.line_by_id.insert(l.id.as_str(), i);
+        if let Some(at) = live_at {
+            self.entry_of_live[at] = i;
         }
         self.lines.push(entry);
     }
 
+    /// The entry of the live line with ID `id`.
+    pub fn line_of_id(&self, id: &str) -> Option<usize> {
+        let at = *self.live_line_at.get(id)?;
+        self.entry_of_live
+            .get(at)
+            .copied()
+            .filter(|i| *i != usize::MAX)
+    }
+
     fn assign_bindings(&mut self) -> Result<(), PlanError> {
-        let mut desired_gw: HashMap<String, String> = HashMap::new();
+        // The gateway the file binds each line to, by entry.
+        let mut desired_gw: Vec<Option<&'a str>> = vec![None; self.lines.len()];
         for gw in &self.desired.gateways {
             for name in &gw.lines {
-                if self
+                let Some(i) = self
                     .line_by_key
                     .get(name)
-                    .is_none_or(|i| self.lines[*i].desired.is_none())
-                {
+                    .copied()
+                    .filter(|i| self.lines[*i].desired.is_some())
+                else {
                     return Err(PlanError::UnknownLine {
                         address: address::gateway(&gw.name),
                         line: name.clone(),
                     });
-                }
-                if let Some(other) = desired_gw.insert(name.clone(), gw.name.clone()) {
+                };
+                if let Some(other) = desired_gw[i].replace(gw.name.as_str()) {
                     if other != gw.name {
                         return Err(PlanError::LineBoundTwice {
                             line: name.clone(),
-                            gateways: vec![other, gw.name.clone()],
+                            gateways: vec![other.to_owned(), gw.name.clone()],
                         });
                     }
                 }
             }
         }
-        for i in 0..self.lines.len() {
-            let e = &self.lines[i];
-            let target = if let Some(g) = desired_gw.get(&e.key) {
-                Some(g.clone())
+        for (e, wanted) in self.lines.iter_mut().zip(desired_gw) {
+            e.target_gw = if let Some(g) = wanted {
+                Some(g.to_owned())
             } else if e.fate == Fate::Delete {
                 None
             } else if let Some(x) = &e.live_gw {
@@ -411,7 +471,6 @@ impl<'a> Identity<'a> {
             } else {
                 None
             };
-            self.lines[i].target_gw = target;
         }
         Ok(())
     }
@@ -436,7 +495,7 @@ impl<'a> Identity<'a> {
     }
 
     pub fn key_of_line_id(&self, id: &str) -> Option<&str> {
-        self.line_by_id.get(id).map(|i| self.lines[*i].key.as_str())
+        self.line_of_id(id).map(|i| self.lines[i].key.as_str())
     }
 
     pub fn line_entry(&self, key: &str) -> Option<&LineEntry<'a>> {
@@ -468,8 +527,8 @@ impl<'a> Identity<'a> {
     pub fn live_ip_table(&self, gw: &LiveGateway) -> HashMap<IpAddr, String> {
         let mut table = HashMap::new();
         for id in &gw.line_ids {
-            if let Some(i) = self.line_by_id.get(id.as_str()) {
-                let e = &self.lines[*i];
+            if let Some(i) = self.line_of_id(id) {
+                let e = &self.lines[i];
                 if let Some(l) = e.live {
                     for ip in [l.remote_ip, l.remote_ip_v6].into_iter().flatten() {
                         table.insert(ip.addr(), e.key.clone());

@@ -76,6 +76,39 @@ fn pinned_id_adopts_a_line_and_renames_it_in_place() {
     assert!(a.impact.is_empty());
 }
 
+/// Lines are matched by walking the sorted lists side by side: a pinned ID
+/// claims its live line first, a declared name takes only the first live
+/// line of that name, and live lines sharing a name stay apart.
+#[test]
+fn matching_by_name_takes_the_first_live_line_of_a_name_that_no_pin_took() {
+    let mut d = estate();
+    d.gateways.clear();
+    d.prune.clear();
+    let mut pinned = line("z", 3);
+    pinned.id = Some("id-a".into());
+    d.physical_lines = vec![line("a", 1), line("b", 2), pinned];
+    let mut live = live_of(&DesiredState {
+        physical_lines: vec![line("a", 1), line("b", 2), line("c", 4)],
+        ..d.clone()
+    });
+    let mut twin = live.lines[0].clone();
+    twin.id = "id-a2".into();
+    live.lines.push(twin);
+    live.normalise();
+    let p = plan(&d, &live, &opts()).unwrap();
+    // `z` took `id-a` by its pin, so `a` finds the first live `a` taken and
+    // is created; the second live `a` and `c` are left alone.
+    find(&p, "physical_line.a", ChangeKind::Create);
+    find(&p, "physical_line.z", ChangeKind::Replace);
+    let kept: Vec<&str> = p.unmanaged.iter().map(|u| u.address.as_str()).collect();
+    assert_eq!(kept, ["physical_line.a#id-a2", "physical_line.c"]);
+    assert!(
+        p.actions.iter().all(|a| !a.address.ends_with(".b")),
+        "{:#?}",
+        p.actions
+    );
+}
+
 #[test]
 fn bound_line_bandwidth_changes_in_place() {
     let d = estate();
