@@ -20,9 +20,11 @@
 
 use super::convert::Conv;
 use super::diagnostics::Collector;
+use super::validate::RegionLines;
 use super::{read_text, read_tree, too_large, Diagnostics, SourceMap, MAX_FILE_BYTES};
-use crate::model::{DesiredState, PhysicalLine};
+use crate::model::DesiredState;
 use sha2::{Digest, Sha256};
+use std::collections::hash_map::Entry;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
 
@@ -195,22 +197,22 @@ pub(super) fn tree_estate(files: &[(String, String)]) -> Result<Estate, Vec<Diag
 
 /// The rules of each file, then those across the files of one region.
 fn check(convs: &mut [Conv<'_>], states: &[DesiredState]) {
-    let mut region_lines: HashMap<&str, Vec<&PhysicalLine>> = HashMap::new();
+    if convs.len() < 2 {
+        for (cv, s) in convs.iter_mut().zip(states) {
+            cv.validate(s, None);
+        }
+        return;
+    }
+    // One table of a region's lines for all its files, not one per file.
+    let mut region_lines: HashMap<&str, RegionLines<'_>> = HashMap::new();
     for s in states {
-        region_lines
-            .entry(s.region.as_str())
-            .or_default()
-            .extend(&s.physical_lines);
+        let table = region_lines.entry(s.region.as_str()).or_default();
+        table.extend(s.physical_lines.iter().map(|l| (l.name.as_str(), l)));
     }
     for (cv, s) in convs.iter_mut().zip(states) {
-        let lines = region_lines
-            .get(s.region.as_str())
-            .map_or(&[][..], Vec::as_slice);
-        cv.validate(s, lines);
+        cv.validate(s, region_lines.get(s.region.as_str()));
     }
-    if convs.len() > 1 {
-        across_files(convs, states);
-    }
+    across_files(convs, states);
 }
 
 /// The valid files' states as one state per region.
@@ -279,7 +281,9 @@ fn merge(into: &mut DesiredState, file: DesiredState) {
 }
 
 /// The first place a key was seen: the file (index) and its field path.
-type Seen<'s> = HashMap<(&'s str, &'s str), (usize, String)>;
+/// (region, name) → where first declared: (file, index in its list). A
+/// path is only written out for a clash.
+type Seen<'s> = HashMap<(&'s str, &'s str), (usize, usize)>;
 
 /// Declarations that clash across files of one region, each reported in
 /// the later file with `file:line:col` of the first.
@@ -287,7 +291,8 @@ fn across_files(convs: &mut [Conv<'_>], states: &[DesiredState]) {
     let mut line_names: Seen<'_> = HashMap::new();
     let mut line_ids: Seen<'_> = HashMap::new();
     let mut gateways: Seen<'_> = HashMap::new();
-    let mut bound: HashMap<(&str, &str), (usize, String, &str)> = HashMap::new();
+    // (region, line) → (file, gateway index, index in its `lines`, gateway)
+    let mut bound: HashMap<(&str, &str), (usize, usize, usize, &str)> = HashMap::new();
     let mut accounts: HashMap<&str, (usize, &str)> = HashMap::new();
     for (i, s) in states.iter().enumerate() {
         let region = s.region.as_str();
@@ -309,24 +314,24 @@ fn across_files(convs: &mut [Conv<'_>], states: &[DesiredState]) {
             }
         }
         for (k, l) in s.physical_lines.iter().enumerate() {
-            let path = format!("physical_lines[{k}]");
-            if let Some(first) = first_elsewhere(&mut line_names, (region, &l.name), i, &path) {
-                let at = first_place(convs, &first, "name");
+            let path = || format!("physical_lines[{k}]");
+            if let Some(first) = first_elsewhere(&mut line_names, (region, &l.name), (i, k)) {
+                let at = first_place(convs, "physical_lines", first, "name");
                 let message = format!("duplicate line name `{}` (also {at})", l.name);
                 clash(
                     &mut convs[i],
-                    &format!("{path}.name"),
+                    &format!("{}.name", path()),
                     "duplicate name",
                     message,
                 );
             }
             if let Some(id) = &l.id {
-                if let Some(first) = first_elsewhere(&mut line_ids, (region, id), i, &path) {
-                    let at = first_place(convs, &first, "id");
+                if let Some(first) = first_elsewhere(&mut line_ids, (region, id), (i, k)) {
+                    let at = first_place(convs, "physical_lines", first, "id");
                     let message = format!("line id `{id}` is already pinned by {at}");
                     clash(
                         &mut convs[i],
-                        &format!("{path}.id"),
+                        &format!("{}.id", path()),
                         "duplicate id",
                         message,
                     );
@@ -334,30 +339,31 @@ fn across_files(convs: &mut [Conv<'_>], states: &[DesiredState]) {
             }
         }
         for (k, g) in s.gateways.iter().enumerate() {
-            let path = format!("gateways[{k}]");
-            if let Some(first) = first_elsewhere(&mut gateways, (region, &g.name), i, &path) {
-                let at = first_place(convs, &first, "name");
+            if let Some(first) = first_elsewhere(&mut gateways, (region, &g.name), (i, k)) {
+                let at = first_place(convs, "gateways", first, "name");
                 let message = format!("duplicate gateway name `{}` (also {at})", g.name);
                 clash(
                     &mut convs[i],
-                    &format!("{path}.name"),
+                    &format!("gateways[{k}].name"),
                     "duplicate name",
                     message,
                 );
             }
             for (n, line) in g.lines.iter().enumerate() {
-                let lp = format!("{path}.lines[{n}]");
-                match bound.get(&(region, line.as_str())) {
-                    Some((j, first, gw)) if *j != i && *gw != g.name => {
-                        let at = place(&convs[*j], first);
-                        let message = format!(
-                            "line `{line}` is already bound to gateway `{gw}` ({at}); a line is bound to one gateway at most"
-                        );
-                        clash(&mut convs[i], &lp, "bound twice", message);
+                match bound.entry((region, line.as_str())) {
+                    Entry::Occupied(first) => {
+                        let (j, fk, fn_, gw) = *first.get();
+                        if j != i && gw != g.name {
+                            let at = place(&convs[j], &format!("gateways[{fk}].lines[{fn_}]"));
+                            let message = format!(
+                                "line `{line}` is already bound to gateway `{gw}` ({at}); a line is bound to one gateway at most"
+                            );
+                            let lp = format!("gateways[{k}].lines[{n}]");
+                            clash(&mut convs[i], &lp, "bound twice", message);
+                        }
                     }
-                    Some(_) => {}
-                    None => {
-                        bound.insert((region, line), (i, lp, &g.name));
+                    Entry::Vacant(slot) => {
+                        slot.insert((i, k, n, &g.name));
                     }
                 }
             }
@@ -370,21 +376,20 @@ fn across_files(convs: &mut [Conv<'_>], states: &[DesiredState]) {
 fn first_elsewhere<'s>(
     seen: &mut Seen<'s>,
     key: (&'s str, &'s str),
-    i: usize,
-    path: &str,
-) -> Option<(usize, String)> {
-    match seen.get(&key) {
-        Some((j, first)) if *j != i => Some((*j, first.clone())),
-        Some(_) => None,
-        None => {
-            seen.insert(key, (i, path.to_owned()));
+    (i, k): (usize, usize),
+) -> Option<(usize, usize)> {
+    match seen.entry(key) {
+        Entry::Occupied(first) => Some(*first.get()).filter(|(j, _)| *j != i),
+        Entry::Vacant(slot) => {
+            slot.insert((i, k));
             None
         }
     }
 }
 
-fn first_place(convs: &[Conv<'_>], (j, path): &(usize, String), field: &str) -> String {
-    place(&convs[*j], &format!("{path}.{field}"))
+/// `file:line:col` of `field` of item `k` of `list` in file `j`.
+fn first_place(convs: &[Conv<'_>], list: &str, (j, k): (usize, usize), field: &str) -> String {
+    place(&convs[j], &format!("{list}[{k}].{field}"))
 }
 
 /// `file:line:col` of `path` in the file `cv` reads.

@@ -88,7 +88,7 @@ fn tree_state(file_name: &str, text: &str) -> Result<DesiredState, Diagnostics> 
     let root = read_tree(file_name, text)?;
     let mut cv = Conv::new(Collector::new(file_name, text), &root);
     let state = cv.desired_state(&root);
-    cv.validate(&state, &[]);
+    cv.validate(&state, None);
     if cv.c.has_errors() {
         return Err(cv.c.finish());
     }
@@ -99,7 +99,7 @@ fn tree_state(file_name: &str, text: &str) -> Result<DesiredState, Diagnostics> 
 /// it has a problem, to be found and reported on the tree path.
 fn stream_valid(file_name: &str, text: &str) -> Option<DesiredState> {
     let (mut cv, state) = Conv::stream_file(file_name, text)?;
-    cv.validate(&state, &[]);
+    cv.validate(&state, None);
     (!cv.c.has_errors()).then_some(state)
 }
 

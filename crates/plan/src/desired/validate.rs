@@ -48,13 +48,15 @@ impl Conv<'_> {
     /// `elsewhere`: the lines other files of the same region declare, which
     /// this file's gateways may bind and route over (an estate split across
     /// files); duplicates across files are the estate loader's to report.
-    pub(crate) fn validate(&mut self, s: &DesiredState, elsewhere: &[&PhysicalLine]) {
-        let lines: HashMap<&str, &PhysicalLine> = elsewhere
-            .iter()
-            .copied()
-            .chain(&s.physical_lines)
-            .map(|l| (l.name.as_str(), l))
-            .collect();
+    pub(crate) fn validate(&mut self, s: &DesiredState, region: Option<&RegionLines<'_>>) {
+        let lines = KnownLines {
+            own: s
+                .physical_lines
+                .iter()
+                .map(|l| (l.name.as_str(), l))
+                .collect(),
+            region,
+        };
         self.validate_lines(s);
         self.validate_gateways(s, &lines);
     }
@@ -101,13 +103,16 @@ impl Conv<'_> {
     }
 
     fn validate_lines(&mut self, s: &DesiredState) {
-        let mut names: HashMap<&str, String> = HashMap::new();
-        let mut ids: HashMap<&str, String> = HashMap::new();
+        // Where a name or ID was first seen, by index: a path is only
+        // written out for a problem.
+        let mut names: HashMap<&str, usize> = HashMap::new();
+        let mut ids: HashMap<&str, usize> = HashMap::new();
         for (i, l) in s.physical_lines.iter().enumerate() {
             let path = self.src("physical_lines", i);
             let p = |f: &str| join(&path, f);
             self.text_rule(&p("name"), &l.name, "a line name", 2, 63);
-            if let Some(first) = first_seen(&mut names, &l.name, path.clone()) {
+            if let Some(first) = first_seen(&mut names, &l.name, i) {
+                let first = self.src("physical_lines", first);
                 self.err(
                     &p("name"),
                     "duplicate name",
@@ -116,7 +121,8 @@ impl Conv<'_> {
                 );
             }
             if let Some(id) = &l.id {
-                if let Some(first) = first_seen(&mut ids, id, path.clone()) {
+                if let Some(first) = first_seen(&mut ids, id, i) {
+                    let first = self.src("physical_lines", first);
                     self.err(
                         &p("id"),
                         "duplicate id",
@@ -230,10 +236,11 @@ impl Conv<'_> {
         }
     }
 
-    fn validate_gateways(&mut self, s: &DesiredState, lines: &HashMap<&str, &PhysicalLine>) {
-        let mut names: HashMap<&str, String> = HashMap::new();
-        // line name → path of its first binding
-        let mut bound: HashMap<&str, (String, &str)> = HashMap::new();
+    fn validate_gateways(&mut self, s: &DesiredState, lines: &KnownLines<'_>) {
+        let mut names: HashMap<&str, usize> = HashMap::new();
+        // line name → its first binding (gateway index, index in its
+        // `lines`) and that gateway's name
+        let mut bound: HashMap<&str, ((usize, usize), &str)> = HashMap::new();
         for (gi, g) in s.gateways.iter().enumerate() {
             let path = self.src("gateways", gi);
             let p = |f: &str| join(&path, f);
@@ -251,7 +258,8 @@ impl Conv<'_> {
                     None,
                 );
             }
-            if let Some(first) = first_seen(&mut names, &g.name, path.clone()) {
+            if let Some(first) = first_seen(&mut names, &g.name, gi) {
+                let first = self.src("gateways", first);
                 self.err(
                     &p("name"),
                     "duplicate name",
@@ -265,23 +273,25 @@ impl Conv<'_> {
             self.access_point(&p("access_point"), g.access_point.as_ref());
             for (li, line) in g.lines.iter().enumerate() {
                 let lp = self.src(&format!("{path}.lines"), li);
-                if !lines.contains_key(line.as_str()) {
+                if lines.get(line).is_none() {
                     self.unknown_line(&lp, line, s);
                     continue;
                 }
-                match bound.get(line.as_str()) {
-                    Some((first, gw)) if *gw == g.name => {
+                match bound.get(line.as_str()).copied() {
+                    Some((first, gw)) if gw == g.name => {
+                        let first = self.binding_path(first);
                         let msg = format!("line `{line}` is listed twice (also {first})");
                         self.err(&lp, "duplicate", msg, None);
                     }
                     Some((first, gw)) => {
+                        let first = self.binding_path(first);
                         let msg = format!(
                             "line `{line}` is already bound to gateway `{gw}` ({first}); a line is bound to one gateway at most"
                         );
                         self.err(&lp, "bound twice", msg, None);
                     }
                     None => {
-                        bound.insert(line, (lp, &g.name));
+                        bound.insert(line, ((gi, li), &g.name));
                     }
                 }
             }
@@ -298,6 +308,11 @@ impl Conv<'_> {
             self.validate_static_routes((&path, g, &here), lines);
             self.validate_bgp((&path, g, &here), lines);
         }
+    }
+
+    /// Path of item `li` of gateway `gi`'s `lines`.
+    fn binding_path(&self, (gi, li): (usize, usize)) -> String {
+        self.src(&format!("{}.lines", self.src("gateways", gi)), li)
     }
 
     fn unknown_line(&mut self, path: &str, line: &str, s: &DesiredState) {
@@ -458,7 +473,7 @@ impl Conv<'_> {
         path: &str,
         (gpath, g, here): (&str, &Gateway, &HashSet<&str>),
         line: &str,
-        lines: &HashMap<&str, &PhysicalLine>,
+        lines: &KnownLines<'_>,
         (v4, v6): (bool, bool),
     ) {
         let Some(l) = lines.get(line) else {
@@ -515,7 +530,7 @@ impl Conv<'_> {
     fn validate_static_routes(
         &mut self,
         (gpath, g, here): (&str, &Gateway, &HashSet<&str>),
-        lines: &HashMap<&str, &PhysicalLine>,
+        lines: &KnownLines<'_>,
     ) {
         let mut sets: HashMap<(IpVersion, BTreeSet<IpNet>), String> = HashMap::new();
         // The API holds a prefix in at most one static route per gateway.
@@ -606,7 +621,7 @@ impl Conv<'_> {
     fn validate_bgp(
         &mut self,
         (gpath, g, here): (&str, &Gateway, &HashSet<&str>),
-        lines: &HashMap<&str, &PhysicalLine>,
+        lines: &KnownLines<'_>,
     ) {
         let mut versions: HashMap<IpVersion, String> = HashMap::new();
         for (bi, b) in g.bgp.iter().enumerate() {
@@ -670,6 +685,26 @@ impl Conv<'_> {
 
 /// Records `value` under `key` unless the key was seen before, and then
 /// returns the first value: duplicates always name the first occurrence.
+/// Every line the files of a region declare, by name; for a name declared
+/// in several files (reported as a clash), the last.
+pub(crate) type RegionLines<'s> = HashMap<&'s str, &'s PhysicalLine>;
+
+/// The lines a file's gateways and routes may name: its own, else those
+/// another file of its region declares (an estate split across files).
+pub(crate) struct KnownLines<'s> {
+    own: HashMap<&'s str, &'s PhysicalLine>,
+    region: Option<&'s RegionLines<'s>>,
+}
+
+impl<'s> KnownLines<'s> {
+    fn get(&self, name: &str) -> Option<&'s PhysicalLine> {
+        self.own
+            .get(name)
+            .or_else(|| self.region?.get(name))
+            .copied()
+    }
+}
+
 fn first_seen<K: Eq + Hash, V: Clone>(seen: &mut HashMap<K, V>, key: K, value: V) -> Option<V> {
     match seen.entry(key) {
         Entry::Occupied(first) => Some(first.get().clone()),
