@@ -33,7 +33,7 @@ impl Planner<'_> {
             }
         }
         // A gateway goes only when everything under it has gone.
-        for (gw, g) in &self.id.gws {
+        for (gw, g) in self.id.gws.iter() {
             let node = match g.fate {
                 Fate::Replace => self.built.gateway.get(gw),
                 Fate::Delete => self.built.gateway_delete.get(gw),
@@ -54,13 +54,7 @@ impl Planner<'_> {
     fn simulator(&self, touched: &BTreeSet<u32>) -> Simulator {
         let mut sim = Simulator::default();
         for gw in &self.id.live.gateways {
-            let Some(g) = self
-                .id
-                .gw_ids
-                .get(gw.name.as_str())
-                .copied()
-                .filter(|g| touched.contains(g))
-            else {
+            let Some(g) = self.id.gws.id(&gw.name).filter(|g| touched.contains(g)) else {
                 continue;
             };
             for id in &gw.line_ids {
@@ -93,7 +87,7 @@ impl Planner<'_> {
     fn gw_id(&self, gw: &str) -> u32 {
         // Every gateway the planner writes to is in `gws`; `u32::MAX` is an
         // unused id for anything else, which the replay then ignores.
-        self.id.gw_ids.get(gw).copied().unwrap_or(u32::MAX)
+        self.id.gws.id(gw).unwrap_or(u32::MAX)
     }
 
     pub(super) fn route_effect(

@@ -39,8 +39,9 @@ fn live_gateway_summary(g: &LiveGateway) -> GatewaySummary<'_> {
 
 impl Planner<'_> {
     pub(super) fn gateway_actions(&mut self) -> Result<(), PlanError> {
-        let names: Vec<String> = self.id.gws.keys().cloned().collect();
+        let names: Vec<&str> = self.id.gws.names().collect();
         for name in names {
+            let name = name.to_owned();
             let Some(g) = self.id.gws.get(&name) else {
                 continue;
             };
@@ -101,15 +102,15 @@ impl Planner<'_> {
     }
 
     pub(super) fn gateway_deletes(&mut self) {
-        let names: Vec<String> = self
+        let gone: Vec<(&str, Option<&LiveGateway>)> = self
             .id
             .gws
             .iter()
             .filter(|(_, g)| g.fate == Fate::Delete)
-            .map(|(n, _)| n.clone())
+            .map(|(n, g)| (n, g.live))
             .collect();
-        for name in names {
-            let live = self.id.gws.get(&name).and_then(|g| g.live);
+        for (name, live) in gone {
+            let name = name.to_owned();
             let a = new_action(
                 address::gateway(&name),
                 ResourceKind::Gateway,

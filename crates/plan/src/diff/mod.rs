@@ -236,7 +236,7 @@ impl<'a> Planner<'a> {
         self.line_actions();
         self.gateway_actions()?;
         self.binding_actions()?;
-        let names: Vec<String> = self.id.gws.keys().cloned().collect();
+        let names: Vec<&str> = self.id.gws.names().collect();
         for name in &names {
             self.vpc_actions(name)?;
         }
