@@ -5,7 +5,7 @@ use super::identity::Fate;
 use super::impact::{Effect, Simulator};
 use super::static_routes::{live_static_hops, static_paths, Hop};
 use super::{PlanError, Planner};
-use crate::action::{Action, Plan, FORMAT_VERSION};
+use crate::action::{Action, Plan, ResourceKind, FORMAT_VERSION};
 use crate::inventory::ABSENT;
 use ipnet::IpNet;
 use std::collections::BTreeSet;
@@ -24,8 +24,8 @@ impl Planner<'_> {
         // Unbinds wait for every route that stops using the line.
         for ((gw, key), u) in &self.built.unbind {
             let gone = matches!(self.id.gw_fate(gw), Fate::Replace | Fate::Delete);
-            if let Some(breaks) = self.built.route_break.get(gw) {
-                for (n, lines) in breaks {
+            if let Some(b) = self.built.of(gw) {
+                for (n, lines) in &b.route_break {
                     if gone || lines.contains(key) {
                         self.graph.edge(*u, *n);
                     }
@@ -34,16 +34,17 @@ impl Planner<'_> {
         }
         // A gateway goes only when everything under it has gone.
         for (gw, g) in self.id.gws.iter() {
+            let Some(b) = self.built.of(gw) else { continue };
             let node = match g.fate {
-                Fate::Replace => self.built.gateway.get(gw),
-                Fate::Delete => self.built.gateway_delete.get(gw),
+                Fate::Replace => b.create,
+                Fate::Delete => b.delete,
                 _ => None,
             };
-            let Some(&node) = node else { continue };
-            for (_, u) in self.built.unbinds_by_gateway.get(gw).into_iter().flatten() {
+            let Some(node) = node else { continue };
+            for (_, u) in &b.unbinds {
                 self.graph.edge(node, *u);
             }
-            for c in self.built.child_delete.get(gw).into_iter().flatten() {
+            for c in &b.child_delete {
                 self.graph.edge(node, *c);
             }
         }
@@ -206,14 +207,21 @@ impl Planner<'_> {
         // Addresses the plan creates are recorded as absent. Merged into the
         // map at once rather than inserted one by one (an initial plan has
         // one per action).
-        let absent: Vec<(String, String)> = actions
+        let mut absent: Vec<(ResourceKind, String)> = actions
             .iter()
             .filter(|a| !live.contains_key(&a.address))
-            .map(|a| (a.address.clone(), ABSENT.to_string()))
+            .map(|a| (a.kind, a.address.clone()))
             .collect();
+        // Grouped by kind in the order their addresses sort in: within a
+        // kind the actions were built in nearly sorted order, so the map is
+        // then built from long sorted runs, not a sort of every address.
+        absent.sort_by_key(|(kind, _)| address_rank(*kind));
         let fingerprints = if absent.is_empty() {
             live
         } else {
+            let absent = absent
+                .into_iter()
+                .map(|(_, address)| (address, ABSENT.to_string()));
             live.into_iter().chain(absent).collect()
         };
         unmanaged.sort_by(|a, b| a.address.cmp(&b.address));
@@ -231,5 +239,18 @@ impl Planner<'_> {
         };
         plan.mass_destroy = crate::guard::assess(&plan);
         Ok(plan)
+    }
+}
+
+/// Where addresses of `kind` sort among those of the other kinds.
+fn address_rank(kind: ResourceKind) -> u8 {
+    match kind {
+        ResourceKind::BgpRoute => 0,
+        ResourceKind::Binding => 1,
+        ResourceKind::Gateway => 2,
+        ResourceKind::HealthCheck => 3,
+        ResourceKind::PhysicalLine => 4,
+        ResourceKind::StaticRoute => 5,
+        ResourceKind::Vpc => 6,
     }
 }

@@ -86,7 +86,7 @@ impl Planner<'_> {
                         )
                     };
                     let n = self.push(action, Effect::None);
-                    self.built.gateway.insert(name, n);
+                    self.built.at(&name).create = Some(n);
                 }
                 (Fate::Keep, _) if !g.left_as_is.is_empty() => {
                     let note = left_as_is_note(&addr, &g.left_as_is);
@@ -122,7 +122,7 @@ impl Planner<'_> {
                 vec![Operation::DeleteGateway { name: name.clone() }],
             );
             let n = self.push(a, Effect::None);
-            self.built.gateway_delete.insert(name, n);
+            self.built.at(&name).delete = Some(n);
         }
     }
 }

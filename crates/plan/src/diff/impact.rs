@@ -5,7 +5,7 @@
 
 use crate::action::Impact;
 use ipnet::IpNet;
-use std::collections::{BTreeSet, HashMap, HashSet};
+use std::collections::{BTreeSet, HashMap};
 
 /// What one action does to the forwarding table. Gateways and lines are the
 /// planner's indices: a plan can hold hundreds of thousands of these.
@@ -29,75 +29,79 @@ pub(crate) enum Effect {
 
 #[derive(Debug, Default)]
 pub(crate) struct Simulator {
-    /// gateway → prefix → (line, number of routes naming it).
-    paths: HashMap<u32, HashMap<IpNet, Vec<(u32, u32)>>>,
-    bound: HashSet<(u32, u32)>,
+    /// Each gateway's table apart: an action touches one gateway and finds
+    /// all it needs with one look-up, not one per prefix and line in tables
+    /// of the whole estate.
+    gateways: HashMap<u32, GatewayTable>,
 }
 
-impl Simulator {
-    pub fn add_path(&mut self, gateway: u32, prefix: IpNet, line: u32) {
-        add(
-            self.paths
-                .entry(gateway)
-                .or_default()
-                .entry(prefix)
-                .or_default(),
-            line,
-        );
+#[derive(Debug, Default)]
+struct GatewayTable {
+    /// prefix → (line, number of routes naming it).
+    paths: HashMap<IpNet, Vec<(u32, u32)>>,
+    /// Lines bound here (a gateway has a few).
+    bound: Vec<u32>,
+}
+
+impl GatewayTable {
+    fn bind(&mut self, line: u32) {
+        if !self.bound.contains(&line) {
+            self.bound.push(line);
+        }
     }
 
-    pub fn bind(&mut self, gateway: u32, line: u32) {
-        self.bound.insert((gateway, line));
-    }
-
-    fn effective(&self, g: u32, prefix: &IpNet) -> Vec<u32> {
-        let Some(lines) = self.paths.get(&g).and_then(|t| t.get(prefix)) else {
+    fn effective(&self, prefix: &IpNet) -> Vec<u32> {
+        let Some(lines) = self.paths.get(prefix) else {
             return Vec::new();
         };
         let mut out: Vec<u32> = lines
             .iter()
-            .filter(|(l, n)| *n > 0 && self.bound.contains(&(g, *l)))
+            .filter(|(l, n)| *n > 0 && self.bound.contains(l))
             .map(|(l, _)| *l)
             .collect();
         out.sort_unstable();
         out
     }
+}
+
+impl Simulator {
+    pub fn add_path(&mut self, gateway: u32, prefix: IpNet, line: u32) {
+        let table = self.gateways.entry(gateway).or_default();
+        add(table.paths.entry(prefix).or_default(), line);
+    }
+
+    pub fn bind(&mut self, gateway: u32, line: u32) {
+        self.gateways.entry(gateway).or_default().bind(line);
+    }
 
     /// Applies one action's effect and returns its route-level impact.
     pub fn apply(&mut self, effect: &Effect) -> Vec<Impact> {
-        let (g, touched): (u32, BTreeSet<IpNet>) = match effect {
+        let g = match effect {
             Effect::None => return Vec::new(),
-            Effect::Routes {
-                gateway,
-                remove,
-                add,
-            } => (
-                *gateway,
-                remove.iter().chain(add.iter()).map(|(p, _)| *p).collect(),
-            ),
-            Effect::Binding { gateway, line, .. } => {
-                let touched = self
-                    .paths
-                    .get(gateway)
-                    .map(|t| {
-                        t.iter()
-                            .filter(|(_, lines)| lines.iter().any(|(x, n)| x == line && *n > 0))
-                            .map(|(p, _)| *p)
-                            .collect()
-                    })
-                    .unwrap_or_default();
-                (*gateway, touched)
-            }
+            Effect::Routes { gateway, .. } | Effect::Binding { gateway, .. } => *gateway,
         };
-        let before: Vec<Vec<u32>> = touched.iter().map(|p| self.effective(g, p)).collect();
+        let table = self.gateways.entry(g).or_default();
+        let touched: BTreeSet<IpNet> = match effect {
+            Effect::None => BTreeSet::new(),
+            Effect::Routes { remove, add, .. } => {
+                remove.iter().chain(add.iter()).map(|(p, _)| *p).collect()
+            }
+            Effect::Binding { line, .. } => table
+                .paths
+                .iter()
+                .filter(|(_, lines)| lines.iter().any(|(x, n)| x == line && *n > 0))
+                .map(|(p, _)| *p)
+                .collect(),
+        };
+        let before: Vec<Vec<u32>> = touched.iter().map(|p| table.effective(p)).collect();
         match effect {
             Effect::None => {}
             Effect::Routes {
                 remove, add: added, ..
             } => {
-                let table = self.paths.entry(g).or_default();
                 for (prefix, l) in remove {
                     if let Some(entry) = table
+                        .paths
                         .get_mut(prefix)
                         .and_then(|v| v.iter_mut().find(|(x, _)| x == l))
                     {
@@ -105,14 +109,14 @@ impl Simulator {
                     }
                 }
                 for (prefix, l) in added {
-                    add(table.entry(*prefix).or_default(), *l);
+                    add(table.paths.entry(*prefix).or_default(), *l);
                 }
             }
             Effect::Binding { line, bound, .. } => {
                 if *bound {
-                    self.bound.insert((g, *line));
+                    table.bind(*line);
                 } else {
-                    self.bound.remove(&(g, *line));
+                    table.bound.retain(|x| x != line);
                 }
             }
         }
@@ -122,7 +126,7 @@ impl Simulator {
             if before.is_empty() {
                 continue;
             }
-            let after = self.effective(g, prefix);
+            let after = table.effective(prefix);
             if after.is_empty() {
                 withdrawn.push(*prefix);
             } else if before.iter().any(|l| !after.contains(l)) {

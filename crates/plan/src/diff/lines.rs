@@ -144,11 +144,7 @@ impl Planner<'_> {
                 });
             }
             let n = self.push(action, self.binding_effect(&x, &key, false));
-            self.built
-                .unbinds_by_gateway
-                .entry(x.clone())
-                .or_default()
-                .push((key.clone(), n));
+            self.built.at(&x).unbinds.push((key.clone(), n));
             self.built.unbind.insert((x, key), n);
         }
         Ok(())
@@ -198,7 +194,7 @@ impl Planner<'_> {
                 }],
             );
             let n = self.push(action, self.binding_effect(&y, &key, true));
-            let gw_dep = self.built.gateway.get(&y).copied();
+            let gw_dep = self.built.gateway(&y);
             self.edge_opt(n, gw_dep);
             let line_dep = self.built.line.get(&key).copied();
             self.edge_opt(n, line_dep);
@@ -206,17 +202,7 @@ impl Planner<'_> {
                 let unbind = self.built.unbind.get(&(x, key.clone())).copied();
                 self.edge_opt(n, unbind);
             }
-            self.built
-                .binds_by_gateway
-                .entry(y.clone())
-                .or_default()
-                .push(n);
-            self.built
-                .bound_lines_by_gateway
-                .entry(y.clone())
-                .or_default()
-                .push(key.clone());
-            self.built.bind.entry(y).or_default().insert(key, n);
+            self.built.at(&y).binds.push((key, n));
         }
     }
 }

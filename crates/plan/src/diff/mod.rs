@@ -156,63 +156,72 @@ struct Planner<'a> {
 #[derive(Default)]
 struct Built {
     line: HashMap<String, usize>,
-    gateway: HashMap<String, usize>,
-    gateway_delete: HashMap<String, usize>,
     unbind: HashMap<(String, String), usize>,
-    /// gateway → line → the action binding it there. By gateway first: a
-    /// route's hops look up one gateway's few binds, not a key built for
-    /// each hop in a table of the whole estate's.
-    bind: HashMap<String, HashMap<String, usize>>,
-    /// The same bind actions by gateway: a VPC waits for its gateway's
-    /// binds, and scanning `bind` per VPC is quadratic in a big import.
-    binds_by_gateway: HashMap<String, Vec<usize>>,
-    /// The lines those binds bind, by gateway.
-    bound_lines_by_gateway: HashMap<String, Vec<String>>,
-    /// The `unbind` actions by gateway, with their lines: looked up per
-    /// gateway, where scanning `unbind` is quadratic in a big estate.
-    unbinds_by_gateway: HashMap<String, Vec<(String, usize)>>,
-    /// Per gateway: actions that stop a route using lines (deletes, interim
-    /// updates), with the lines the route used before.
-    route_break: HashMap<String, Vec<(usize, BTreeSet<String>)>>,
-    /// Per gateway: deletes of its children, which its own delete waits for.
-    child_delete: HashMap<String, Vec<usize>>,
+    /// What was built for each gateway, in one record: a pass reads a
+    /// gateway's with one look-up, not one per table of the whole estate.
+    gw: HashMap<String, GatewayBuilt>,
+}
+
+/// The actions of one gateway that other actions wait for.
+#[derive(Default)]
+struct GatewayBuilt {
+    /// The action creating it (the create of a replace).
+    create: Option<usize>,
+    /// The action deleting it for good.
+    delete: Option<usize>,
+    /// The lines this plan binds here, each with its bind action, in plan
+    /// order (a gateway has a few lines: a list beats a table).
+    binds: Vec<(String, usize)>,
+    /// The lines unbound from here, each with its unbind action.
+    unbinds: Vec<(String, usize)>,
+    /// Actions that stop a route using lines (deletes, interim updates),
+    /// with the lines the route used before.
+    route_break: Vec<(usize, BTreeSet<String>)>,
+    /// Deletes of its children, which its own delete waits for.
+    child_delete: Vec<usize>,
 }
 
 impl Built {
+    fn of(&self, gw: &str) -> Option<&GatewayBuilt> {
+        self.gw.get(gw)
+    }
+
+    fn at(&mut self, gw: &str) -> &mut GatewayBuilt {
+        self.gw.entry(gw.to_owned()).or_default()
+    }
+
+    /// The action creating `gw`, if this plan creates it.
+    fn gateway(&self, gw: &str) -> Option<usize> {
+        self.of(gw)?.create
+    }
+
     /// Lines unbound from `gw` at some point of the plan.
     fn lost_lines(&self, gw: &str) -> BTreeSet<String> {
-        self.unbinds_by_gateway
-            .get(gw)
+        self.of(gw)
             .into_iter()
-            .flatten()
+            .flat_map(|b| &b.unbinds)
             .map(|(l, _)| l.clone())
             .collect()
     }
 
     fn binds_for(&self, gw: &str, lines: impl IntoIterator<Item = String>) -> Vec<usize> {
-        let Some(bound) = self.bind.get(gw) else {
+        let Some(b) = self.of(gw) else {
             return Vec::new();
         };
         lines
             .into_iter()
-            .filter_map(|l| bound.get(&l).copied())
+            .filter_map(|l| b.binds.iter().find(|(x, _)| *x == l).map(|(_, n)| *n))
             .collect()
     }
 
     /// `node` stops a route of `gw` that used `lines`.
     fn route_break(&mut self, gw: &str, node: usize, lines: BTreeSet<String>) {
-        self.route_break
-            .entry(gw.to_string())
-            .or_default()
-            .push((node, lines));
+        self.at(gw).route_break.push((node, lines));
     }
 
     /// `node` deletes a child of `gw`.
     fn child_delete(&mut self, gw: &str, node: usize) {
-        self.child_delete
-            .entry(gw.to_string())
-            .or_default()
-            .push(node);
+        self.at(gw).child_delete.push(node);
     }
 }
 

@@ -130,10 +130,10 @@ impl<'a> Planner<'a> {
         let table = g.live.map(|l| self.id.live_ip_table(l)).unwrap_or_default();
         let early: BTreeSet<String> = self
             .built
-            .bound_lines_by_gateway
-            .get(gw_name)
+            .of(gw_name)
             .into_iter()
-            .flatten()
+            .flat_map(|b| &b.binds)
+            .map(|(l, _)| l)
             .filter(|l| self.id.line_entry(l).is_some_and(|e| e.live_gw.is_none()))
             .cloned()
             .collect();
@@ -146,7 +146,7 @@ impl<'a> Planner<'a> {
             table,
             lost: self.built.lost_lines(gw_name),
             early,
-            gw_dep: self.built.gateway.get(gw_name).copied(),
+            gw_dep: self.built.gateway(gw_name),
             may_delete: g.fate == Fate::Delete || self.id.prune.contains(&Kind::Routes),
         })
     }

@@ -89,7 +89,7 @@ impl Planner<'_> {
             fate,
             gw_gone: matches!(fate, Fate::Replace | Fate::Delete),
             forced_by: g.forced.clone(),
-            gw_dep: self.built.gateway.get(gw_name).copied(),
+            gw_dep: self.built.gateway(gw_name),
         };
         let live_vpcs: BTreeMap<&str, &LiveVpc> = live
             .map(|l| l.vpcs.iter().map(|v| (v.id.as_str(), v)).collect())
@@ -349,12 +349,13 @@ impl Planner<'_> {
         a.impact = impact;
         let n = self.push(a, Effect::None);
         self.edge_opt(n, s.gw_dep);
-        let binds = self
+        let binds: Vec<usize> = self
             .built
-            .binds_by_gateway
-            .get(s.gw)
-            .cloned()
-            .unwrap_or_default();
+            .of(s.gw)
+            .into_iter()
+            .flat_map(|b| &b.binds)
+            .map(|(_, n)| *n)
+            .collect();
         for b in binds {
             self.graph.edge(n, b);
         }
