@@ -243,29 +243,36 @@ type LinePair<'a> = (&'a LiveLine, &'a PhysicalLine, Vec<String>);
 /// declared line matched by neither that has the same switch port and the
 /// same interconnect addresses.
 fn line_lookalikes<'a>(desired: &'a DesiredState, live: &'a Inventory) -> Vec<LinePair<'a>> {
-    let declared_names: HashSet<&str> = desired
-        .physical_lines
-        .iter()
-        .map(|l| l.name.as_str())
-        .collect();
+    let (declared_live, live_declared) = shared_names(
+        desired.physical_lines.iter().map(|l| l.name.as_str()),
+        live.lines.iter().map(|l| l.name.as_str()),
+    );
     let pinned: HashSet<&str> = desired
         .physical_lines
         .iter()
         .filter_map(|l| l.id.as_deref())
         .collect();
-    let live_names: HashSet<&str> = live.lines.iter().map(|l| l.name.as_str()).collect();
-    let live_ids: HashSet<&str> = live.lines.iter().map(|l| l.id.as_str()).collect();
+    // Only a pinned ID needs the live IDs (few files pin any).
+    let live_ids: HashSet<&str> = if pinned.is_empty() {
+        HashSet::new()
+    } else {
+        live.lines.iter().map(|l| l.id.as_str()).collect()
+    };
     let mut unmatched: Vec<&PhysicalLine> = desired
         .physical_lines
         .iter()
-        .filter(|d| {
-            !live_names.contains(d.name.as_str())
-                && d.id.as_deref().is_none_or(|id| !live_ids.contains(id))
+        .zip(&declared_live)
+        .filter(|(d, named_live)| {
+            !**named_live && d.id.as_deref().is_none_or(|id| !live_ids.contains(id))
         })
+        .map(|(d, _)| d)
         .collect();
     let mut out = Vec::new();
-    for l in &live.lines {
-        if declared_names.contains(l.name.as_str()) || pinned.contains(l.id.as_str()) {
+    if unmatched.is_empty() {
+        return out;
+    }
+    for (l, declared) in live.lines.iter().zip(live_declared) {
+        if declared || pinned.contains(l.id.as_str()) {
             continue;
         }
         let Some(pos) = unmatched.iter().position(|d| same_line(d, l)) else {
@@ -304,8 +311,28 @@ fn gateway_lookalikes<'a>(
     live: &'a Inventory,
     line_pairs: &[LinePair<'a>],
 ) -> Vec<GatewayPair<'a>> {
-    let declared: HashSet<&str> = desired.gateways.iter().map(|g| g.name.as_str()).collect();
-    let live_names: HashSet<&str> = live.gateways.iter().map(|g| g.name.as_str()).collect();
+    let (declared_live, live_declared) = shared_names(
+        desired.gateways.iter().map(|g| g.name.as_str()),
+        live.gateways.iter().map(|g| g.name.as_str()),
+    );
+    let mut unmatched: Vec<&Gateway> = desired
+        .gateways
+        .iter()
+        .zip(declared_live)
+        .filter(|(_, named_live)| !named_live)
+        .map(|(g, _)| g)
+        .collect();
+    let undeclared: Vec<&LiveGateway> = live
+        .gateways
+        .iter()
+        .zip(live_declared)
+        .filter(|(_, declared)| !declared)
+        .map(|(g, _)| g)
+        .collect();
+    let mut out = Vec::new();
+    if unmatched.is_empty() || undeclared.is_empty() {
+        return out;
+    }
     // Declared line name → the live line ID it is (by pin, name, or look-alike).
     let mut line_id: HashMap<&str, &str> = HashMap::new();
     for l in &live.lines {
@@ -319,17 +346,7 @@ fn gateway_lookalikes<'a>(
     for (l, d, _) in line_pairs {
         line_id.insert(d.name.as_str(), l.id.as_str());
     }
-    let mut unmatched: Vec<&Gateway> = desired
-        .gateways
-        .iter()
-        .filter(|g| !live_names.contains(g.name.as_str()))
-        .collect();
-    let mut out = Vec::new();
-    for l in live
-        .gateways
-        .iter()
-        .filter(|l| !declared.contains(l.name.as_str()))
-    {
+    for l in undeclared {
         let best = unmatched
             .iter()
             .enumerate()
@@ -342,6 +359,42 @@ fn gateway_lookalikes<'a>(
         }
     }
     out
+}
+
+/// For two lists of names, whether each name of the first is in the second
+/// and each of the second in the first. Walked side by side in name order
+/// (already the order of a canonical state and a normalised inventory, so
+/// the sorts find nothing to do) rather than looked up in a table of each.
+fn shared_names<'x>(
+    a: impl Iterator<Item = &'x str>,
+    b: impl Iterator<Item = &'x str>,
+) -> (Vec<bool>, Vec<bool>) {
+    let by_name = |names: Vec<&'x str>| {
+        let mut order: Vec<(&'x str, usize)> = names.into_iter().zip(0..).collect();
+        order.sort_unstable();
+        order
+    };
+    let (a, b) = (by_name(a.collect()), by_name(b.collect()));
+    let (mut in_b, mut in_a) = (vec![false; a.len()], vec![false; b.len()]);
+    let (mut i, mut j) = (0, 0);
+    while i < a.len() && j < b.len() {
+        match a[i].0.cmp(b[j].0) {
+            std::cmp::Ordering::Less => i += 1,
+            std::cmp::Ordering::Greater => j += 1,
+            std::cmp::Ordering::Equal => {
+                let name = a[i].0;
+                while i < a.len() && a[i].0 == name {
+                    in_b[a[i].1] = true;
+                    i += 1;
+                }
+                while j < b.len() && b[j].0 == name {
+                    in_a[b[j].1] = true;
+                    j += 1;
+                }
+            }
+        }
+    }
+    (in_b, in_a)
 }
 
 /// What a declared and a live gateway share (at most a few of each kind).

@@ -228,3 +228,15 @@ fn a_line_named_by_its_id_is_not_a_name() {
         problem: "`pl-1` is the line's ID, not its name".into()
     }));
 }
+
+#[test]
+fn shared_names_marks_each_name_found_in_the_other_list_in_any_order() {
+    let declared = ["b", "a", "c", "a"];
+    let live = ["d", "a", "c", "c"];
+    let (declared_live, live_declared) =
+        shared_names(declared.iter().copied(), live.iter().copied());
+    assert_eq!(declared_live, [false, true, true, true]);
+    assert_eq!(live_declared, [false, true, true, true]);
+    let (none, all_absent) = shared_names(["x"].into_iter(), std::iter::empty());
+    assert_eq!((none, all_absent), (vec![false], vec![]));
+}
