@@ -204,9 +204,7 @@ impl Planner<'_> {
             }
         }
         let live = id.live.fingerprints();
-        // Addresses the plan creates are recorded as absent. Merged into the
-        // map at once rather than inserted one by one (an initial plan has
-        // one per action).
+        // Addresses the plan creates are recorded as absent.
         let mut absent: Vec<(ResourceKind, String)> = actions
             .iter()
             .filter(|a| !live.contains_key(&a.address))
@@ -216,12 +214,17 @@ impl Planner<'_> {
         // kind the actions were built in nearly sorted order, so the map is
         // then built from long sorted runs, not a sort of every address.
         absent.sort_by_key(|(kind, _)| address_rank(*kind));
-        let fingerprints = if absent.is_empty() {
+        let absent = absent
+            .into_iter()
+            .map(|(_, address)| (address, ABSENT.to_string()));
+        // A few among many live objects are inserted (a rebuild would move
+        // every live entry for them); many, as in an initial plan with one
+        // per action, are merged at once.
+        let fingerprints = if absent.len() <= live.len() / 8 {
+            let mut live = live;
+            live.extend(absent);
             live
         } else {
-            let absent = absent
-                .into_iter()
-                .map(|(_, address)| (address, ABSENT.to_string()));
             live.into_iter().chain(absent).collect()
         };
         unmanaged.sort_by(|a, b| a.address.cmp(&b.address));
