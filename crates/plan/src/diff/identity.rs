@@ -107,6 +107,11 @@ impl<'a> Gateways<'a> {
         self.at.get(name).copied()
     }
 
+    /// The name of the gateway with id `id`.
+    pub fn name_of(&self, id: u32) -> Option<&'a str> {
+        self.entries.get(id as usize).map(|(n, _)| *n)
+    }
+
     pub fn iter(&self) -> impl Iterator<Item = (&'a str, &GwEntry<'a>)> + '_ {
         self.entries.iter().map(|(n, e)| (*n, e))
     }
