@@ -280,7 +280,6 @@ fn merge(into: &mut DesiredState, file: DesiredState) {
     into.gateways.extend(file.gateways);
 }
 
-/// The first place a key was seen: the file (index) and its field path.
 /// (region, name) → where first declared: (file, index in its list). A
 /// path is only written out for a clash.
 type Seen<'s> = HashMap<(&'s str, &'s str), (usize, usize)>;
