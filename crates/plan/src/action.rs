@@ -113,6 +113,23 @@ pub enum ResourceKind {
     BgpRoute,
 }
 
+impl ResourceKind {
+    /// Where addresses of this kind sort among the others' ([`address`]
+    /// starts each with its kind): `bgp_route` < `binding` < `gateway` <
+    /// `health_check` < `physical_line` < `static_route` < `vpc`.
+    pub fn address_rank(self) -> usize {
+        match self {
+            ResourceKind::BgpRoute => 0,
+            ResourceKind::Binding => 1,
+            ResourceKind::Gateway => 2,
+            ResourceKind::HealthCheck => 3,
+            ResourceKind::PhysicalLine => 4,
+            ResourceKind::StaticRoute => 5,
+            ResourceKind::Vpc => 6,
+        }
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum ChangeKind {
@@ -481,5 +498,30 @@ mod tests {
         }
         assert_eq!(plan.destroy_count(), 3);
         assert_eq!(plan.counts().destroy, 2);
+    }
+
+    #[test]
+    fn address_rank_is_the_order_addresses_of_each_kind_sort_in() {
+        use crate::model::IpVersion;
+        let addresses = [
+            (ResourceKind::PhysicalLine, address::physical_line("a")),
+            (ResourceKind::Gateway, address::gateway("a")),
+            (ResourceKind::Binding, address::binding("a", "b")),
+            (ResourceKind::Vpc, address::vpc("a", "v")),
+            (ResourceKind::HealthCheck, address::health_check("a", "v")),
+            (
+                ResourceKind::StaticRoute,
+                address::static_route("a", IpVersion::Ipv4, &[]),
+            ),
+            (
+                ResourceKind::BgpRoute,
+                address::bgp_route("a", IpVersion::Ipv4),
+            ),
+        ];
+        let mut by_rank = addresses.clone();
+        by_rank.sort_by_key(|(kind, _)| kind.address_rank());
+        let mut by_text = addresses;
+        by_text.sort_by(|a, b| a.1.cmp(&b.1));
+        assert_eq!(by_rank, by_text);
     }
 }

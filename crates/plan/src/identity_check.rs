@@ -315,20 +315,8 @@ fn gateway_lookalikes<'a>(
         desired.gateways.iter().map(|g| g.name.as_str()),
         live.gateways.iter().map(|g| g.name.as_str()),
     );
-    let mut unmatched: Vec<&Gateway> = desired
-        .gateways
-        .iter()
-        .zip(declared_live)
-        .filter(|(_, named_live)| !named_live)
-        .map(|(g, _)| g)
-        .collect();
-    let undeclared: Vec<&LiveGateway> = live
-        .gateways
-        .iter()
-        .zip(live_declared)
-        .filter(|(_, declared)| !declared)
-        .map(|(g, _)| g)
-        .collect();
+    let mut unmatched = unmarked(&desired.gateways, &declared_live);
+    let undeclared = unmarked(&live.gateways, &live_declared);
     let mut out = Vec::new();
     if unmatched.is_empty() || undeclared.is_empty() {
         return out;
@@ -395,6 +383,15 @@ fn shared_names<'x>(
         }
     }
     (in_b, in_a)
+}
+
+/// The items of `list` whose mark is false.
+fn unmarked<'x, T>(list: &'x [T], marks: &[bool]) -> Vec<&'x T> {
+    list.iter()
+        .zip(marks)
+        .filter(|(_, marked)| !**marked)
+        .map(|(item, _)| item)
+        .collect()
 }
 
 /// What a declared and a live gateway share (at most a few of each kind).

@@ -5,7 +5,7 @@
 //! I/O. Secrets never enter it: a live BGP key is stored as its hash
 //! ([`crate::secret_hash`]) the moment it is read.
 
-use crate::action::address;
+use crate::action::{address, ResourceKind};
 use crate::model::{IpVersion, LineType, PortType};
 use ipnet::IpNet;
 use serde::{Deserialize, Serialize};
@@ -280,18 +280,19 @@ impl Inventory {
     /// inventory; [`crate::planfile::stale`] compares two of these maps.
     pub fn fingerprints(&self) -> BTreeMap<String, String> {
         // Gathered a kind at a time, each kind in gateway order, the kinds
-        // in the order their addresses sort in (bgp_route < binding <
-        // gateway < health_check < physical_line < static_route < vpc): the
-        // list is then nearly sorted, and putting 200,000 addresses into
-        // the map is a walk rather than a sort scattered over memory. A
-        // later entry for an address wins, as an insert would.
+        // in the order their addresses sort in
+        // ([`ResourceKind::address_rank`]): the list is then nearly sorted,
+        // and putting 200,000 addresses into the map is a walk rather than
+        // a sort scattered over memory. A later entry for an address wins,
+        // as an insert would.
         let line_names: HashMap<&str, &str> = self
             .lines
             .iter()
             .map(|l| (l.id.as_str(), l.name.as_str()))
             .collect();
-        let mut by_kind: [Vec<(String, String)>; 7] = Default::default();
-        let [bgp, bindings, gateways, checks, _, statics, vpcs] = &mut by_kind;
+        let mut gateways = Vec::with_capacity(self.gateways.len());
+        let (mut bindings, mut vpcs, mut checks) = (Vec::new(), Vec::new(), Vec::new());
+        let (mut statics, mut bgp) = (Vec::new(), Vec::new());
         for gw in &self.gateways {
             // Children have their own addresses; a gateway's own fingerprint
             // covers only what a gateway replace depends on.
@@ -325,11 +326,23 @@ impl Inventory {
                 ));
             }
         }
-        by_kind[4] = self
+        let lines = self
             .lines
             .iter()
             .map(|line| (address::physical_line(&line.name), fingerprint(line)))
             .collect();
+        let mut by_kind: [Vec<(String, String)>; 7] = Default::default();
+        for (kind, list) in [
+            (ResourceKind::PhysicalLine, lines),
+            (ResourceKind::Gateway, gateways),
+            (ResourceKind::Binding, bindings),
+            (ResourceKind::Vpc, vpcs),
+            (ResourceKind::HealthCheck, checks),
+            (ResourceKind::StaticRoute, statics),
+            (ResourceKind::BgpRoute, bgp),
+        ] {
+            by_kind[kind.address_rank()] = list;
+        }
         by_kind.into_iter().flatten().collect()
     }
 }

@@ -16,6 +16,14 @@ fn repo() -> PathBuf {
 }
 
 /// Every UTF-8 `*.yaml` file under `dir`, recursively, with its text.
+/// Every example and fixture file of the repository.
+fn examples_and_fixtures() -> Vec<(String, String)> {
+    let mut files = yaml_files(&repo().join("examples"));
+    files.extend(yaml_files(&repo().join("crates/plan/tests/fixtures")));
+    files.extend(yaml_files(&repo().join("tests/fixtures")));
+    files
+}
+
 fn yaml_files(dir: &Path) -> Vec<(String, String)> {
     let mut out = Vec::new();
     let mut dirs = vec![dir.to_path_buf()];
@@ -52,9 +60,7 @@ fn both_paths(name: &str, text: &str) -> Result<(), String> {
 
 #[test]
 fn every_example_and_fixture_gets_the_same_state_on_both_paths() {
-    let mut files = yaml_files(&repo().join("examples"));
-    files.extend(yaml_files(&repo().join("crates/plan/tests/fixtures")));
-    files.extend(yaml_files(&repo().join("tests/fixtures")));
+    let files = examples_and_fixtures();
     let valid = files
         .iter()
         .filter(|(name, text)| both_paths(name, text).is_ok())
@@ -82,9 +88,7 @@ fn each_reader(name: &str, text: &str) -> Result<(), GiveUp> {
 
 #[test]
 fn the_event_reader_reads_plain_files_as_the_tree_path_does() {
-    let mut files = yaml_files(&repo().join("examples"));
-    files.extend(yaml_files(&repo().join("crates/plan/tests/fixtures")));
-    files.extend(yaml_files(&repo().join("tests/fixtures")));
+    let files = examples_and_fixtures();
     let plain = files
         .iter()
         .filter(|(name, text)| each_reader(name, text).is_ok())

@@ -223,7 +223,7 @@ impl Planner<'_> {
         // Grouped by kind in the order their addresses sort in: within a
         // kind the actions were built in nearly sorted order, so the map is
         // then built from long sorted runs, not a sort of every address.
-        absent.sort_by_key(|(kind, _)| address_rank(*kind));
+        absent.sort_by_key(|(kind, _)| kind.address_rank());
         let absent = absent
             .into_iter()
             .map(|(_, address)| (address, ABSENT.to_string()));
@@ -252,18 +252,5 @@ impl Planner<'_> {
         };
         plan.mass_destroy = crate::guard::assess(&plan);
         Ok(plan)
-    }
-}
-
-/// Where addresses of `kind` sort among those of the other kinds.
-fn address_rank(kind: ResourceKind) -> u8 {
-    match kind {
-        ResourceKind::BgpRoute => 0,
-        ResourceKind::Binding => 1,
-        ResourceKind::Gateway => 2,
-        ResourceKind::HealthCheck => 3,
-        ResourceKind::PhysicalLine => 4,
-        ResourceKind::StaticRoute => 5,
-        ResourceKind::Vpc => 6,
     }
 }

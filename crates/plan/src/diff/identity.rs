@@ -121,6 +121,21 @@ impl<'a> Gateways<'a> {
     }
 }
 
+/// The fate of a matched object: replaced when something forces it, which
+/// a `protect`ed object refuses; kept otherwise.
+fn kept_or_replaced(
+    forced: &Option<String>,
+    protect: bool,
+    changes: &[AttributeChange],
+    address: impl FnOnce() -> String,
+) -> Result<Fate, PlanError> {
+    match forced {
+        None => Ok(Fate::Keep),
+        Some(by) if protect => Err(PlanError::protected(address(), by.clone(), changes)),
+        Some(_) => Ok(Fate::Replace),
+    }
+}
+
 /// The attribute named as forcing a replace that `--replace` asked for.
 pub(super) const REPLACE_REQUESTED: &str = "--replace";
 
@@ -251,18 +266,9 @@ impl<'a> Identity<'a> {
             entry.left_as_is = left;
         }
         entry.changes = changes;
-        entry.fate = if entry.forced.is_some() {
-            Fate::Replace
-        } else {
-            Fate::Keep
-        };
-        if entry.fate == Fate::Replace && gw.protect {
-            return Err(PlanError::protected(
-                address::gateway(&gw.name),
-                entry.forced.clone().unwrap_or_default(),
-                &entry.changes,
-            ));
-        }
+        entry.fate = kept_or_replaced(&entry.forced, gw.protect, &entry.changes, || {
+            address::gateway(&gw.name)
+        })?;
         Ok(entry)
     }
 
@@ -356,18 +362,9 @@ impl<'a> Identity<'a> {
                 {
                     entry.forced = Some(REPLACE_REQUESTED.to_string());
                 }
-                entry.fate = if entry.forced.is_some() {
-                    Fate::Replace
-                } else {
-                    Fate::Keep
-                };
-                if entry.fate == Fate::Replace && d.protect {
-                    return Err(PlanError::protected(
-                        address::physical_line(&d.name),
-                        entry.forced.clone().unwrap_or_default(),
-                        &entry.changes,
-                    ));
-                }
+                entry.fate = kept_or_replaced(&entry.forced, d.protect, &entry.changes, || {
+                    address::physical_line(&d.name)
+                })?;
             }
             self.push_line(entry, m);
         }
