@@ -266,8 +266,8 @@ impl Identity<'_> {
 }
 
 impl Planner<'_> {
-    fn desired_bgp(&self, gw: &Gateway, r: &BgpRoute) -> Result<BgpState, PlanError> {
-        let addr = address::bgp_route(&gw.name, r.ip_version);
+    fn desired_bgp(&self, gw: (&Gateway, &[usize]), r: &BgpRoute) -> Result<BgpState, PlanError> {
+        let addr = address::bgp_route(&gw.0.name, r.ip_version);
         let mut peers = Vec::new();
         for p in &r.peers {
             let e = self.id.bound_line(gw, &addr, &p.line)?;
@@ -345,7 +345,7 @@ impl Planner<'_> {
             route: r,
             state: self.id.live_bgp(r, &s.table),
         });
-        let ds = match (dr, s.desired) {
+        let ds = match (dr, s.declared()) {
             (Some(r), Some(gw)) => Some(self.desired_bgp(gw, r)?),
             _ => None,
         };

@@ -68,12 +68,11 @@ impl Planner<'_> {
             let Some(g) = self.id.gws.id(&gw.name) else {
                 continue;
             };
-            for id in &gw.line_ids {
-                if let Some(i) = self.id.line_of_id(id) {
-                    sim.bind(g, i as u32);
-                }
+            let lines = self.id.live_line_entries(gw);
+            for i in &lines {
+                sim.bind(g, *i as u32);
             }
-            let table = self.id.live_ip_table(gw);
+            let table = self.id.live_ip_table(&lines);
             for r in &gw.static_routes {
                 for (p, l) in self.path_ids(static_paths(&r.dst, &live_static_hops(r, &table))) {
                     sim.add_path(g, p, l);

@@ -85,6 +85,14 @@ pub(super) struct GwEntry<'a> {
     /// Changes the API cannot make and that carry no forwarding meaning,
     /// left as is because nothing replaces the gateway.
     pub left_as_is: Vec<AttributeChange>,
+    /// The entries (in [`Identity::lines`]) of the lines the live gateway
+    /// lists, found once while matching lines: every pass that needs them
+    /// reads them here instead of looking each ID up in a table of the
+    /// whole estate.
+    pub live_lines: Vec<usize>,
+    /// The entry of each line the file binds here, in the order of the
+    /// gateway's `lines`: what its next hops and peers name.
+    pub desired_lines: Vec<usize>,
 }
 
 /// Every gateway, declared and live, in order of name: walked by position,
@@ -152,9 +160,24 @@ pub(super) struct Identity<'a> {
     pub gws: Gateways<'a>,
     pub prune: BTreeSet<Kind>,
     pub requested: &'a Requested,
-    /// Switch hostname of each declared line, for gateways that take theirs
-    /// from their lines.
-    line_hostname: HashMap<&'a str, &'a str>,
+}
+
+/// The live lines each live gateway lists, as positions in `live.lines`
+/// (one run per gateway, in the inventory's order): found once by ID while
+/// matching lines, turned into entries when the gateways are matched.
+struct LiveBindings {
+    lines: Vec<u32>,
+    /// Where each live gateway's run starts in `lines`; one more at the end.
+    start: Vec<usize>,
+}
+
+impl LiveBindings {
+    fn of(&self, gw: usize) -> &[u32] {
+        match (self.start.get(gw), self.start.get(gw + 1)) {
+            (Some(&a), Some(&b)) => self.lines.get(a..b).unwrap_or_default(),
+            _ => &[],
+        }
+    }
 }
 
 impl<'a> Identity<'a> {
@@ -173,14 +196,10 @@ impl<'a> Identity<'a> {
             gws: Gateways::default(),
             prune: desired.prune.iter().copied().collect(),
             requested,
-            line_hostname: desired
-                .physical_lines
-                .iter()
-                .map(|l| (l.name.as_str(), l.switch.hostname.as_str()))
-                .collect(),
         };
-        id.match_gateways()?;
-        id.match_lines()?;
+        // Lines first: a gateway without a hostname takes its lines'.
+        let bindings = id.match_lines()?;
+        id.match_gateways(&bindings)?;
         id.assign_bindings()?;
         Ok(id)
     }
@@ -188,7 +207,7 @@ impl<'a> Identity<'a> {
     /// Both lists are sorted by name (canonical desired state, normalised
     /// inventory), so they are walked side by side: a look-up by name in
     /// a table of the whole estate misses the cache on every gateway.
-    fn match_gateways(&mut self) -> Result<(), PlanError> {
+    fn match_gateways(&mut self, bindings: &LiveBindings) -> Result<(), PlanError> {
         let (desired, live) = (&self.desired.gateways, &self.live.gateways);
         let mut entries: Vec<(&'a str, GwEntry<'a>)> =
             Vec::with_capacity(desired.len().max(live.len()));
@@ -205,7 +224,9 @@ impl<'a> Identity<'a> {
                 if entries.last().is_some_and(|(n, _)| *n == lg.name) {
                     continue;
                 }
-                entries.push((lg.name.as_str(), self.undeclared_gateway(lg)));
+                let mut entry = self.undeclared_gateway(lg);
+                entry.live_lines = self.entries_of(bindings.of(l - 1));
+                entries.push((lg.name.as_str(), entry));
                 continue;
             }
             let gw = &desired[d];
@@ -219,9 +240,13 @@ impl<'a> Identity<'a> {
             // Of live gateways sharing a name, the last is matched.
             let matched = (order == std::cmp::Ordering::Equal).then(|| {
                 let same = live[l..].iter().take_while(|x| x.name == gw.name).count();
-                &live[l + same - 1]
+                l + same - 1
             });
-            entries.push((gw.name.as_str(), self.declared_gateway(gw, matched)?));
+            let mut entry = self.declared_gateway(gw, matched.map(|i| &live[i]))?;
+            if let Some(i) = matched {
+                entry.live_lines = self.entries_of(bindings.of(i));
+            }
+            entries.push((gw.name.as_str(), entry));
         }
         self.gws = Gateways {
             at: entries
@@ -232,6 +257,15 @@ impl<'a> Identity<'a> {
             entries,
         };
         Ok(())
+    }
+
+    /// The entries of live lines at `positions` in `live.lines`.
+    fn entries_of(&self, positions: &[u32]) -> Vec<usize> {
+        positions
+            .iter()
+            .filter_map(|&p| self.entry_of_live.get(p as usize).copied())
+            .filter(|i| *i != usize::MAX)
+            .collect()
     }
 
     fn declared_gateway(
@@ -246,6 +280,8 @@ impl<'a> Identity<'a> {
             changes: Vec::new(),
             forced: None,
             left_as_is: Vec::new(),
+            live_lines: Vec::new(),
+            desired_lines: Vec::new(),
         };
         let Some(l) = live else {
             return Ok(entry);
@@ -284,6 +320,8 @@ impl<'a> Identity<'a> {
             changes: Vec::new(),
             forced: None,
             left_as_is: Vec::new(),
+            live_lines: Vec::new(),
+            desired_lines: Vec::new(),
         }
     }
 
@@ -296,23 +334,23 @@ impl<'a> Identity<'a> {
         if let Some(h) = &gw.hostname {
             return Some(h.clone());
         }
-        let switches = || {
-            gw.lines
-                .iter()
-                .filter_map(|l| self.line_hostname.get(l.as_str()).copied())
-        };
+        let switches = || gw.lines.iter().filter_map(|l| self.switch_of(l));
         if let Some(live) = live.and_then(|l| l.hostname.as_deref()) {
             if switches().any(|h| h == live) {
                 return Some(live.to_owned());
             }
         }
         let first = gw.lines.iter().min()?;
-        self.line_hostname
-            .get(first.as_str())
-            .map(|h| (*h).to_owned())
+        self.switch_of(first).map(str::to_owned)
     }
 
-    fn match_lines(&mut self) -> Result<(), PlanError> {
+    /// The switch hostname of the declared line `name`.
+    fn switch_of(&self, name: &str) -> Option<&'a str> {
+        let desired = self.line_entry(name)?.desired?;
+        Some(desired.switch.hostname.as_str())
+    }
+
+    fn match_lines(&mut self) -> Result<LiveBindings, PlanError> {
         let live: &'a [LiveLine] = &self.live.lines;
         self.live_line_at = live
             .iter()
@@ -322,13 +360,20 @@ impl<'a> Identity<'a> {
         // The gateway each live line is bound to: the gateway's line list
         // first, the line's own `vrfName` where no list names it.
         let mut live_gw: Vec<Option<&'a str>> = vec![None; live.len()];
+        let mut bindings = LiveBindings {
+            lines: Vec::with_capacity(live.len()),
+            start: Vec::with_capacity(self.live.gateways.len() + 1),
+        };
         for gw in &self.live.gateways {
+            bindings.start.push(bindings.lines.len());
             for id in &gw.line_ids {
                 if let Some(&i) = self.live_line_at.get(id.as_str()) {
                     live_gw[i] = Some(gw.name.as_str());
+                    bindings.lines.push(i as u32);
                 }
             }
         }
+        bindings.start.push(bindings.lines.len());
         for (slot, l) in live_gw.iter_mut().zip(live) {
             if slot.is_none() {
                 *slot = l.gateway.as_deref();
@@ -397,7 +442,7 @@ impl<'a> Identity<'a> {
                 Some(i),
             );
         }
-        Ok(())
+        Ok(bindings)
     }
 
     /// The live line (its position in `live.lines`) of each declared line,
@@ -459,7 +504,9 @@ impl<'a> Identity<'a> {
     fn assign_bindings(&mut self) -> Result<(), PlanError> {
         // The gateway the file binds each line to, by entry.
         let mut desired_gw: Vec<Option<&'a str>> = vec![None; self.lines.len()];
-        for gw in &self.desired.gateways {
+        for (_, entry) in &mut self.gws.entries {
+            let Some(gw) = entry.desired else { continue };
+            let mut found = Vec::with_capacity(gw.lines.len());
             for name in &gw.lines {
                 let Some(i) = self
                     .line_by_key
@@ -480,7 +527,9 @@ impl<'a> Identity<'a> {
                         });
                     }
                 }
+                found.push(i);
             }
+            entry.desired_lines = found;
         }
         for (e, wanted) in self.lines.iter_mut().zip(desired_gw) {
             e.target_gw = if let Some(g) = wanted {
@@ -530,36 +579,47 @@ impl<'a> Identity<'a> {
     }
 
     /// The line a next hop or BGP peer of `gw` names: it must be bound to
-    /// the gateway and known (declared or live).
+    /// the gateway. `lines` are the entries of `gw.lines`
+    /// ([`GwEntry::desired_lines`]).
     pub fn bound_line(
         &self,
-        gw: &Gateway,
+        (gw, lines): (&Gateway, &[usize]),
         addr: &str,
         line: &str,
     ) -> Result<&LineEntry<'a>, PlanError> {
-        if !gw.lines.iter().any(|l| l == line) {
+        let Some(at) = gw.lines.iter().position(|l| l == line) else {
             return Err(PlanError::LineNotBound {
                 address: addr.to_string(),
                 line: line.to_string(),
                 gateway: gw.name.clone(),
             });
-        }
-        self.line_entry(line).ok_or_else(|| PlanError::UnknownLine {
-            address: addr.to_string(),
-            line: line.to_string(),
-        })
+        };
+        lines
+            .get(at)
+            .and_then(|i| self.lines.get(*i))
+            .ok_or_else(|| PlanError::UnknownLine {
+                address: addr.to_string(),
+                line: line.to_string(),
+            })
     }
 
-    /// Remote interconnect address → line key, for lines bound to `gw` live.
-    pub fn live_ip_table(&self, gw: &LiveGateway) -> HashMap<IpAddr, String> {
+    /// The entries of the lines a live gateway lists. For a gateway's
+    /// own live side, [`GwEntry::live_lines`] holds them already.
+    pub fn live_line_entries(&self, gw: &LiveGateway) -> Vec<usize> {
+        gw.line_ids
+            .iter()
+            .filter_map(|id| self.line_of_id(id))
+            .collect()
+    }
+
+    /// Remote interconnect address → line key, for the live lines at
+    /// `entries` (the lines bound to one gateway live).
+    pub fn live_ip_table(&self, entries: &[usize]) -> HashMap<IpAddr, String> {
         let mut table = HashMap::new();
-        for id in &gw.line_ids {
-            if let Some(i) = self.line_of_id(id) {
-                let e = &self.lines[i];
-                if let Some(l) = e.live {
-                    for ip in [l.remote_ip, l.remote_ip_v6].into_iter().flatten() {
-                        table.insert(ip.addr(), e.key.clone());
-                    }
+        for e in entries.iter().filter_map(|i| self.lines.get(*i)) {
+            if let Some(l) = e.live {
+                for ip in [l.remote_ip, l.remote_ip_v6].into_iter().flatten() {
+                    table.insert(ip.addr(), e.key.clone());
                 }
             }
         }

@@ -109,19 +109,18 @@ impl Planner<'_> {
                 continue;
             };
             let key = e.key.clone();
-            let live_gw = self.id.gws.get(&x).and_then(|g| g.live);
-            if self.id.gw_fate(&x) == Fate::Unmanaged {
-                // Leaving an unmanaged gateway is fine unless its routes use the line.
-                if let Some(gw) = live_gw {
-                    if self.id.live_routes_use_line(gw, &key) {
-                        return Err(PlanError::BlockedByUnmanaged {
-                            address: address::binding(&x, &key),
-                            blocker: format!("routes of gateway `{x}` using it"),
-                        });
-                    }
-                }
+            let carried = self
+                .id
+                .gws
+                .get(&x)
+                .is_some_and(|g| self.id.live_routes_use_line(g, &key));
+            // Leaving an unmanaged gateway is fine unless its routes use the line.
+            if carried && self.id.gw_fate(&x) == Fate::Unmanaged {
+                return Err(PlanError::BlockedByUnmanaged {
+                    address: address::binding(&x, &key),
+                    blocker: format!("routes of gateway `{x}` using it"),
+                });
             }
-            let carried = live_gw.is_some_and(|g| self.id.live_routes_use_line(g, &key));
             let mut action = new_action(
                 address::binding(&x, &key),
                 ResourceKind::Binding,

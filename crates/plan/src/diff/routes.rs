@@ -2,7 +2,7 @@
 //! share (which lines a route can use at any step), and the order between
 //! the two kinds, which never coexist on a gateway.
 
-use super::identity::{Fate, Identity, LineEntry};
+use super::identity::{Fate, GwEntry, Identity, LineEntry};
 use super::static_routes::live_static_hops;
 use super::{PlanError, Planner};
 use crate::inventory::LiveGateway;
@@ -15,6 +15,8 @@ use std::net::IpAddr;
 pub(super) struct RouteScope<'s> {
     pub gw: &'s str,
     pub desired: Option<&'s Gateway>,
+    /// The entries of the desired gateway's `lines`, in their order.
+    pub lines: Vec<usize>,
     pub live: Option<&'s LiveGateway>,
     /// The gateway is replaced or deleted: so is every route on it.
     pub gw_gone: bool,
@@ -34,7 +36,13 @@ pub(super) struct RouteScope<'s> {
     pub may_delete: bool,
 }
 
-impl RouteScope<'_> {
+impl<'s> RouteScope<'s> {
+    /// The declared gateway with the entries of its lines, as
+    /// [`Identity::bound_line`] takes them.
+    pub fn declared(&self) -> Option<(&'s Gateway, &[usize])> {
+        self.desired.map(|gw| (gw, self.lines.as_slice()))
+    }
+
     /// Bound before, never unbound: usable at any step.
     pub fn stable(&self, line: &Option<String>) -> bool {
         line.as_ref()
@@ -92,9 +100,12 @@ pub(super) fn remotes(
 }
 
 impl Identity<'_> {
-    /// Does any live route of `gw` use line `key`?
-    pub fn live_routes_use_line(&self, gw: &LiveGateway, key: &str) -> bool {
-        let table = self.live_ip_table(gw);
+    /// Does any live route of gateway `g` use line `key`?
+    pub fn live_routes_use_line(&self, g: &GwEntry, key: &str) -> bool {
+        let Some(gw) = g.live else {
+            return false;
+        };
+        let table = self.live_ip_table(&g.live_lines);
         gw.static_routes.iter().any(|r| {
             live_static_hops(r, &table)
                 .iter()
@@ -127,7 +138,7 @@ impl<'a> Planner<'a> {
         if g.fate == Fate::Unmanaged {
             return None;
         }
-        let table = g.live.map(|l| self.id.live_ip_table(l)).unwrap_or_default();
+        let table = self.id.live_ip_table(&g.live_lines);
         let early: BTreeSet<String> = self
             .built
             .of(gw_name)
@@ -140,6 +151,7 @@ impl<'a> Planner<'a> {
         Some(RouteScope {
             gw: gw_name,
             desired: g.desired,
+            lines: g.desired_lines.clone(),
             live: g.live,
             gw_gone: matches!(g.fate, Fate::Replace | Fate::Delete),
             forced_by: g.forced.clone(),

@@ -246,7 +246,7 @@ fn check_prefix_conflicts(
 impl Identity<'_> {
     pub fn desired_hops(
         &self,
-        gw: &Gateway,
+        gw: (&Gateway, &[usize]),
         addr: &str,
         r: &StaticRoute,
         ipv: IpVersion,
@@ -307,7 +307,7 @@ impl Planner<'_> {
         let retargeted: BTreeSet<&RouteKey> = retargets.iter().flat_map(|(l, d)| [l, d]).collect();
         for (lk, dk) in &retargets {
             let (Some(l), Some(r), Some(gw)) =
-                (live_static.get(lk), desired_static.get(dk), s.desired)
+                (live_static.get(lk), desired_static.get(dk), s.declared())
             else {
                 continue;
             };
@@ -350,7 +350,7 @@ impl Planner<'_> {
                 lines,
             }
         });
-        let wanted = match (dr, s.desired) {
+        let wanted = match (dr, s.declared()) {
             (Some(r), Some(gw)) => Some(WantedRoute {
                 hops: self.id.desired_hops(gw, &addr, r, k.0)?,
                 addr,
