@@ -275,31 +275,63 @@ impl Inventory {
             })
     }
 
+    /// Line ID → the line's position in `lines` (the last of lines
+    /// sharing an ID).
+    pub fn line_positions(&self) -> HashMap<&str, usize> {
+        self.lines
+            .iter()
+            .enumerate()
+            .map(|(i, l)| (l.id.as_str(), i))
+            .collect()
+    }
+
+    /// The lines each gateway lists, found by ID in `positions`
+    /// ([`Inventory::line_positions`]).
+    pub fn bound_lines(&self, positions: &HashMap<&str, usize>) -> BoundLines {
+        let mut bound = BoundLines {
+            at: Vec::with_capacity(self.lines.len()),
+            start: Vec::with_capacity(self.gateways.len() + 1),
+        };
+        for gw in &self.gateways {
+            bound.start.push(bound.at.len());
+            bound.at.extend(gw.line_ids.iter().map(|id| {
+                positions
+                    .get(id.as_str())
+                    .and_then(|&i| u32::try_from(i).ok())
+                    .unwrap_or(BoundLines::UNKNOWN)
+            }));
+        }
+        bound.start.push(bound.at.len());
+        bound
+    }
+
     /// Address → fingerprint of every live object, using the same address
     /// scheme as [`crate::action::Action::address`]. Call on a normalised
     /// inventory; [`crate::planfile::stale`] compares two of these maps.
     pub fn fingerprints(&self) -> BTreeMap<String, String> {
+        self.fingerprints_with(&self.bound_lines(&self.line_positions()))
+    }
+
+    /// [`Inventory::fingerprints`], with the gateways' lines already found
+    /// (the plan has them from matching lines).
+    pub fn fingerprints_with(&self, bound: &BoundLines) -> BTreeMap<String, String> {
         // Gathered a kind at a time, each kind in gateway order, the kinds
         // in the order their addresses sort in
         // ([`ResourceKind::address_rank`]): the list is then nearly sorted,
         // and putting 200,000 addresses into the map is a walk rather than
         // a sort scattered over memory. A later entry for an address wins,
         // as an insert would.
-        let line_names: HashMap<&str, &str> = self
-            .lines
-            .iter()
-            .map(|l| (l.id.as_str(), l.name.as_str()))
-            .collect();
         let mut gateways = Vec::with_capacity(self.gateways.len());
         let (mut bindings, mut vpcs, mut checks) = (Vec::new(), Vec::new(), Vec::new());
         let (mut statics, mut bgp) = (Vec::new(), Vec::new());
-        for gw in &self.gateways {
+        for (g, gw) in self.gateways.iter().enumerate() {
             // Children have their own addresses; a gateway's own fingerprint
             // covers only what a gateway replace depends on.
             let own = (&gw.name, &gw.hostname, &gw.access_point, &gw.description);
             gateways.push((address::gateway(&gw.name), fingerprint(&own)));
-            for id in &gw.line_ids {
-                let name = line_names.get(id.as_str()).copied().unwrap_or(id.as_str());
+            for (id, at) in gw.line_ids.iter().zip(bound.of(g)) {
+                let line = self.lines.get(*at as usize);
+                let name = line.map_or(id.as_str(), |l| l.name.as_str());
                 bindings.push((
                     address::binding(&gw.name, name),
                     fingerprint(&(&gw.name, id)),
@@ -344,6 +376,30 @@ impl Inventory {
             by_kind[kind.address_rank()] = list;
         }
         by_kind.into_iter().flatten().collect()
+    }
+}
+
+/// The live lines each gateway lists, as positions in [`Inventory::lines`],
+/// one run per gateway in the inventory's order: each ID is looked up once
+/// and the plan's passes and fingerprints read the positions.
+#[derive(Debug, Clone, Default)]
+pub struct BoundLines {
+    /// [`BoundLines::UNKNOWN`] where no live line has the ID.
+    at: Vec<u32>,
+    /// Where each gateway's run starts in `at`; one more at the end.
+    start: Vec<usize>,
+}
+
+impl BoundLines {
+    pub const UNKNOWN: u32 = u32::MAX;
+
+    /// The positions of the lines gateway `gw` (its position in
+    /// [`Inventory::gateways`]) lists, in the order of its `line_ids`.
+    pub fn of(&self, gw: usize) -> &[u32] {
+        match (self.start.get(gw), self.start.get(gw + 1)) {
+            (Some(&a), Some(&b)) => self.at.get(a..b).unwrap_or_default(),
+            _ => &[],
+        }
     }
 }
 

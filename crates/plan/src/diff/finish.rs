@@ -212,7 +212,7 @@ impl Planner<'_> {
                 }
             }
         }
-        let live = id.live.fingerprints();
+        let live = id.live.fingerprints_with(&id.bound);
         // Addresses the plan creates are recorded as absent.
         let mut absent: Vec<(ResourceKind, String)> = actions
             .iter()

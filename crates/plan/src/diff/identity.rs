@@ -6,7 +6,7 @@
 use super::compare::{compare_gateway, compare_line, left_as_is};
 use super::PlanError;
 use crate::action::{address, AttributeChange, LineRef, Requested, ResourceKind};
-use crate::inventory::{Inventory, LiveGateway, LiveLine};
+use crate::inventory::{BoundLines, Inventory, LiveGateway, LiveLine};
 use crate::model::{DesiredState, Gateway, Kind, PhysicalLine};
 use std::collections::{BTreeSet, HashMap};
 use std::net::IpAddr;
@@ -160,24 +160,9 @@ pub(super) struct Identity<'a> {
     pub gws: Gateways<'a>,
     pub prune: BTreeSet<Kind>,
     pub requested: &'a Requested,
-}
-
-/// The live lines each live gateway lists, as positions in `live.lines`
-/// (one run per gateway, in the inventory's order): found once by ID while
-/// matching lines, turned into entries when the gateways are matched.
-struct LiveBindings {
-    lines: Vec<u32>,
-    /// Where each live gateway's run starts in `lines`; one more at the end.
-    start: Vec<usize>,
-}
-
-impl LiveBindings {
-    fn of(&self, gw: usize) -> &[u32] {
-        match (self.start.get(gw), self.start.get(gw + 1)) {
-            (Some(&a), Some(&b)) => self.lines.get(a..b).unwrap_or_default(),
-            _ => &[],
-        }
-    }
+    /// The live lines each live gateway lists, found once by ID while
+    /// matching lines; the gateways' entries and the fingerprints read them.
+    pub bound: BoundLines,
 }
 
 impl<'a> Identity<'a> {
@@ -196,10 +181,11 @@ impl<'a> Identity<'a> {
             gws: Gateways::default(),
             prune: desired.prune.iter().copied().collect(),
             requested,
+            bound: BoundLines::default(),
         };
         // Lines first: a gateway without a hostname takes its lines'.
-        let bindings = id.match_lines()?;
-        id.match_gateways(&bindings)?;
+        id.match_lines()?;
+        id.match_gateways()?;
         id.assign_bindings()?;
         Ok(id)
     }
@@ -207,7 +193,7 @@ impl<'a> Identity<'a> {
     /// Both lists are sorted by name (canonical desired state, normalised
     /// inventory), so they are walked side by side: a look-up by name in
     /// a table of the whole estate misses the cache on every gateway.
-    fn match_gateways(&mut self, bindings: &LiveBindings) -> Result<(), PlanError> {
+    fn match_gateways(&mut self) -> Result<(), PlanError> {
         let (desired, live) = (&self.desired.gateways, &self.live.gateways);
         let mut entries: Vec<(&'a str, GwEntry<'a>)> =
             Vec::with_capacity(desired.len().max(live.len()));
@@ -225,7 +211,7 @@ impl<'a> Identity<'a> {
                     continue;
                 }
                 let mut entry = self.undeclared_gateway(lg);
-                entry.live_lines = self.entries_of(bindings.of(l - 1));
+                entry.live_lines = self.entries_of(self.bound.of(l - 1));
                 entries.push((lg.name.as_str(), entry));
                 continue;
             }
@@ -244,7 +230,7 @@ impl<'a> Identity<'a> {
             });
             let mut entry = self.declared_gateway(gw, matched.map(|i| &live[i]))?;
             if let Some(i) = matched {
-                entry.live_lines = self.entries_of(bindings.of(i));
+                entry.live_lines = self.entries_of(self.bound.of(i));
             }
             entries.push((gw.name.as_str(), entry));
         }
@@ -350,30 +336,20 @@ impl<'a> Identity<'a> {
         Some(desired.switch.hostname.as_str())
     }
 
-    fn match_lines(&mut self) -> Result<LiveBindings, PlanError> {
+    fn match_lines(&mut self) -> Result<(), PlanError> {
         let live: &'a [LiveLine] = &self.live.lines;
-        self.live_line_at = live
-            .iter()
-            .enumerate()
-            .map(|(i, l)| (l.id.as_str(), i))
-            .collect();
+        self.live_line_at = self.live.line_positions();
+        self.bound = self.live.bound_lines(&self.live_line_at);
         // The gateway each live line is bound to: the gateway's line list
         // first, the line's own `vrfName` where no list names it.
         let mut live_gw: Vec<Option<&'a str>> = vec![None; live.len()];
-        let mut bindings = LiveBindings {
-            lines: Vec::with_capacity(live.len()),
-            start: Vec::with_capacity(self.live.gateways.len() + 1),
-        };
-        for gw in &self.live.gateways {
-            bindings.start.push(bindings.lines.len());
-            for id in &gw.line_ids {
-                if let Some(&i) = self.live_line_at.get(id.as_str()) {
-                    live_gw[i] = Some(gw.name.as_str());
-                    bindings.lines.push(i as u32);
+        for (g, gw) in self.live.gateways.iter().enumerate() {
+            for &at in self.bound.of(g) {
+                if let Some(slot) = live_gw.get_mut(at as usize) {
+                    *slot = Some(gw.name.as_str());
                 }
             }
         }
-        bindings.start.push(bindings.lines.len());
         for (slot, l) in live_gw.iter_mut().zip(live) {
             if slot.is_none() {
                 *slot = l.gateway.as_deref();
@@ -442,7 +418,7 @@ impl<'a> Identity<'a> {
                 Some(i),
             );
         }
-        Ok(bindings)
+        Ok(())
     }
 
     /// The live line (its position in `live.lines`) of each declared line,

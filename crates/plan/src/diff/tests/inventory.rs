@@ -97,3 +97,33 @@ fn normalised_inventory_is_canonical_and_plans_like_plan() {
     assert_eq!(typed, plan(&d2, &shuffled, &opts()).unwrap());
     assert_eq!(normalised.into_inner(), a);
 }
+
+#[test]
+fn a_binding_is_addressed_by_its_line_name_or_by_an_unknown_id() {
+    let d = estate();
+    let mut live = live_of(&d);
+    let gw = live.gateways[0].name.clone();
+    let known = live.gateways[0].line_ids[0].clone();
+    let name = live
+        .lines
+        .iter()
+        .find(|l| l.id == known)
+        .map(|l| l.name.clone())
+        .unwrap();
+    live.gateways[0].line_ids.push("id-gone".into());
+    let bound = live.bound_lines(&live.line_positions());
+    let at = bound.of(0);
+    assert_eq!(at.len(), live.gateways[0].line_ids.len());
+    assert_eq!(live.lines[at[0] as usize].id, known);
+    assert_eq!(at.last(), Some(&crate::inventory::BoundLines::UNKNOWN));
+    assert!(bound.of(live.gateways.len()).is_empty());
+    let prints = live.fingerprints();
+    assert!(prints.contains_key(&format!("binding.{gw}.{name}")));
+    assert!(prints.contains_key(&format!("binding.{gw}.id-gone")));
+    // The plan reads the same positions from matching lines: its map of
+    // what it read is the inventory's own.
+    let p = plan(&d, &live, &opts()).unwrap();
+    for (address, print) in &prints {
+        assert_eq!(p.fingerprints.get(address), Some(print), "{address}");
+    }
+}
