@@ -74,12 +74,13 @@ impl Planner<'_> {
             }
             let table = self.id.live_ip_table(&lines);
             for r in &gw.static_routes {
-                for (p, l) in self.path_ids(static_paths(&r.dst, &live_static_hops(r, &table))) {
+                let paths = static_paths(&r.dst, &live_static_hops(r, &table));
+                for (p, l) in self.path_ids(g, paths) {
                     sim.add_path(g, p, l);
                 }
             }
             for r in &gw.bgp_routes {
-                for (p, l) in self.path_ids(self.id.live_bgp(r, &table).paths()) {
+                for (p, l) in self.path_ids(g, self.id.live_bgp(r, &table).paths()) {
                     sim.add_path(g, p, l);
                 }
             }
@@ -87,10 +88,11 @@ impl Planner<'_> {
         sim
     }
 
-    fn path_ids(&self, paths: Vec<(IpNet, String)>) -> Vec<(IpNet, u32)> {
+    /// The paths of gateway `gw` (its id) with each line by its entry.
+    fn path_ids(&self, gw: u32, paths: Vec<(IpNet, String)>) -> Vec<(IpNet, u32)> {
         paths
             .into_iter()
-            .filter_map(|(p, l)| self.id.line_by_key.get(&l).map(|i| (p, *i as u32)))
+            .filter_map(|(p, l)| self.id.line_seen_from(gw, &l).map(|i| (p, i as u32)))
             .collect()
     }
 
@@ -106,10 +108,11 @@ impl Planner<'_> {
         remove: Vec<(IpNet, String)>,
         add: Vec<(IpNet, String)>,
     ) -> Effect {
+        let gateway = self.gw_id(gw);
         Effect::Routes {
-            gateway: self.gw_id(gw),
-            remove: self.path_ids(remove),
-            add: self.path_ids(add),
+            gateway,
+            remove: self.path_ids(gateway, remove),
+            add: self.path_ids(gateway, add),
         }
     }
 
@@ -120,30 +123,36 @@ impl Planner<'_> {
         remove: (&[IpNet], &[Hop]),
         add: (&[IpNet], &[Hop]),
     ) -> Effect {
+        let gateway = self.gw_id(gw);
         let ids = |(dst, hops): (&[IpNet], &[Hop])| -> Vec<(IpNet, u32)> {
             let mut out = Vec::with_capacity(dst.len() * hops.len());
             for p in dst {
                 let v6 = matches!(p, IpNet::V6(_));
                 for h in hops.iter().filter(|h| h.v6 == v6) {
-                    if let Some(i) = h.line.as_ref().and_then(|l| self.id.line_by_key.get(l)) {
-                        out.push((*p, *i as u32));
+                    if let Some(i) = h
+                        .line
+                        .as_ref()
+                        .and_then(|l| self.id.line_seen_from(gateway, l))
+                    {
+                        out.push((*p, i as u32));
                     }
                 }
             }
             out
         };
         Effect::Routes {
-            gateway: self.gw_id(gw),
+            gateway,
             remove: ids(remove),
             add: ids(add),
         }
     }
 
     pub(super) fn binding_effect(&self, gw: &str, line: &str, bound: bool) -> Effect {
-        match self.id.line_by_key.get(line) {
+        let gateway = self.gw_id(gw);
+        match self.id.line_seen_from(gateway, line) {
             Some(i) => Effect::Binding {
-                gateway: self.gw_id(gw),
-                line: *i as u32,
+                gateway,
+                line: i as u32,
                 bound,
             },
             None => Effect::None,

@@ -550,6 +550,22 @@ impl<'a> Identity<'a> {
         self.line_of_id(id).map(|i| self.lines[i].key.as_str())
     }
 
+    /// The entry of line `key`, named by an action of gateway `gw` (its
+    /// id): the gateway's own lines are tried first (a few, just read by
+    /// the same action), then the table of every line.
+    pub fn line_seen_from(&self, gw: u32, key: &str) -> Option<usize> {
+        if let Some((_, g)) = self.gws.entries.get(gw as usize) {
+            let own = g.desired_lines.iter().chain(&g.live_lines);
+            if let Some(&i) = own
+                .into_iter()
+                .find(|&&i| self.lines.get(i).is_some_and(|e| e.key == key))
+            {
+                return Some(i);
+            }
+        }
+        self.line_by_key.get(key).copied()
+    }
+
     pub fn line_entry(&self, key: &str) -> Option<&LineEntry<'a>> {
         self.line_by_key.get(key).map(|i| &self.lines[*i])
     }
