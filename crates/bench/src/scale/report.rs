@@ -39,19 +39,25 @@ fn verdict(ok: bool) -> &'static str {
 /// as long in one run of three).
 pub const DEFAULT_RUNS: usize = 5;
 
-/// `runs` fresh processes of one size and scenario; the one that took the
-/// least CPU.
-fn fastest_child(
+/// `runs` fresh processes of each size and scenario in `jobs`, taken in
+/// rounds (every job once per round), so that a slow spell of the machine
+/// falls on one round of every size rather than on all the runs of one
+/// size; of each job, the run that took the least CPU.
+fn fastest_children(
     root: &Path,
-    gateways: usize,
-    scenario: Scenario,
+    jobs: &[(usize, Scenario)],
     runs: usize,
-) -> anyhow::Result<ScaleFigures> {
-    let mut all = Vec::with_capacity(runs);
-    for _ in 0..runs.max(1) {
-        all.push(child(root, gateways, scenario)?);
+) -> anyhow::Result<Vec<ScaleFigures>> {
+    let mut each: Vec<Vec<ScaleFigures>> = jobs.iter().map(|_| Vec::new()).collect();
+    for round in 0..runs.max(1) {
+        eprintln!("scale: round {} of {}", round + 1, runs.max(1));
+        for (&(gateways, scenario), done) in jobs.iter().zip(each.iter_mut()) {
+            done.push(child(root, gateways, scenario)?);
+        }
     }
-    fastest_run(all).context("no run")
+    each.into_iter()
+        .map(|done| fastest_run(done).context("no run"))
+        .collect()
 }
 
 /// The run whose process CPU is the least, whole (its steps and peaks
@@ -83,7 +89,7 @@ fn child(root: &Path, gateways: usize, scenario: Scenario) -> anyhow::Result<Sca
 }
 
 /// The figures of every size × scenario asked, plus the small estate and
-/// the target size when missing; prints as it goes.
+/// the target size when missing.
 pub fn run(
     root: &Path,
     sizes: &[usize],
@@ -91,10 +97,7 @@ pub fn run(
     runs: usize,
 ) -> anyhow::Result<bool> {
     println!("\n## scale: the issue's estate (3 lines, 1 VPC + health check, 5 static routes with 3 next hops or BGP on every 4th gateway)");
-    println!("Each row is one process: of {runs} runs, the one with the least process CPU. CPU ms / peak MB per step; peak of a step includes what earlier steps still hold.");
-    println!("| gateways | scenario | actions | load (read+parse+validate) | map rows | diff + order | render | save plan | process CPU ms | process peak MB | desired MB | plan file MB |");
-    println!("|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
-    let mut all = Vec::new();
+    println!("Each row is one process: of {runs} runs (taken in rounds of every row), the one with the least process CPU. CPU ms / peak MB per step; peak of a step includes what earlier steps still hold.");
     let mut wanted: Vec<usize> = sizes.to_vec();
     for extra in [SMALL_GATEWAYS, TARGET_GATEWAYS] {
         if !wanted.contains(&extra) {
@@ -102,6 +105,7 @@ pub fn run(
         }
     }
     wanted.sort_unstable();
+    let mut jobs = Vec::new();
     for &n in &wanted {
         // The small and target sizes only for their targets.
         let kinds: Vec<Scenario> = if sizes.contains(&n) {
@@ -109,26 +113,28 @@ pub fn run(
         } else {
             vec![Scenario::Initial, Scenario::Validate]
         };
-        for scenario in kinds {
-            let f = fastest_child(root, n, scenario, runs)?;
-            let cell = |s: &super::Step| format!("{:.0} / {:.1}", ms(s.cpu), mb(s.peak_bytes));
-            println!(
-                "| {} | {} | {} | {} | {} | {} | {} | {} | {:.0} | {:.1} | {:.2} | {:.2} |",
-                f.gateways,
-                f.scenario.name(),
-                f.actions,
-                cell(&f.load),
-                cell(&f.map),
-                cell(&f.diff),
-                cell(&f.render),
-                cell(&f.save),
-                ms(f.process.cpu),
-                mb(f.process.peak_bytes),
-                mb(f.desired_bytes),
-                mb(f.plan_file_bytes)
-            );
-            all.push(f);
-        }
+        jobs.extend(kinds.into_iter().map(|s| (n, s)));
+    }
+    let all = fastest_children(root, &jobs, runs)?;
+    println!("| gateways | scenario | actions | load (read+parse+validate) | map rows | diff + order | render | save plan | process CPU ms | process peak MB | desired MB | plan file MB |");
+    println!("|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+    for f in &all {
+        let cell = |s: &super::Step| format!("{:.0} / {:.1}", ms(s.cpu), mb(s.peak_bytes));
+        println!(
+            "| {} | {} | {} | {} | {} | {} | {} | {} | {:.0} | {:.1} | {:.2} | {:.2} |",
+            f.gateways,
+            f.scenario.name(),
+            f.actions,
+            cell(&f.load),
+            cell(&f.map),
+            cell(&f.diff),
+            cell(&f.render),
+            cell(&f.save),
+            ms(f.process.cpu),
+            mb(f.process.peak_bytes),
+            mb(f.desired_bytes),
+            mb(f.plan_file_bytes)
+        );
     }
     let growth_ok = growth(&all, sizes, scenarios);
     let targets_ok = targets(&all);
