@@ -62,13 +62,14 @@ impl Planner<'_> {
             .filter_map(|g| self.id.gws.name_of(*g))
             .flat_map(|name| {
                 let from = live.partition_point(|gw| gw.name.as_str() < name);
-                live[from..].iter().take_while(move |gw| gw.name == name)
+                let same = live[from..].iter().take_while(move |gw| gw.name == name);
+                (from..).zip(same)
             });
-        for gw in touched_live {
+        for (at, gw) in touched_live {
             let Some(g) = self.id.gws.id(&gw.name) else {
                 continue;
             };
-            let lines = self.id.live_line_entries(gw);
+            let lines = self.id.lines_of_live_gateway(at);
             for i in &lines {
                 sim.bind(g, *i as u32);
             }

@@ -211,7 +211,7 @@ impl<'a> Identity<'a> {
                     continue;
                 }
                 let mut entry = self.undeclared_gateway(lg);
-                entry.live_lines = self.entries_of(self.bound.of(l - 1));
+                entry.live_lines = self.lines_of_live_gateway(l - 1);
                 entries.push((lg.name.as_str(), entry));
                 continue;
             }
@@ -230,7 +230,7 @@ impl<'a> Identity<'a> {
             });
             let mut entry = self.declared_gateway(gw, matched.map(|i| &live[i]))?;
             if let Some(i) = matched {
-                entry.live_lines = self.entries_of(self.bound.of(i));
+                entry.live_lines = self.lines_of_live_gateway(i);
             }
             entries.push((gw.name.as_str(), entry));
         }
@@ -245,13 +245,22 @@ impl<'a> Identity<'a> {
         Ok(())
     }
 
-    /// The entries of live lines at `positions` in `live.lines`.
-    fn entries_of(&self, positions: &[u32]) -> Vec<usize> {
-        positions
+    /// The entries of the lines the live gateway at position `gw` in
+    /// `live.gateways` lists (found by ID once, in [`Identity::bound`]).
+    pub fn lines_of_live_gateway(&self, gw: usize) -> Vec<usize> {
+        self.bound
+            .of(gw)
             .iter()
-            .filter_map(|&p| self.entry_of_live.get(p as usize).copied())
-            .filter(|i| *i != usize::MAX)
+            .filter_map(|&at| self.entry_of_live_line(at as usize))
             .collect()
+    }
+
+    /// The entry of the live line at position `at` in `live.lines`.
+    fn entry_of_live_line(&self, at: usize) -> Option<usize> {
+        self.entry_of_live
+            .get(at)
+            .copied()
+            .filter(|i| *i != usize::MAX)
     }
 
     fn declared_gateway(
@@ -470,11 +479,7 @@ impl<'a> Identity<'a> {
 
     /// The entry of the live line with ID `id`.
     pub fn line_of_id(&self, id: &str) -> Option<usize> {
-        let at = *self.live_line_at.get(id)?;
-        self.entry_of_live
-            .get(at)
-            .copied()
-            .filter(|i| *i != usize::MAX)
+        self.entry_of_live_line(*self.live_line_at.get(id)?)
     }
 
     fn assign_bindings(&mut self) -> Result<(), PlanError> {
@@ -555,11 +560,8 @@ impl<'a> Identity<'a> {
     /// the same action), then the table of every line.
     pub fn line_seen_from(&self, gw: u32, key: &str) -> Option<usize> {
         if let Some((_, g)) = self.gws.entries.get(gw as usize) {
-            let own = g.desired_lines.iter().chain(&g.live_lines);
-            if let Some(&i) = own
-                .into_iter()
-                .find(|&&i| self.lines.get(i).is_some_and(|e| e.key == key))
-            {
+            let mut own = g.desired_lines.iter().chain(&g.live_lines);
+            if let Some(&i) = own.find(|&&i| self.lines.get(i).is_some_and(|e| e.key == key)) {
                 return Some(i);
             }
         }
@@ -593,15 +595,6 @@ impl<'a> Identity<'a> {
                 address: addr.to_string(),
                 line: line.to_string(),
             })
-    }
-
-    /// The entries of the lines a live gateway lists. For a gateway's
-    /// own live side, [`GwEntry::live_lines`] holds them already.
-    pub fn live_line_entries(&self, gw: &LiveGateway) -> Vec<usize> {
-        gw.line_ids
-            .iter()
-            .filter_map(|id| self.line_of_id(id))
-            .collect()
     }
 
     /// Remote interconnect address → line key, for the live lines at
